@@ -1,0 +1,74 @@
+#pragma once
+// A site's YAML profile, as loaded and validated: who this node is and which plugins it uses.
+// The file format is documented in docs/profile.md; config/ holds examples.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "relaysync/sdk/plugin_config.h"
+
+namespace relaysync::core {
+
+enum class NodeRole { relay, terminal };
+
+// What the terminal does with an entry whose entity is gone (patent Fig. 16, two embodiments).
+enum class GoneEntityMode {
+    remove,  // delete the entry everywhere (deleteResource)
+    mark,    // keep it with status "file not found"; it recovers when the entity returns
+};
+
+// Where a value came from, for error messages: "config/r1.yaml:12:5".
+struct SourcePosition {
+    std::string file;
+    int line = 0;    // 1-based; 0 when unknown
+    int column = 0;  // 1-based; 0 when unknown
+    std::string toString() const;
+};
+
+// `plugin: <name or path>` plus its own `config:` sub-map.
+struct PluginChoice {
+    std::string plugin;  // a name ("local") or a path to a .so (contains '/')
+    sdk::PluginConfig config;
+    SourcePosition position;                            // of the `plugin:` key
+    std::map<std::string, SourcePosition> key_positions;  // of each config key
+};
+
+struct StoreProfile {
+    // Location prefix this store serves: an entry's location "c:/folderA/x.txt" is served by
+    // the store with prefix "c:" at path "folderA/x.txt".
+    std::string prefix;
+    PluginChoice plugin;
+};
+
+struct LogSettings {
+    std::string level = "information";  // Poco level names: fatal ... trace
+    std::string file;                   // empty: standard error
+};
+
+struct Profile {
+    std::string source;  // the file it was read from
+
+    NodeRole role = NodeRole::relay;
+    std::string account;       // e.g. "relay-server1@net", "client11@relay-server1.net"
+    std::string display_name;  // e.g. "Tokyo"
+    std::string department;    // terminals: the department attribute of Fig. 6
+    std::string relay;         // terminals: the account of their site's relay
+
+    // "sqlite:<file>" or "postgresql:<connection string>".
+    std::string database;
+
+    PluginChoice transport;
+    std::vector<StoreProfile> stores;  // terminals only
+    PluginChoice checker;              // default plugin name "timestamp-size" (built into core)
+
+    GoneEntityMode gone_entity = GoneEntityMode::mark;
+    // A check that would remove or mark gone more entries than this changes nothing instead.
+    std::size_t max_removals_per_check = 100;
+
+    std::vector<std::string> plugin_paths;  // searched in order before the built-in default
+    LogSettings log;
+};
+
+}  // namespace relaysync::core
