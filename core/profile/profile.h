@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "relaysync/sdk/plugin_config.h"
@@ -46,6 +47,10 @@ struct LogSettings {
     std::string level = "information";  // Poco level names: fatal ... trace
     std::string file;                   // empty: standard error
 };
+
+// The words a profile uses for these: "relay", "terminal"; "mark", "remove".
+std::string_view toString(NodeRole role);
+std::string_view toString(GoneEntityMode mode);
 
 struct Profile {
     std::string source;  // the file it was read from

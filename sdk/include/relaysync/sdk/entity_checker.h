@@ -37,8 +37,9 @@ class RELAYSYNC_SDK_VISIBLE EntityChecker {
 public:
     virtual ~EntityChecker() = default;
 
-    // Compares `recorded` with the entity at `path` in `store`. A folder's details, as `store`
-    // reports them here, are already aggregated by core. Never throws; errors other than
+    // Compares `recorded` with the entity at `path` in `store`. Core hands the checker a view of
+    // the store whose stat() reports folders aggregated (total size of the files beneath, latest
+    // modification of anything beneath), so a checker treats files and folders alike. Never throws; errors other than
     // not_found and unreachable from the store are reported as unreachable with the reason,
     // because an entity that cannot be read is not an entity that is gone.
     // Called from one thread at a time per checker instance.

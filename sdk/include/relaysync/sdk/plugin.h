@@ -27,7 +27,10 @@
 #include "relaysync/sdk/transport.h"
 #include "relaysync/sdk/visibility.h"
 
-// ABI of this SDK. Major: incompatible change. Minor: additions a newer host still loads.
+// ABI of this SDK. Major: incompatible change. Minor: additions a newer host still loads; new
+// descriptor fields are only ever appended, and read only when abi_minor says they are there.
+// The interfaces pass std::string, std::vector and std::map, so a plugin must be built with the
+// same compiler family and C++ standard library ABI as the host (g++ / libstdc++ here).
 #define RELAYSYNC_SDK_ABI_MAJOR 1
 #define RELAYSYNC_SDK_ABI_MINOR 0
 
@@ -71,14 +74,21 @@ using PluginEntryPoint = const PluginDescriptor*();
 
 namespace detail {
 
+inline void setError(std::string* error, const char* text) noexcept {
+    try {
+        if (error) *error = text;
+    } catch (...) {  // out of memory: the host still sees nullptr and reports a failure
+    }
+}
+
 template <class Interface, class Impl>
 void* createInstance(const PluginConfig& config, std::string* error) noexcept {
     try {
         return static_cast<Interface*>(new Impl(config));
     } catch (const std::exception& e) {
-        if (error) *error = e.what();
+        setError(error, e.what());
     } catch (...) {
-        if (error) *error = "unknown exception";
+        setError(error, "unknown exception");
     }
     return nullptr;
 }

@@ -2,6 +2,7 @@
 // Resource store: where resource entities (files and folders) live, e.g. a local disk or an
 // SMB share. A store is mounted at one root; every path it is given is relative to that root.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ public:
     //                 credentials): nothing can be said about the entity, which must NOT be
     //                 treated as gone;
     //   other codes   reached but failed; the message says why.
+    // Output parameters are replaced, not appended to; on failure their content is unspecified.
+    // Symlinks are followed (a link is reported as what it points to) as long as they stay
+    // inside the root. Paths are spelled one way only: no empty or "." components.
     // Methods may be called from several threads at once; a store must be safe for that.
 
     // Kind, modification time and size of one entity. For a folder, size is 0 and the time is

@@ -18,7 +18,7 @@ enum class StatusCode {
 
 const char* toString(StatusCode code) noexcept;
 
-class Status {
+class [[nodiscard]] Status {
 public:
     Status() = default;  // ok
     Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}

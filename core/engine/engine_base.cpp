@@ -1,0 +1,112 @@
+#include "engine/engine_base.h"
+
+#include "protocol/codec.h"
+#include "protocol/protocol_error.h"
+
+namespace relaysync::core {
+
+EngineBase::EngineBase(Database& database, std::string account)
+    : database_(database),
+      groups_(database),
+      shares_(database),
+      messages_(database),
+      syncs_(database),
+      account_(std::move(account)),
+      logger_(Poco::Logger::get("relaysync.engine")) {}
+
+void EngineBase::receive(const std::string& authenticated_from, const std::string& payload) {
+    if (process(authenticated_from, payload, Delivery::fresh)) retryDeferred();
+}
+
+bool EngineBase::process(const std::string& sender, const std::string& payload, Delivery delivery) {
+    Message message;
+    try {
+        message = decode(payload);
+    } catch (const ProtocolError& e) {
+        logger_.warning("%s: dropped a message from %s: %s", account_, sender, std::string(e.what()));
+        return true;
+    }
+    if (message.from != sender || message.to != account_) {
+        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s", account_,
+                        std::string(wireName(message.type)), message.id, message.from, message.to, sender);
+        return true;
+    }
+    try {
+        HandleResult result;
+        {
+            Transaction transaction(database_);
+            if (messages_.seen(message.id)) return true;
+            try {
+                result = handle(message);
+            } catch (const ProtocolError& e) {
+                result = HandleResult::refused(e.what());
+            }
+            if (result.kind == HandleResult::Kind::applied) {
+                messages_.markSeen(message.id);
+                transaction.commit();
+                return true;
+            }
+        }  // deferred or refused: whatever the handler wrote is rolled back here
+        Transaction transaction(database_);
+        if (result.kind == HandleResult::Kind::deferred) {
+            if (delivery == Delivery::fresh) {
+                messages_.defer(sender, payload, result.reason);
+                logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
+                                    message.id, sender, result.reason);
+            }
+            transaction.commit();
+            return false;
+        }
+        messages_.markSeen(message.id);
+        if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
+            answer(message, false, result.reason);
+        transaction.commit();
+        logger_.warning("%s: refused %s %s from %s: %s", account_, std::string(wireName(message.type)), message.id,
+                        sender, result.reason);
+        return true;
+    } catch (const std::exception& e) {
+        // A storage failure: nothing was committed, so a redelivery can still succeed.
+        logger_.error("%s: could not handle %s %s from %s: %s", account_, std::string(wireName(message.type)),
+                      message.id, sender, std::string(e.what()));
+        return delivery == Delivery::fresh;
+    }
+}
+
+void EngineBase::retryDeferred() {
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (const auto& waiting : messages_.deferred()) {
+            if (process(waiting.sender, waiting.payload, Delivery::retry)) {
+                messages_.removeDeferred(waiting.seq);
+                progress = true;
+            } else {
+                messages_.countDeferredAttempt(waiting.seq);
+            }
+        }
+    }
+}
+
+void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body) {
+    Message message;
+    message.type = type;
+    message.id = account_ + "#" + std::to_string(database_.nextCounter("message"));
+    message.from = account_;
+    message.to = to;
+    message.body = std::move(body);
+    messages_.enqueue(to, encode(message));
+}
+
+void EngineBase::answer(const Message& request, bool ok, const std::string& reason) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("re", request.id);
+    body->set("re_type", std::string(wireName(request.type)));
+    body->set("ok", ok);
+    body->set("reason", reason);
+    send(MessageType::answer, request.from, body);
+}
+
+bool EngineBase::reachable(const std::string& account) const {
+    return !reachability_ || reachability_(account) != sdk::Reachability::unreachable;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,92 @@
+#pragma once
+// What relays and terminals share: the receive path (decode, authenticate, de-duplicate, handle
+// in one transaction with the messages it sends, defer what arrived early) and the outbox.
+
+#include <functional>
+#include <string>
+
+#include <Poco/Logger.h>
+
+#include "engine/handle_result.h"
+#include "persistence/database.h"
+#include "persistence/group_repository.h"
+#include "persistence/message_store.h"
+#include "persistence/share_repository.h"
+#include "persistence/sync_store.h"
+#include "protocol/message.h"
+#include "relaysync/sdk/transport.h"
+
+namespace relaysync::core {
+
+// A command from an operator or user that cannot be carried out; says why in one line.
+class CommandError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class EngineBase {
+public:
+    using ReachabilityQuery = std::function<sdk::Reachability(const std::string& account)>;
+
+    EngineBase(Database& database, std::string account);
+    virtual ~EngineBase() = default;
+
+    const std::string& account() const { return account_; }
+
+    // A payload arrived from `authenticated_from`. Never throws: bad input is logged and dropped,
+    // a refusal is answered.
+    void receive(const std::string& authenticated_from, const std::string& payload);
+
+    // How the engine learns whether a node can be asked now (the transport's view).
+    void setReachabilityQuery(ReachabilityQuery query) { reachability_ = std::move(query); }
+
+    // Read access for status pages and tests.
+    GroupRepository& groups() { return groups_; }
+    ShareRepository& shares() { return shares_; }
+    MessageStore& messages() { return messages_; }
+    SyncStore& syncs() { return syncs_; }
+
+protected:
+    virtual HandleResult handle(const Message& message) = 0;
+
+    // Queues a message; written to the outbox in the caller's transaction.
+    void send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body);
+    void answer(const Message& request, bool ok, const std::string& reason = {});
+    bool reachable(const std::string& account) const;
+
+    // Runs a command in one transaction, then retries deferred messages.
+    template <class Command>
+    auto runCommand(Command&& command) {
+        Transaction transaction(database_);
+        if constexpr (std::is_void_v<decltype(command())>) {
+            command();
+            transaction.commit();
+            retryDeferred();
+        } else {
+            auto result = command();
+            transaction.commit();
+            retryDeferred();
+            return result;
+        }
+    }
+
+    Poco::Logger& log() const { return logger_; }
+
+    Database& database_;
+    GroupRepository groups_;
+    ShareRepository shares_;
+    MessageStore messages_;
+    SyncStore syncs_;
+    const std::string account_;
+
+private:
+    enum class Delivery { fresh, retry };
+    // Returns true when the message is finished with (applied, refused, duplicate or garbage).
+    bool process(const std::string& sender, const std::string& payload, Delivery delivery);
+    void retryDeferred();
+
+    ReachabilityQuery reachability_;
+    Poco::Logger& logger_;
+};
+
+}  // namespace relaysync::core

@@ -1,0 +1,135 @@
+// Shares and resource entries at a relay (patent Fig. 12): store, then pass on to the other
+// relays that have members and to this relay's own member terminals.
+#include <algorithm>
+
+#include "engine/relay_engine.h"
+#include "protocol/bodies.h"
+#include "protocol/json_fields.h"
+
+namespace relaysync::core {
+
+namespace {
+std::vector<std::string> unionOf(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    std::set<std::string> all(a.begin(), a.end());
+    all.insert(b.begin(), b.end());
+    return {all.begin(), all.end()};
+}
+}  // namespace
+
+void RelayEngine::splitByRelay(const RelayGroup& group, const std::vector<std::string>& members,
+                               std::set<std::string>& relays, std::set<std::string>& own_terminals) const {
+    for (const auto& member : members) {
+        const auto relay = group.relayOf(member);
+        if (!relay) continue;
+        if (*relay == account_)
+            own_terminals.insert(member);
+        else
+            relays.insert(*relay);
+    }
+}
+
+void RelayEngine::sendPolicyData(const Share& share, const std::set<std::string>& accounts) {
+    for (const auto& to : accounts) {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share", toJson(share));
+        body->set("entries", toJson(shares_.entriesWithTombstones(share.id)));
+        send(MessageType::policy_data, to, body);
+    }
+}
+
+HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
+    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
+    const auto group = groups_.find(share.group_id);
+    if (!group) return HandleResult::refused("this relay is not in group " + share.group_id);
+    if (share.creator != message.from) return HandleResult::refused("a share can only be defined by its creator");
+    if (ownRelayTerminal(*group, message.from).empty())
+        return HandleResult::refused(message.from + " is not a shareable terminal of this relay in " + group->id);
+    if (!share.isMember(share.creator)) return HandleResult::refused("the creator must be a member of the share");
+    for (const auto& member : share.members)
+        if (!group->findTerminal(member))
+            return HandleResult::refused(member + " is not a shareable terminal of group " + group->id);
+    const auto previous = shares_.find(share.id);
+    if (previous && previous->creator != share.creator)
+        return HandleResult::refused("share id " + share.id + " belongs to another creator");
+
+    if (shares_.putIfNewer(share)) {
+        // Former members hear of the new definition too, so that they drop the share.
+        std::set<std::string> relays, own_terminals;
+        splitByRelay(*group, unionOf(share.members, previous ? previous->members : std::vector<std::string>{}), relays,
+                     own_terminals);
+        own_terminals.erase(message.from);
+        sendPolicyData(share, relays);
+        sendPolicyData(share, own_terminals);
+    }
+    answer(message, true);
+    return HandleResult::applied();
+}
+
+HandleResult RelayEngine::onPolicyData(const Message& message) {
+    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
+    const auto entries = entriesFromJson(message.body, "entries", "body");
+    const auto group = groups_.find(share.group_id);
+    if (!group) return HandleResult::deferred("group " + share.group_id + " is not known here yet");
+    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + group->id + " yet");
+    const auto creator_relay = group->relayOf(share.creator);
+    if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet");
+    if (*creator_relay != message.from)
+        return HandleResult::refused("policy-data for " + share.id + " must come from its creator's relay");
+    for (const auto& entry : entries)
+        if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
+
+    const auto previous = shares_.find(share.id);
+    bool changed = shares_.putIfNewer(share);
+    for (const auto& entry : entries) changed = shares_.putEntryIfNewer(entry) || changed;
+    if (changed) {
+        std::set<std::string> relays, own_terminals;
+        const auto current = *shares_.find(share.id);
+        splitByRelay(*group, unionOf(current.members, previous ? previous->members : std::vector<std::string>{}),
+                     relays, own_terminals);
+        sendPolicyData(current, own_terminals);
+    }
+    answer(message, true);
+    return HandleResult::applied();
+}
+
+HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) {
+    const auto share_id = json::requireString(message.body, "share_id", "body");
+    const auto entries = entriesFromJson(message.body, "entries", "body");
+    const auto share = shares_.find(share_id);
+    if (!share) return HandleResult::deferred("share " + share_id + " is not known here yet");
+    const auto group = groups_.find(share->group_id);
+    if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet");
+
+    const bool from_own_terminal = !ownRelayTerminal(*group, message.from).empty();
+    if (from_own_terminal) {
+        if (!share->isMember(message.from))
+            return HandleResult::refused(message.from + " is not a member of share " + share_id);
+    } else if (!group->hasRelay(message.from)) {
+        return HandleResult::refused(message.from + " is neither a relay of " + group->id + " nor a terminal here");
+    }
+    for (const auto& entry : entries) {
+        if (entry.share_id != share_id) return HandleResult::refused("an entry of another share");
+        if (entry.removed != deletion) return HandleResult::refused("entry '" + entry.name + "' does not fit the message type");
+        const auto owner_relay = group->relayOf(entry.owner);
+        if (from_own_terminal ? entry.owner != message.from : owner_relay != message.from)
+            return HandleResult::refused(message.from + " cannot change entry '" + entry.name + "' owned by " + entry.owner);
+    }
+
+    std::vector<ResourceEntry> applied;
+    for (const auto& entry : entries)
+        if (shares_.putEntryIfNewer(entry)) applied.push_back(entry);
+    if (!applied.empty()) {
+        std::set<std::string> relays, own_terminals;
+        splitByRelay(*group, share->members, relays, own_terminals);
+        own_terminals.erase(message.from);
+        if (!from_own_terminal) relays.clear();  // the owner's relay already told every relay
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share_id", share_id);
+        body->set("entries", toJson(applied));
+        for (const auto& to : relays) send(message.type, to, body);
+        for (const auto& to : own_terminals) send(message.type, to, body);
+    }
+    return HandleResult::applied();
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,96 @@
+// The synchronize fan-out at a relay (patent Fig. 14-15): one instruction reaches every relay
+// with members and every member terminal; a targeted one only the owners of the named
+// resources and the relays on their way.
+#include <map>
+
+#include "engine/relay_engine.h"
+#include "engine/sync_messages.h"
+#include "protocol/json_fields.h"
+
+namespace relaysync::core {
+
+std::string RelayEngine::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
+    return runCommand([&] {
+        if (!shares_.find(share_id)) throw CommandError("synchronize: share " + share_id + " is not known here");
+        const auto sync_id = account_ + "/sync-" + std::to_string(database_.nextCounter("sync"));
+        startSynchronize(sync_id, "", share_id, names, false);
+        return sync_id;
+    });
+}
+
+HandleResult RelayEngine::onSynchronize(const Message& message) {
+    const auto request = SyncRequest::fromBody(message.body);
+    const bool from_relay = message.type == MessageType::synchronize;
+    const auto share = shares_.find(request.share_id);
+    const auto group = share ? groups_.find(share->group_id) : std::nullopt;
+    std::string problem;
+    if (!share || !group)
+        problem = "share " + request.share_id + " is not known at " + account_;
+    else if (from_relay ? !group->hasRelay(message.from) : !share->isMember(message.from))
+        problem = message.from + " may not synchronize share " + request.share_id;
+    if (!problem.empty()) {
+        // Answered with a report, not refused, so that whoever waits for it is not left waiting.
+        SyncReport report;
+        report.sync_id = request.sync_id;
+        report.share_id = request.share_id;
+        report.problems.push_back(problem);
+        send(MessageType::synchronize_result, message.from, reportBody(report));
+        return HandleResult::applied();
+    }
+    startSynchronize(request.sync_id, message.from, request.share_id, request.names, from_relay);
+    return HandleResult::applied();
+}
+
+std::string RelayEngine::startSynchronize(const std::string& sync_id, const std::string& reply_to,
+                                          const std::string& share_id, const std::vector<std::string>& names,
+                                          bool from_relay) {
+    const auto share = *shares_.find(share_id);
+    const auto group = *groups_.find(share.group_id);
+    SyncReport report;
+    report.sync_id = sync_id;
+    report.share_id = share_id;
+
+    // Who is asked, and for which names (empty: everything they own in the share).
+    std::map<std::string, std::vector<std::string>> relays, terminals;
+    if (names.empty()) {
+        std::set<std::string> member_relays, own_terminals;
+        splitByRelay(group, share.members, member_relays, own_terminals);
+        if (!from_relay)
+            for (const auto& relay : member_relays) relays[relay];
+        for (const auto& terminal : own_terminals)
+            if (terminal != reply_to) terminals[terminal];
+    } else {
+        for (const auto& name : names) {
+            const auto entry = shares_.entry(share_id, name);
+            if (!entry || entry->removed) {
+                report.unknown_resources.push_back(name);
+                continue;
+            }
+            if (entry->owner == reply_to) continue;  // the asking terminal checked its own already
+            const auto relay = group.relayOf(entry->owner);
+            if (!relay) {
+                report.unreachable_nodes.push_back(entry->owner + " (not a shareable terminal of " + group.id + ")");
+            } else if (*relay == account_) {
+                terminals[entry->owner].push_back(name);
+            } else if (!from_relay) {
+                relays[*relay].push_back(name);
+            }
+        }
+    }
+
+    std::vector<std::string> waiting_for;
+    auto ask = [&](MessageType type, const std::string& to, const std::vector<std::string>& for_names) {
+        // Sent even to a node that is down now: it checks when it is back. The report says so.
+        send(type, to, SyncRequest{sync_id, share_id, for_names}.toBody());
+        if (reachable(to))
+            waiting_for.push_back(to);
+        else
+            report.unreachable_nodes.push_back(to);
+    };
+    for (const auto& [relay, for_names] : relays) ask(MessageType::synchronize, relay, for_names);
+    for (const auto& [terminal, for_names] : terminals) ask(MessageType::synchronize_instruction, terminal, for_names);
+    fanout_.open(sync_id, reply_to, waiting_for, report);
+    return sync_id;
+}
+
+}  // namespace relaysync::core

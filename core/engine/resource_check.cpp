@@ -1,0 +1,100 @@
+#include "engine/resource_check.h"
+
+#include <algorithm>
+#include <set>
+
+namespace relaysync::core {
+
+namespace {
+
+sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router, sdk::EntityChecker& checker) {
+    StoreRouter::Route route;
+    if (auto status = router.route(entry.location, route); !status.isOk())
+        return {sdk::Verdict::unreachable, {}, status.toString()};
+    try {
+        return checker.check(entry.details, *route.store, route.path);
+    } catch (const std::exception& e) {
+        return {sdk::Verdict::unreachable, {}, std::string("checker failed: ") + e.what()};
+    }
+}
+
+ResourceEntry nextVersion(const ResourceEntry& entry) {
+    auto next = entry;
+    ++next.version;
+    return next;
+}
+
+}  // namespace
+
+CheckPlan planResourceCheck(const std::string& owner, const std::string& share_id,
+                            const std::vector<std::string>& names, ShareRepository& shares,
+                            const StoreRouter& router, sdk::EntityChecker& checker, const CheckPolicy& policy) {
+    CheckPlan plan;
+    plan.report.share_id = share_id;
+
+    std::set<std::string> locations;
+    for (const auto& entry : shares.entries(share_id))
+        if (entry.owner == owner && (names.empty() || std::count(names.begin(), names.end(), entry.name)))
+            locations.insert(entry.location);
+
+    std::size_t gone = 0;
+    for (const auto& location : locations) {
+        // Every share that lists this entity, in any group (CheckAnotherResourceInfo).
+        for (const auto& entry : shares.entriesAt(owner, location)) {
+            const auto outcome = inspect(entry, router, checker);
+            ++plan.report.checked;
+            auto next = nextVersion(entry);
+            switch (outcome.verdict) {
+            case sdk::Verdict::unchanged:
+                if (entry.status == kStatusOk) {
+                    ++plan.report.unchanged;
+                    continue;
+                }
+                next.status = kStatusOk;
+                ++plan.report.recovered;
+                break;
+            case sdk::Verdict::changed:
+                next.details = outcome.current;
+                next.status = kStatusOk;
+                ++(entry.status == kStatusOk ? plan.report.changed : plan.report.recovered);
+                break;
+            case sdk::Verdict::gone:
+                if (policy.gone_entity == GoneEntityMode::remove) {
+                    next.removed = true;
+                    plan.deletions[entry.share_id].push_back(next);
+                    ++plan.report.gone;
+                    ++gone;
+                    continue;
+                }
+                if (entry.status == kStatusFileNotFound) {
+                    ++plan.report.unchanged;
+                    continue;
+                }
+                next.status = kStatusFileNotFound;
+                ++plan.report.gone;
+                ++gone;
+                break;
+            case sdk::Verdict::unreachable:
+                ++plan.report.unreachable;
+                if (entry.status == kStatusUnreachable) continue;
+                next.status = kStatusUnreachable;
+                plan.report.problems.push_back(owner + ": " + entry.name + " in " + entry.share_id +
+                                               " cannot be reached: " + outcome.reason);
+                break;
+            }
+            plan.updates[entry.share_id].push_back(next);
+        }
+    }
+
+    if (gone > policy.max_removals) {
+        plan.aborted = true;
+        plan.updates.clear();
+        plan.deletions.clear();
+        plan.report.problems.push_back(owner + ": deletion limit: " + std::to_string(gone) +
+                                       " entries would be removed or marked gone, the limit is " +
+                                       std::to_string(policy.max_removals) + "; nothing was changed");
+    }
+    return plan;
+}
+
+}  // namespace relaysync::core

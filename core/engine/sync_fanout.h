@@ -1,0 +1,37 @@
+#pragma once
+// Bookkeeping of one synchronize at one node: whom it asked, who still has to answer, and the
+// report summed from their answers, which goes to whoever asked this node once all are in.
+// Kept in the database, so a node restarted mid-sync finishes it.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/sync_report.h"
+#include "persistence/sync_store.h"
+
+namespace relaysync::core {
+
+class SyncFanout {
+public:
+    // Sends the summed report to `to` (a relay or terminal); called with an empty `to` when
+    // this node asked itself, and then the report is stored as a result.
+    using ReportSink = std::function<void(const std::string& to, const SyncReport& report)>;
+
+    SyncFanout(SyncStore& store, ReportSink sink) : store_(store), sink_(std::move(sink)) {}
+
+    // Opens a sync that waits for `waiting_for`; with nobody to wait for it finishes at once.
+    void open(const std::string& sync_id, const std::string& reply_to, const std::vector<std::string>& waiting_for,
+              SyncReport report_so_far);
+
+    // An answer arrived. Late and duplicate answers are ignored.
+    void onReport(const std::string& from, const SyncReport& report);
+
+private:
+    void finish(const SyncSession& session);
+
+    SyncStore& store_;
+    ReportSink sink_;
+};
+
+}  // namespace relaysync::core

@@ -1,0 +1,236 @@
+#include "engine/terminal_engine.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "engine/sync_messages.h"
+#include "protocol/bodies.h"
+#include "protocol/json_fields.h"
+
+namespace relaysync::core {
+
+namespace {
+std::string utcTimestamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &parts);
+    return text;
+}
+}  // namespace
+
+TerminalEngine::TerminalEngine(Database& database, std::string account, std::string relay, const StoreRouter& stores,
+                               sdk::EntityChecker& checker, CheckPolicy policy, std::function<std::string()> timestamp)
+    : EngineBase(database, std::move(account)),
+      relay_(std::move(relay)),
+      stores_(stores),
+      checker_(checker),
+      policy_(policy),
+      timestamp_(timestamp ? std::move(timestamp) : utcTimestamp),
+      fanout_(syncs_, [this](const std::string& to, const SyncReport& report) {
+          if (to.empty())
+              log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
+          else
+              send(MessageType::synchronize_result, to, reportBody(report));
+      }) {}
+
+std::string TerminalEngine::newShareId() {
+    auto id = timestamp_() + account_;
+    for (int n = 2; shares_.find(id); ++n) id = timestamp_() + "-" + std::to_string(n) + account_;
+    return id;
+}
+
+std::string TerminalEngine::createShare(const std::string& group_id, const std::string& name,
+                                        std::vector<std::string> members) {
+    return runCommand([&] {
+        const auto group = groups_.find(group_id);
+        if (!group || !group->findTerminal(account_))
+            throw CommandError("createShare: this terminal is not a shareable terminal of group " + group_id);
+        if (name.empty()) throw CommandError("createShare: the share needs a name");
+        if (std::find(members.begin(), members.end(), account_) == members.end()) members.push_back(account_);
+        for (const auto& member : members)
+            if (!group->findTerminal(member))
+                throw CommandError("createShare: " + member + " is not a shareable terminal of group " + group_id);
+        std::sort(members.begin(), members.end());
+        members.erase(std::unique(members.begin(), members.end()), members.end());
+
+        Share share{newShareId(), group_id, name, account_, members, 1};
+        shares_.putIfNewer(share);
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share", toJson(share));
+        send(MessageType::create_shared_resource, relay_, body);
+        return share.id;
+    });
+}
+
+void TerminalEngine::addResource(const std::string& share_id, const std::string& name, const std::string& location) {
+    runCommand([&] {
+        const auto share = shares_.find(share_id);
+        if (!share || !share->isMember(account_))
+            throw CommandError("addResource: this terminal is not a member of share " + share_id);
+        if (name.empty()) throw CommandError("addResource: the resource needs a shared name");
+        const auto existing = shares_.entry(share_id, name);
+        if (existing && !existing->removed && existing->owner != account_)
+            throw CommandError("addResource: '" + name + "' is already shared by " + existing->owner);
+
+        StoreRouter::Route route;
+        if (auto status = stores_.route(location, route); !status.isOk())
+            throw CommandError("addResource: " + status.toString());
+        ResourceEntry entry;
+        entry.share_id = share_id;
+        entry.name = name;
+        entry.owner = account_;
+        entry.location = location;
+        if (auto status = checker_.describe(*route.store, route.path, entry.details); !status.isOk())
+            throw CommandError("addResource: '" + location + "': " + status.toString());
+        entry.version = existing ? existing->version + 1 : 1;
+        shares_.putEntryIfNewer(entry);
+        publish(MessageType::update_resource_info, share_id, {entry});
+    });
+}
+
+SyncReport TerminalEngine::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
+    return runCommand([&] {
+        const auto share = shares_.find(share_id);
+        if (!share || !share->isMember(account_))
+            throw CommandError("check: this terminal is not a member of share " + share_id);
+        return checkAndPublish(share_id, names);
+    });
+}
+
+std::string TerminalEngine::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
+    return runCommand([&] {
+        const auto share = shares_.find(share_id);
+        if (!share || !share->isMember(account_))
+            throw CommandError("synchronize: this terminal is not a member of share " + share_id);
+        const auto sync_id = account_ + "/sync-" + std::to_string(database_.nextCounter("sync"));
+        // This terminal checks what it owns first; the relay asks everyone else.
+        auto own = checkAndPublish(share_id, names);
+        send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names}.toBody());
+        if (reachable(relay_)) {
+            fanout_.open(sync_id, "", {relay_}, own);
+        } else {
+            own.unreachable_nodes.push_back(relay_);
+            fanout_.open(sync_id, "", {}, own);
+        }
+        return sync_id;
+    });
+}
+
+SyncReport TerminalEngine::checkAndPublish(const std::string& share_id, const std::vector<std::string>& names) {
+    auto plan = planResourceCheck(account_, share_id, names, shares_, stores_, checker_, policy_);
+    for (const auto& [share, entries] : plan.updates) {
+        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
+        publish(MessageType::update_resource_info, share, entries);
+    }
+    for (const auto& [share, entries] : plan.deletions) {
+        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
+        publish(MessageType::delete_resource_info, share, entries);
+    }
+    for (const auto& problem : plan.report.problems) log().warning("%s", problem);
+    return plan.report;
+}
+
+void TerminalEngine::publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("share_id", share_id);
+    body->set("entries", toJson(entries));
+    send(type, relay_, body);
+}
+
+HandleResult TerminalEngine::handle(const Message& message) {
+    if (message.from != relay_) return HandleResult::refused("a terminal takes messages from its own relay only");
+    switch (message.type) {
+    case MessageType::group_info: return onGroupInfo(message);
+    case MessageType::add_group_info: return onTerminalGroupInfo(message, false);
+    case MessageType::delete_group_info: return onTerminalGroupInfo(message, true);
+    case MessageType::policy_data: return onPolicyData(message);
+    case MessageType::update_resource_info: return onResourceInfo(message, false);
+    case MessageType::delete_resource_info: return onResourceInfo(message, true);
+    case MessageType::synchronize_instruction: return onSynchronizeInstruction(message);
+    case MessageType::synchronize_result:
+        fanout_.onReport(message.from, reportFromJson(json::requireObject(message.body, "report", "body"), "body.report"));
+        return HandleResult::applied();
+    case MessageType::answer:
+        if (!message.body->optValue<bool>("ok", false))
+            log().warning("%s: %s refused %s %s: %s", account_, message.from,
+                          json::optionalString(message.body, "re_type"), json::optionalString(message.body, "re"),
+                          json::optionalString(message.body, "reason"));
+        return HandleResult::applied();
+    default: return HandleResult::refused(std::string("a terminal does not handle ") + wireName(message.type));
+    }
+}
+
+HandleResult TerminalEngine::onGroupInfo(const Message& message) {
+    const auto group = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
+    groups_.addGroup(group.id);
+    for (const auto& relay : group.relays) groups_.putRelay(group.id, relay);
+    for (const auto& terminal : group.terminals) groups_.putTerminalIfNewer(group.id, terminal);
+    answer(message, true);
+    return HandleResult::applied();
+}
+
+HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool removed) {
+    const auto group_id = json::requireString(message.body, "group_id", "body");
+    const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
+    if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
+    if (terminal.account == account_ && removed) {
+        // This terminal left the group: it keeps nothing of it.
+        for (const auto& share : shares_.shares())
+            if (share.group_id == group_id) shares_.remove(share.id);
+        groups_.removeGroup(group_id);
+    } else {
+        if (!groups_.exists(group_id)) return HandleResult::deferred("group " + group_id + " is not known here yet");
+        groups_.putTerminalIfNewer(group_id, terminal);
+    }
+    answer(message, true);
+    return HandleResult::applied();
+}
+
+HandleResult TerminalEngine::onPolicyData(const Message& message) {
+    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
+    const auto entries = entriesFromJson(message.body, "entries", "body");
+    for (const auto& entry : entries)
+        if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
+    shares_.putIfNewer(share);
+    const auto current = shares_.find(share.id);
+    if (!current->isMember(account_)) {
+        shares_.remove(share.id);
+    } else {
+        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
+    }
+    answer(message, true);
+    return HandleResult::applied();
+}
+
+HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletion) {
+    const auto share_id = json::requireString(message.body, "share_id", "body");
+    const auto entries = entriesFromJson(message.body, "entries", "body");
+    if (!shares_.find(share_id)) return HandleResult::deferred("share " + share_id + " is not known here yet");
+    for (const auto& entry : entries) {
+        if (entry.share_id != share_id || entry.removed != deletion)
+            return HandleResult::refused("entry '" + entry.name + "' does not fit the message");
+        // Nobody else may rewrite what this terminal owns.
+        if (entry.owner == account_) continue;
+        shares_.putEntryIfNewer(entry);
+    }
+    return HandleResult::applied();
+}
+
+HandleResult TerminalEngine::onSynchronizeInstruction(const Message& message) {
+    const auto request = SyncRequest::fromBody(message.body);
+    SyncReport report;
+    const auto share = shares_.find(request.share_id);
+    if (!share || !share->isMember(account_)) {
+        report.share_id = request.share_id;
+        report.problems.push_back(account_ + " is not a member of share " + request.share_id);
+    } else {
+        report = checkAndPublish(request.share_id, request.names);
+    }
+    report.sync_id = request.sync_id;
+    send(MessageType::synchronize_result, relay_, reportBody(report));
+    return HandleResult::applied();
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,61 @@
+#pragma once
+// A client terminal's engine (patent Fig. 11-16, terminal side): its copy of the group and
+// share information, the resources it owns, CheckResource, and synchronize instructions.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/engine_base.h"
+#include "engine/resource_check.h"
+#include "engine/store_router.h"
+#include "engine/sync_fanout.h"
+
+namespace relaysync::core {
+
+class TerminalEngine : public EngineBase {
+public:
+    // `timestamp` gives "YYYYMMDDhhmmss" (UTC) for share ids; tests pin it.
+    TerminalEngine(Database& database, std::string account, std::string relay, const StoreRouter& stores,
+                   sdk::EntityChecker& checker, CheckPolicy policy,
+                   std::function<std::string()> timestamp = {});
+
+    const std::string& relay() const { return relay_; }
+
+    // User commands. Each is one transaction; CommandError says why one cannot be done.
+
+    // CreateSharedResource: a share of `group_id` with `members` (this terminal is added).
+    std::string createShare(const std::string& group_id, const std::string& name,
+                            std::vector<std::string> members);
+    // addResource: shares the entity at `location` (e.g. "c:/folderA") under `name`.
+    void addResource(const std::string& share_id, const std::string& name, const std::string& location);
+    // CheckResource on demand over what this terminal owns in a share; updates are sent.
+    SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
+    // A synchronize instruction; `names` empty means the whole share. Returns the sync id; the
+    // report is in syncs() once every node has answered.
+    std::string synchronize(const std::string& share_id, const std::vector<std::string>& names = {});
+
+protected:
+    HandleResult handle(const Message& message) override;
+
+private:
+    HandleResult onGroupInfo(const Message& message);
+    HandleResult onTerminalGroupInfo(const Message& message, bool removed);
+    HandleResult onPolicyData(const Message& message);
+    HandleResult onResourceInfo(const Message& message, bool deletion);
+    HandleResult onSynchronizeInstruction(const Message& message);
+
+    // Runs CheckResource, stores the outcome and sends it to the relay.
+    SyncReport checkAndPublish(const std::string& share_id, const std::vector<std::string>& names);
+    void publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries);
+    std::string newShareId();
+
+    const std::string relay_;
+    const StoreRouter& stores_;
+    sdk::EntityChecker& checker_;
+    const CheckPolicy policy_;
+    std::function<std::string()> timestamp_;
+    SyncFanout fanout_;
+};
+
+}  // namespace relaysync::core

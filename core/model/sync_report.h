@@ -1,0 +1,28 @@
+#pragma once
+// What one synchronize found, summed up over every terminal it reached.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relaysync::core {
+
+struct SyncReport {
+    std::string sync_id;
+    std::string share_id;
+    std::int64_t checked = 0;      // entities looked at
+    std::int64_t unchanged = 0;
+    std::int64_t changed = 0;      // entries whose details were rewritten
+    std::int64_t gone = 0;         // entries removed or marked "file not found"
+    std::int64_t recovered = 0;    // entries back to "ok" after "file not found"/"unreachable"
+    std::int64_t unreachable = 0;  // entries whose store could not be reached
+    std::vector<std::string> unknown_resources;   // named in a targeted sync, not in the share
+    std::vector<std::string> unreachable_nodes;   // relays/terminals that could not be asked
+    std::vector<std::string> problems;            // e.g. "client31: deletion limit ..."
+
+    void merge(const SyncReport& other);
+    // "checked 12: 9 unchanged, 2 changed, 1 gone, 0 unreachable" plus problems, one line each.
+    std::string summary() const;
+};
+
+}  // namespace relaysync::core

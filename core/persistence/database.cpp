@@ -1,0 +1,91 @@
+#include "persistence/database.h"
+
+#include <mutex>
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+
+#include "persistence/schema.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core {
+
+namespace {
+
+Poco::Data::Session openSession(const std::string& url) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+    const auto colon = url.find(':');
+    const auto scheme = url.substr(0, colon);
+    if (colon == std::string::npos || colon + 1 == url.size())
+        throw DatabaseError("database '" + url + "': expected sqlite:<file> or postgresql:<connection string>");
+    if (scheme == "sqlite") return Poco::Data::Session("SQLite", url.substr(colon + 1));
+    if (scheme == "postgresql")
+        throw DatabaseError("database '" + scheme + ":...': PostgreSQL support is not built into this version");
+    throw DatabaseError("database '" + url + "': unknown scheme '" + scheme + "' (sqlite or postgresql)");
+}
+
+Poco::Data::Session connect(const std::string& url) {
+    try {
+        return openSession(url);
+    } catch (const Poco::Exception& e) {
+        throw DatabaseError("database '" + url + "': " + e.displayText());
+    }
+}
+
+}  // namespace
+
+Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
+    try {
+        migrate();
+    } catch (const Poco::Exception& e) {
+        throw DatabaseError("database '" + url + "': " + e.displayText());
+    }
+}
+
+int Database::schemaVersion() {
+    std::vector<Poco::Int64> values;
+    session_ << "SELECT value FROM meta WHERE name = 'schema_version'", into(values), now;
+    return values.empty() ? 0 : static_cast<int>(values.front());
+}
+
+void Database::migrate() {
+    session_ << "CREATE TABLE IF NOT EXISTS meta (name VARCHAR(64) PRIMARY KEY, value BIGINT NOT NULL)", now;
+    const int found = schemaVersion();
+    if (found > kSchemaVersion)
+        throw DatabaseError("database '" + url_ + "' has schema version " + std::to_string(found) +
+                            ", newer than this build's " + std::to_string(kSchemaVersion));
+    if (found == kSchemaVersion) return;
+    Transaction transaction(*this);
+    for (const char* statement : schema::kVersion1) session_ << statement, now;
+    session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', 1)", now;
+    transaction.commit();
+}
+
+std::int64_t Database::nextCounter(const std::string& name) {
+    std::string key = "counter:" + name;
+    session_ << "INSERT INTO meta (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", use(key), now;
+    session_ << "UPDATE meta SET value = value + 1 WHERE name = ?", use(key), now;
+    Poco::Int64 value = 0;
+    session_ << "SELECT value FROM meta WHERE name = ?", into(value), use(key), now;
+    return value;
+}
+
+Transaction::Transaction(Database& database) : database_(database) { database_.session().begin(); }
+
+Transaction::~Transaction() {
+    if (done_) return;
+    try {
+        database_.session().rollback();
+    } catch (...) {
+        // Nothing more can be done in a destructor; the connection stays usable or not.
+    }
+}
+
+void Transaction::commit() {
+    database_.session().commit();
+    done_ = true;
+}
+
+}  // namespace relaysync::core

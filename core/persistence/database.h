@@ -1,0 +1,55 @@
+#pragma once
+// One node's database through Poco::Data. "sqlite:<file>" today; the SQL is portable so that
+// "postgresql:<connection string>" can replace it without touching the engine.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <Poco/Data/Session.h>
+
+namespace relaysync::core {
+
+// Schema version this build writes; opening a newer database is refused.
+inline constexpr int kSchemaVersion = 1;
+
+class DatabaseError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Database {
+public:
+    // Opens (creating if needed) and migrates. Throws DatabaseError naming the URL and reason.
+    explicit Database(const std::string& url);
+
+    Poco::Data::Session& session() { return session_; }
+    const std::string& url() const { return url_; }
+
+    // Next value of a named counter, stored in the database (message ids, versions, group ids).
+    std::int64_t nextCounter(const std::string& name);
+
+    int schemaVersion();
+
+private:
+    void migrate();
+
+    std::string url_;
+    Poco::Data::Session session_;
+};
+
+// Commits on commit(), rolls back if destroyed before it.
+class Transaction {
+public:
+    explicit Transaction(Database& database);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Database& database_;
+    bool done_ = false;
+};
+
+}  // namespace relaysync::core

@@ -1,0 +1,88 @@
+#include "persistence/group_repository.h"
+
+#include <Poco/Tuple.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core {
+
+std::vector<std::string> GroupRepository::groupIds() {
+    std::vector<std::string> ids;
+    session_ << "SELECT group_id FROM relay_groups ORDER BY group_id", into(ids), now;
+    return ids;
+}
+
+bool GroupRepository::exists(const std::string& group_id) {
+    std::string id = group_id;
+    int count = 0;
+    session_ << "SELECT COUNT(*) FROM relay_groups WHERE group_id = ?", into(count), use(id), now;
+    return count > 0;
+}
+
+std::optional<RelayGroup> GroupRepository::find(const std::string& group_id) {
+    if (!exists(group_id)) return std::nullopt;
+    std::string id = group_id;
+    RelayGroup group;
+    group.id = group_id;
+    std::vector<Poco::Tuple<std::string, std::string>> relays;
+    session_ << "SELECT relay_account, display_name FROM group_relays WHERE group_id = ? ORDER BY relay_account",
+        into(relays), use(id), now;
+    for (const auto& row : relays) group.relays.push_back({row.get<0>(), row.get<1>()});
+
+    std::vector<Poco::Tuple<std::string, std::string, std::string, std::string, Poco::Int64>> terminals;
+    session_ << "SELECT terminal_account, relay_account, display_name, department, version FROM group_terminals"
+                " WHERE group_id = ? AND removed = 0 ORDER BY terminal_account",
+        into(terminals), use(id), now;
+    for (const auto& row : terminals)
+        group.terminals.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>(), false});
+    return group;
+}
+
+void GroupRepository::addGroup(const std::string& group_id) {
+    std::string id = group_id;
+    session_ << "INSERT INTO relay_groups (group_id) VALUES (?) ON CONFLICT (group_id) DO NOTHING", use(id), now;
+}
+
+void GroupRepository::putRelay(const std::string& group_id, const GroupRelay& relay) {
+    std::string id = group_id, account = relay.account, name = relay.display_name;
+    session_ << "INSERT INTO group_relays (group_id, relay_account, display_name) VALUES (?, ?, ?)"
+                " ON CONFLICT (group_id, relay_account) DO UPDATE SET display_name ="
+                " CASE WHEN excluded.display_name = '' THEN group_relays.display_name ELSE excluded.display_name END",
+        use(id), use(account), use(name), now;
+}
+
+std::optional<ShareableTerminal> GroupRepository::terminalRecord(const std::string& group_id,
+                                                                 const std::string& account) {
+    std::string id = group_id, who = account;
+    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64, int>> rows;
+    session_ << "SELECT relay_account, display_name, department, version, removed FROM group_terminals"
+                " WHERE group_id = ? AND terminal_account = ?",
+        into(rows), use(id), use(who), now;
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows.front();
+    return ShareableTerminal{account, row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>() != 0};
+}
+
+bool GroupRepository::putTerminalIfNewer(const std::string& group_id, const ShareableTerminal& terminal) {
+    const auto stored = terminalRecord(group_id, terminal.account);
+    if (stored && stored->version >= terminal.version) return false;
+    std::string id = group_id, account = terminal.account, relay = terminal.relay, name = terminal.display_name,
+                department = terminal.department;
+    Poco::Int64 version = terminal.version;
+    int removed = terminal.removed ? 1 : 0;
+    session_ << "INSERT INTO group_terminals (group_id, terminal_account, relay_account, display_name, department,"
+                " version, removed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, terminal_account) DO UPDATE SET"
+                " relay_account = excluded.relay_account, display_name = excluded.display_name,"
+                " department = excluded.department, version = excluded.version, removed = excluded.removed",
+        use(id), use(account), use(relay), use(name), use(department), use(version), use(removed), now;
+    return true;
+}
+
+void GroupRepository::removeGroup(const std::string& group_id) {
+    std::string id = group_id;
+    session_ << "DELETE FROM group_terminals WHERE group_id = ?", use(id), now;
+    session_ << "DELETE FROM group_relays WHERE group_id = ?", use(id), now;
+    session_ << "DELETE FROM relay_groups WHERE group_id = ?", use(id), now;
+}
+
+}  // namespace relaysync::core

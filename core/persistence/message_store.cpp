@@ -1,0 +1,65 @@
+#include "persistence/message_store.h"
+
+#include <Poco/Tuple.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core {
+
+void MessageStore::enqueue(const std::string& destination, const std::string& payload) {
+    Poco::Int64 seq = database_.nextCounter("outbox");
+    std::string to = destination, bytes = payload;
+    session_ << "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)", use(seq), use(to), use(bytes), now;
+}
+
+std::vector<OutboxItem> MessageStore::outbox() {
+    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string>> rows;
+    session_ << "SELECT seq, destination, payload FROM outbox ORDER BY seq", into(rows), now;
+    std::vector<OutboxItem> items;
+    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
+    return items;
+}
+
+void MessageStore::removeFromOutbox(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    session_ << "DELETE FROM outbox WHERE seq = ?", use(key), now;
+}
+
+bool MessageStore::seen(const std::string& message_id) {
+    std::string id = message_id;
+    int count = 0;
+    session_ << "SELECT COUNT(*) FROM seen_messages WHERE message_id = ?", into(count), use(id), now;
+    return count > 0;
+}
+
+void MessageStore::markSeen(const std::string& message_id) {
+    std::string id = message_id;
+    session_ << "INSERT INTO seen_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", use(id), now;
+}
+
+void MessageStore::defer(const std::string& sender, const std::string& payload, const std::string& reason) {
+    Poco::Int64 seq = database_.nextCounter("deferred");
+    std::string from = sender, bytes = payload, why = reason;
+    session_ << "INSERT INTO deferred_messages (seq, sender, payload, reason, attempts) VALUES (?, ?, ?, ?, 0)",
+        use(seq), use(from), use(bytes), use(why), now;
+}
+
+std::vector<DeferredMessage> MessageStore::deferred() {
+    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string, int>> rows;
+    session_ << "SELECT seq, sender, payload, reason, attempts FROM deferred_messages ORDER BY seq", into(rows), now;
+    std::vector<DeferredMessage> items;
+    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>()});
+    return items;
+}
+
+void MessageStore::removeDeferred(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    session_ << "DELETE FROM deferred_messages WHERE seq = ?", use(key), now;
+}
+
+void MessageStore::countDeferredAttempt(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    session_ << "UPDATE deferred_messages SET attempts = attempts + 1 WHERE seq = ?", use(key), now;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,49 @@
+#pragma once
+// The messages a node keeps: the outbox (sent only after the state change that made them is
+// committed), the ids already handled (idempotence), and messages that arrived before what
+// they depend on (deferred, retried after every state change).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "persistence/database.h"
+
+namespace relaysync::core {
+
+struct OutboxItem {
+    std::int64_t seq = 0;
+    std::string destination;
+    std::string payload;
+};
+
+struct DeferredMessage {
+    std::int64_t seq = 0;
+    std::string sender;  // as the transport authenticated it
+    std::string payload;
+    std::string reason;
+    int attempts = 0;
+};
+
+class MessageStore {
+public:
+    explicit MessageStore(Database& database) : database_(database), session_(database.session()) {}
+
+    void enqueue(const std::string& destination, const std::string& payload);
+    std::vector<OutboxItem> outbox();
+    void removeFromOutbox(std::int64_t seq);
+
+    bool seen(const std::string& message_id);
+    void markSeen(const std::string& message_id);
+
+    void defer(const std::string& sender, const std::string& payload, const std::string& reason);
+    std::vector<DeferredMessage> deferred();
+    void removeDeferred(std::int64_t seq);
+    void countDeferredAttempt(std::int64_t seq);
+
+private:
+    Database& database_;
+    Poco::Data::Session& session_;
+};
+
+}  // namespace relaysync::core

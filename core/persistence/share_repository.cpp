@@ -1,0 +1,134 @@
+#include "persistence/share_repository.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/Tuple.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core {
+
+namespace {
+const char* kEntryColumns =
+    "SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash, version, removed"
+    " FROM resource_entries ";
+
+using EntryRow = Poco::Tuple<std::string, std::string, std::string, std::string, std::string, std::string,
+                             Poco::Int64, Poco::Int64, std::string, Poco::Int64, int>;
+
+ResourceEntry entryFromRow(const EntryRow& row) {
+    ResourceEntry entry;
+    entry.share_id = row.get<0>();
+    entry.name = row.get<1>();
+    entry.owner = row.get<2>();
+    entry.location = row.get<3>();
+    entry.status = row.get<4>();
+    entry.details.kind = row.get<5>() == "folder" ? sdk::EntityKind::folder : sdk::EntityKind::file;
+    entry.details.modified_ms = row.get<6>();
+    entry.details.size = static_cast<std::uint64_t>(row.get<7>());
+    entry.details.hash = row.get<8>();
+    entry.version = row.get<9>();
+    entry.removed = row.get<10>() != 0;
+    return entry;
+}
+}  // namespace
+
+std::vector<Share> ShareRepository::shares() {
+    std::vector<std::string> ids;
+    session_ << "SELECT share_id FROM shares ORDER BY share_id", into(ids), now;
+    std::vector<Share> result;
+    for (const auto& id : ids)
+        if (auto share = find(id)) result.push_back(std::move(*share));
+    return result;
+}
+
+std::optional<Share> ShareRepository::find(const std::string& share_id) {
+    std::string id = share_id;
+    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64>> rows;
+    session_ << "SELECT group_id, name, creator, version FROM shares WHERE share_id = ?", into(rows), use(id), now;
+    if (rows.empty()) return std::nullopt;
+    Share share;
+    share.id = share_id;
+    share.group_id = rows.front().get<0>();
+    share.name = rows.front().get<1>();
+    share.creator = rows.front().get<2>();
+    share.version = rows.front().get<3>();
+    session_ << "SELECT account FROM share_members WHERE share_id = ? ORDER BY account", into(share.members), use(id),
+        now;
+    return share;
+}
+
+bool ShareRepository::putIfNewer(const Share& share) {
+    const auto stored = find(share.id);
+    if (stored && stored->version >= share.version) return false;
+    std::string id = share.id, group = share.group_id, name = share.name, creator = share.creator;
+    Poco::Int64 version = share.version;
+    session_ << "INSERT INTO shares (share_id, group_id, name, creator, version) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (share_id) DO UPDATE SET group_id = excluded.group_id, name = excluded.name,"
+                " creator = excluded.creator, version = excluded.version",
+        use(id), use(group), use(name), use(creator), use(version), now;
+    session_ << "DELETE FROM share_members WHERE share_id = ?", use(id), now;
+    for (const auto& member : share.members) {
+        std::string account = member;
+        session_ << "INSERT INTO share_members (share_id, account) VALUES (?, ?) ON CONFLICT DO NOTHING", use(id),
+            use(account), now;
+    }
+    return true;
+}
+
+void ShareRepository::remove(const std::string& share_id) {
+    std::string id = share_id;
+    session_ << "DELETE FROM resource_entries WHERE share_id = ?", use(id), now;
+    session_ << "DELETE FROM share_members WHERE share_id = ?", use(id), now;
+    session_ << "DELETE FROM shares WHERE share_id = ?", use(id), now;
+}
+
+std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& where_clause,
+                                                          std::vector<std::string> values) {
+    std::vector<EntryRow> rows;
+    Poco::Data::Statement select(session_);
+    select << kEntryColumns << where_clause << " ORDER BY share_id, name", into(rows);
+    for (auto& value : values) select, use(value);
+    select.execute();
+    std::vector<ResourceEntry> entries;
+    entries.reserve(rows.size());
+    for (const auto& row : rows) entries.push_back(entryFromRow(row));
+    return entries;
+}
+
+std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id) {
+    return selectEntries("WHERE share_id = ? AND removed = 0", {share_id});
+}
+
+std::vector<ResourceEntry> ShareRepository::entriesWithTombstones(const std::string& share_id) {
+    return selectEntries("WHERE share_id = ?", {share_id});
+}
+
+std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id, const std::string& name) {
+    auto found = selectEntries("WHERE share_id = ? AND name = ?", {share_id, name});
+    if (found.empty()) return std::nullopt;
+    return found.front();
+}
+
+std::vector<ResourceEntry> ShareRepository::entriesAt(const std::string& owner, const std::string& location) {
+    return selectEntries("WHERE owner = ? AND location = ? AND removed = 0", {owner, location});
+}
+
+bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
+    const auto stored = this->entry(entry.share_id, entry.name);
+    if (stored && stored->version >= entry.version) return false;
+    std::string share = entry.share_id, name = entry.name, owner = entry.owner, location = entry.location,
+                status = entry.status, kind = sdk::toString(entry.details.kind), hash = entry.details.hash;
+    Poco::Int64 modified = entry.details.modified_ms, size = static_cast<Poco::Int64>(entry.details.size),
+                version = entry.version;
+    int removed = entry.removed ? 1 : 0;
+    session_ << "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
+                " version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (share_id, name) DO UPDATE SET"
+                " owner = excluded.owner, location = excluded.location, status = excluded.status,"
+                " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
+                " hash = excluded.hash, version = excluded.version, removed = excluded.removed",
+        use(share), use(name), use(owner), use(location), use(status), use(kind), use(modified), use(size), use(hash),
+        use(version), use(removed), now;
+    return true;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,81 @@
+#include "persistence/sync_store.h"
+
+#include <sstream>
+
+#include <Poco/JSON/Parser.h>
+
+#include "protocol/bodies.h"
+#include "protocol/json_fields.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core {
+
+namespace {
+std::string stringify(const Poco::JSON::Object::Ptr& object) {
+    std::ostringstream out;
+    object->stringify(out);
+    return out.str();
+}
+
+Poco::JSON::Object::Ptr parse(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+}  // namespace
+
+std::optional<SyncSession> SyncStore::session(const std::string& sync_id) {
+    std::string id = sync_id;
+    std::vector<std::string> bodies;
+    session_ << "SELECT body FROM sync_sessions WHERE sync_id = ?", into(bodies), use(id), now;
+    if (bodies.empty()) return std::nullopt;
+    const auto object = parse(bodies.front());
+    SyncSession result;
+    result.sync_id = sync_id;
+    result.reply_to = json::requireString(object, "reply_to", "sync_session");
+    for (auto& node : json::requireStrings(object, "waiting_for", "sync_session")) result.waiting_for.insert(node);
+    result.report = reportFromJson(json::requireObject(object, "report", "sync_session"), "sync_session.report");
+    return result;
+}
+
+void SyncStore::putSession(const SyncSession& session) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("reply_to", session.reply_to);
+    object->set("waiting_for", json::toArray({session.waiting_for.begin(), session.waiting_for.end()}));
+    object->set("report", toJson(session.report));
+    std::string id = session.sync_id, body = stringify(object);
+    session_ << "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
+                " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",
+        use(id), use(body), now;
+}
+
+void SyncStore::removeSession(const std::string& sync_id) {
+    std::string id = sync_id;
+    session_ << "DELETE FROM sync_sessions WHERE sync_id = ?", use(id), now;
+}
+
+void SyncStore::putResult(const SyncReport& report) {
+    std::string id = report.sync_id, body = stringify(toJson(report));
+    Poco::Int64 seq = database_.nextCounter("sync_result");
+    session_ << "INSERT INTO sync_results (sync_id, seq, body) VALUES (?, ?, ?)"
+                " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",
+        use(id), use(seq), use(body), now;
+}
+
+std::optional<SyncReport> SyncStore::result(const std::string& sync_id) {
+    std::string id = sync_id;
+    std::vector<std::string> bodies;
+    session_ << "SELECT body FROM sync_results WHERE sync_id = ?", into(bodies), use(id), now;
+    if (bodies.empty()) return std::nullopt;
+    return reportFromJson(parse(bodies.front()), "sync_result");
+}
+
+std::vector<SyncReport> SyncStore::results() {
+    std::vector<std::string> bodies;
+    session_ << "SELECT body FROM sync_results ORDER BY seq", into(bodies), now;
+    std::vector<SyncReport> reports;
+    for (const auto& body : bodies) reports.push_back(reportFromJson(parse(body), "sync_result"));
+    return reports;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,39 @@
+#pragma once
+// Synchronize bookkeeping that must survive a restart: open fan-outs at a relay (who still has
+// to answer, and to whom the summed report goes) and finished reports at the node that asked.
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/sync_report.h"
+#include "persistence/database.h"
+
+namespace relaysync::core {
+
+struct SyncSession {
+    std::string sync_id;
+    std::string reply_to;         // who asked this node, and gets the summed report
+    std::set<std::string> waiting_for;  // nodes that have not answered yet
+    SyncReport report;            // what has come back so far
+};
+
+class SyncStore {
+public:
+    explicit SyncStore(Database& database) : database_(database), session_(database.session()) {}
+
+    std::optional<SyncSession> session(const std::string& sync_id);
+    void putSession(const SyncSession& session);
+    void removeSession(const std::string& sync_id);
+
+    void putResult(const SyncReport& report);
+    std::optional<SyncReport> result(const std::string& sync_id);
+    std::vector<SyncReport> results();  // oldest first
+
+private:
+    Database& database_;
+    Poco::Data::Session& session_;
+};
+
+}  // namespace relaysync::core

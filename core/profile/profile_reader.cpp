@@ -1,0 +1,186 @@
+#include "profile/profile_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "profile/profile_loader.h"
+
+namespace relaysync::core {
+namespace {
+
+constexpr const char* kDefaultChecker = "timestamp-size";
+
+bool hasWhitespace(const std::string& text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+std::string readAccount(const YamlField& field) {
+    std::string account = field.nonEmptyText();
+    if (hasWhitespace(account)) {
+        field.failAtValue("an account must not contain whitespace, got " + field.quoted(account));
+    }
+    return account;
+}
+
+void readVersion(const YamlField& field) {
+    const std::string version = field.text();
+    if (version != std::to_string(kProfileFormatVersion)) {
+        field.failAtValue("unsupported profile format version " + field.quoted(version) +
+                          "; this relaysync reads version " + std::to_string(kProfileFormatVersion));
+    }
+}
+
+void readNode(const YamlField& field, Profile& profile) {
+    const YamlMapping node = field.mapping();
+    node.allowOnly({"role", "account", "display_name", "department", "relay"});
+
+    profile.role = node.require("role").choice({"relay", "terminal"}) == "relay"
+                       ? NodeRole::relay
+                       : NodeRole::terminal;
+    profile.account = readAccount(node.require("account"));
+    const auto display_name = node.find("display_name");
+    profile.display_name = display_name ? display_name->text() : profile.account;
+
+    const auto department = node.find("department");
+    const auto relay = node.find("relay");
+    if (profile.role == NodeRole::relay) {
+        if (department) department->failAtKey("only a terminal has a department; remove it");
+        if (relay) relay->failAtKey("a relay has no relay of its own; only terminals name one");
+        return;
+    }
+    if (department) profile.department = department->text();
+    const YamlField relay_field = node.require("relay", "a terminal names its site's relay");
+    profile.relay = readAccount(relay_field);
+    if (profile.relay == profile.account) {
+        relay_field.failAtValue("a terminal's relay must be another account than its own");
+    }
+}
+
+// "sqlite:<file>" or "postgresql:<connection string>". A connection string may hold a
+// password, so only the scheme (the text before the first ':') is ever quoted.
+std::string readDatabase(const YamlField& field) {
+    const std::string value = field.nonEmptyText();
+    const std::string expected = "expected 'sqlite:<file>' or 'postgresql:<connection string>'";
+    const auto colon = value.find(':');
+    if (colon == std::string::npos) field.failAtValue(expected + ", got no scheme");
+    const std::string scheme = value.substr(0, colon);
+    const bool rest_empty = colon + 1 == value.size();
+    if (scheme == "sqlite") {
+        if (rest_empty) field.failAtValue("'sqlite:' needs a file name after it");
+    } else if (scheme == "postgresql") {
+        if (rest_empty) field.failAtValue("'postgresql:' needs a connection string after it");
+    } else {
+        field.failAtValue(expected + ", got scheme '" + scheme + "'");
+    }
+    return value;
+}
+
+// The `plugin:` and `config:` keys of a section (transport, checker, one store).
+PluginChoice readPluginChoice(const YamlMapping& section) {
+    PluginChoice choice;
+    const YamlField plugin = section.require("plugin");
+    choice.plugin = plugin.nonEmptyText();
+    choice.position = plugin.keyPosition();
+    if (const auto config = section.find("config")) {
+        const YamlMapping entries = config->mapping();
+        for (const auto& [name, value] : entries.entries()) {
+            choice.config[name] = value.text();
+            choice.key_positions[name] = value.keyPosition();
+        }
+    }
+    return choice;
+}
+
+PluginChoice readPluginSection(const YamlField& field) {
+    const YamlMapping section = field.mapping();
+    section.allowOnly({"plugin", "config"});
+    return readPluginChoice(section);
+}
+
+void readStores(const YamlField& field, Profile& profile) {
+    const std::vector<YamlField> items = field.sequence();
+    if (profile.role == NodeRole::relay && !items.empty()) {
+        field.failAtKey("only a terminal has stores; a relay owns no resource entities");
+    }
+    std::vector<YamlField> prefix_fields;
+    for (const YamlField& item : items) {
+        const YamlMapping store = item.mapping();
+        store.allowOnly({"prefix", "plugin", "config"});
+        const YamlField prefix_field = store.require("prefix");
+        StoreProfile result;
+        result.prefix = prefix_field.nonEmptyText();
+        for (std::size_t i = 0; i < profile.stores.size(); ++i) {
+            if (profile.stores[i].prefix != result.prefix) continue;
+            prefix_field.failAtValue("prefix " + prefix_field.quoted(result.prefix) +
+                                     " is already used by " + prefix_fields[i].path() +
+                                     " (line " +
+                                     std::to_string(prefix_fields[i].valuePosition().line) + ")");
+        }
+        result.plugin = readPluginChoice(store);
+        profile.stores.push_back(std::move(result));
+        prefix_fields.push_back(prefix_field);
+    }
+}
+
+void readSync(const YamlField& field, Profile& profile) {
+    const YamlMapping sync = field.mapping();
+    sync.allowOnly({"gone_entity", "max_removals_per_check"});
+    if (const auto gone = sync.find("gone_entity")) {
+        profile.gone_entity = gone->choice({"mark", "remove"}) == "mark" ? GoneEntityMode::mark
+                                                                          : GoneEntityMode::remove;
+    }
+    if (const auto limit = sync.find("max_removals_per_check")) {
+        profile.max_removals_per_check = static_cast<std::size_t>(limit->count());
+    }
+}
+
+void readPlugins(const YamlField& field, Profile& profile) {
+    const YamlMapping plugins = field.mapping();
+    plugins.allowOnly({"paths"});
+    if (const auto paths = plugins.find("paths")) {
+        for (const YamlField& path : paths->sequence()) {
+            profile.plugin_paths.push_back(path.nonEmptyText());
+        }
+    }
+}
+
+void readLog(const YamlField& field, Profile& profile) {
+    const YamlMapping log = field.mapping();
+    log.allowOnly({"level", "file"});
+    if (const auto level = log.find("level")) {
+        profile.log.level = level->choice({"fatal", "critical", "error", "warning", "notice",
+                                           "information", "debug", "trace"});
+    }
+    if (const auto file = log.find("file")) profile.log.file = file->text();
+}
+
+}  // namespace
+
+Profile readProfile(const YamlField& document) {
+    const YamlMapping root = document.mapping();
+    // The version first: a newer profile's unknown keys are better explained by its version.
+    readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
+    root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync",
+                    "plugins", "log"});
+
+    Profile profile;
+    readNode(root.require("node"), profile);
+    profile.database = readDatabase(root.require("database"));
+    profile.transport = readPluginSection(root.require("transport"));
+    if (const auto stores = root.find("stores")) readStores(*stores, profile);
+
+    if (const auto checker = root.find("checker")) {
+        profile.checker = readPluginSection(*checker);
+    } else {
+        profile.checker.plugin = kDefaultChecker;
+        profile.checker.position = document.keyPosition();
+    }
+    if (const auto sync = root.find("sync")) readSync(*sync, profile);
+    if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
+    if (const auto log = root.find("log")) readLog(*log, profile);
+    return profile;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,175 @@
+#include "protocol/bodies.h"
+
+#include "protocol/json_fields.h"
+#include "protocol/protocol_error.h"
+
+namespace relaysync::core {
+
+using namespace json;
+
+Poco::JSON::Object::Ptr toJson(const GroupRelay& relay) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("account", relay.account);
+    object->set("display_name", relay.display_name);
+    return object;
+}
+
+GroupRelay groupRelayFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    return {requireString(object, "account", where), requireString(object, "display_name", where)};
+}
+
+Poco::JSON::Object::Ptr toJson(const ShareableTerminal& terminal) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("account", terminal.account);
+    object->set("relay", terminal.relay);
+    object->set("display_name", terminal.display_name);
+    object->set("department", terminal.department);
+    object->set("version", terminal.version);
+    object->set("removed", terminal.removed);
+    return object;
+}
+
+ShareableTerminal terminalFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    ShareableTerminal terminal;
+    terminal.account = requireString(object, "account", where);
+    terminal.relay = requireString(object, "relay", where);
+    terminal.display_name = requireString(object, "display_name", where);
+    terminal.department = requireString(object, "department", where);
+    terminal.version = requireInt(object, "version", where);
+    terminal.removed = requireBool(object, "removed", where);
+    return terminal;
+}
+
+Poco::JSON::Object::Ptr toJson(const RelayGroup& group) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("id", group.id);
+    Poco::JSON::Array::Ptr relays = new Poco::JSON::Array;
+    for (const auto& relay : group.relays) relays->add(toJson(relay));
+    object->set("relays", relays);
+    Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
+    for (const auto& terminal : group.terminals) terminals->add(toJson(terminal));
+    object->set("terminals", terminals);
+    return object;
+}
+
+RelayGroup groupFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    RelayGroup group;
+    group.id = requireString(object, "id", where);
+    const auto relays = requireArray(object, "relays", where);
+    for (std::size_t i = 0; i < relays->size(); ++i)
+        group.relays.push_back(groupRelayFromJson(objectAt(relays, i, where + ".relays"), where + ".relays"));
+    const auto terminals = requireArray(object, "terminals", where);
+    for (std::size_t i = 0; i < terminals->size(); ++i)
+        group.terminals.push_back(terminalFromJson(objectAt(terminals, i, where + ".terminals"), where + ".terminals"));
+    return group;
+}
+
+Poco::JSON::Object::Ptr toJson(const Share& share) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("id", share.id);
+    object->set("group_id", share.group_id);
+    object->set("name", share.name);
+    object->set("creator", share.creator);
+    object->set("members", toArray(share.members));
+    object->set("version", share.version);
+    return object;
+}
+
+Share shareFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    Share share;
+    share.id = requireString(object, "id", where);
+    share.group_id = requireString(object, "group_id", where);
+    share.name = requireString(object, "name", where);
+    share.creator = requireString(object, "creator", where);
+    share.members = requireStrings(object, "members", where);
+    share.version = requireInt(object, "version", where);
+    return share;
+}
+
+Poco::JSON::Object::Ptr toJson(const ResourceEntry& entry) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("share_id", entry.share_id);
+    object->set("name", entry.name);
+    object->set("owner", entry.owner);
+    object->set("location", entry.location);
+    object->set("status", entry.status);
+    object->set("kind", std::string(sdk::toString(entry.details.kind)));
+    object->set("modified_ms", entry.details.modified_ms);
+    // JSON numbers are signed 64-bit here; sizes beyond 2^63 bytes do not occur.
+    object->set("size", static_cast<std::int64_t>(entry.details.size));
+    object->set("hash", entry.details.hash);
+    object->set("version", entry.version);
+    object->set("removed", entry.removed);
+    return object;
+}
+
+ResourceEntry entryFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    ResourceEntry entry;
+    entry.share_id = requireString(object, "share_id", where);
+    entry.name = requireString(object, "name", where);
+    entry.owner = requireString(object, "owner", where);
+    entry.location = requireString(object, "location", where);
+    entry.status = requireString(object, "status", where);
+    const auto kind = requireString(object, "kind", where);
+    if (kind != "file" && kind != "folder")
+        throw ProtocolError("field '" + where + ".kind' must be \"file\" or \"folder\"");
+    entry.details.kind = kind == "file" ? sdk::EntityKind::file : sdk::EntityKind::folder;
+    entry.details.modified_ms = requireInt(object, "modified_ms", where);
+    const auto size = requireInt(object, "size", where);
+    if (size < 0) throw ProtocolError("field '" + where + ".size' must not be negative");
+    entry.details.size = static_cast<std::uint64_t>(size);
+    entry.details.hash = requireString(object, "hash", where);
+    entry.version = requireInt(object, "version", where);
+    entry.removed = requireBool(object, "removed", where);
+    if (entry.name.empty()) throw ProtocolError("field '" + where + ".name' is empty");
+    return entry;
+}
+
+Poco::JSON::Array::Ptr toJson(const std::vector<ResourceEntry>& entries) {
+    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+    for (const auto& entry : entries) array->add(toJson(entry));
+    return array;
+}
+
+std::vector<ResourceEntry> entriesFromJson(const Poco::JSON::Object::Ptr& body, const std::string& key,
+                                           const std::string& where) {
+    const auto array = requireArray(body, key, where);
+    std::vector<ResourceEntry> entries;
+    for (std::size_t i = 0; i < array->size(); ++i)
+        entries.push_back(entryFromJson(objectAt(array, i, where + "." + key), where + "." + key));
+    return entries;
+}
+
+Poco::JSON::Object::Ptr toJson(const SyncReport& report) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("sync_id", report.sync_id);
+    object->set("share_id", report.share_id);
+    object->set("checked", report.checked);
+    object->set("unchanged", report.unchanged);
+    object->set("changed", report.changed);
+    object->set("gone", report.gone);
+    object->set("recovered", report.recovered);
+    object->set("unreachable", report.unreachable);
+    object->set("unknown_resources", toArray(report.unknown_resources));
+    object->set("unreachable_nodes", toArray(report.unreachable_nodes));
+    object->set("problems", toArray(report.problems));
+    return object;
+}
+
+SyncReport reportFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    SyncReport report;
+    report.sync_id = requireString(object, "sync_id", where);
+    report.share_id = requireString(object, "share_id", where);
+    report.checked = requireInt(object, "checked", where);
+    report.unchanged = requireInt(object, "unchanged", where);
+    report.changed = requireInt(object, "changed", where);
+    report.gone = requireInt(object, "gone", where);
+    report.recovered = requireInt(object, "recovered", where);
+    report.unreachable = requireInt(object, "unreachable", where);
+    report.unknown_resources = requireStrings(object, "unknown_resources", where);
+    report.unreachable_nodes = requireStrings(object, "unreachable_nodes", where);
+    report.problems = requireStrings(object, "problems", where);
+    return report;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,58 @@
+#include "protocol/codec.h"
+
+#include <sstream>
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
+
+#include "protocol/json_fields.h"
+#include "protocol/protocol_error.h"
+
+namespace relaysync::core {
+
+std::string encode(const Message& message) {
+    Poco::JSON::Object envelope;
+    envelope.set("relaysync", kProtocolVersion);
+    envelope.set("type", std::string(wireName(message.type)));
+    envelope.set("id", message.id);
+    envelope.set("from", message.from);
+    envelope.set("to", message.to);
+    envelope.set("body", message.body);
+    std::ostringstream out;
+    envelope.stringify(out);
+    return out.str();
+}
+
+Message decode(const std::string& payload) {
+    if (payload.size() > kMaxMessageBytes)
+        throw ProtocolError("message of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
+                            std::to_string(kMaxMessageBytes));
+    Poco::JSON::Object::Ptr envelope;
+    try {
+        Poco::JSON::Parser parser;
+        envelope = parser.parse(payload).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        throw ProtocolError("message is not valid JSON: " + e.displayText());
+    } catch (const std::exception& e) {
+        throw ProtocolError(std::string("message is not a JSON object: ") + e.what());
+    }
+    if (!envelope) throw ProtocolError("message is not a JSON object");
+
+    const auto version = json::requireInt(envelope, "relaysync", "message");
+    if (version != kProtocolVersion)
+        throw ProtocolError("message has protocol version " + std::to_string(version) + ", this node speaks " +
+                            std::to_string(kProtocolVersion));
+    Message message;
+    const auto type = json::requireString(envelope, "type", "message");
+    const auto parsed = messageTypeFromWire(type);
+    if (!parsed) throw ProtocolError("message has unknown type '" + type + "'");
+    message.type = *parsed;
+    message.id = json::requireString(envelope, "id", "message");
+    message.from = json::requireString(envelope, "from", "message");
+    message.to = json::requireString(envelope, "to", "message");
+    message.body = json::requireObject(envelope, "body", "message");
+    if (message.id.empty()) throw ProtocolError("field 'message.id' is empty");
+    return message;
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,21 @@
+#pragma once
+// The one codec of the protocol: every transport carries exactly these bytes (UTF-8 JSON).
+//   {"relaysync":1,"type":"policy-data","id":"client11@relay-server1.net#7",
+//    "from":"...","to":"...","body":{...}}
+
+#include <cstddef>
+#include <string>
+
+#include "protocol/message.h"
+
+namespace relaysync::core {
+
+// Messages larger than this are refused before parsing.
+inline constexpr std::size_t kMaxMessageBytes = 4 * 1024 * 1024;
+
+std::string encode(const Message& message);
+
+// Throws ProtocolError naming what is wrong (size, JSON syntax, version, type, a field).
+Message decode(const std::string& payload);
+
+}  // namespace relaysync::core

@@ -1,0 +1,93 @@
+#include "protocol/json_fields.h"
+
+#include <limits>
+
+#include "protocol/protocol_error.h"
+
+namespace relaysync::core::json {
+
+namespace {
+const Poco::Dynamic::Var& field(const Poco::JSON::Object::Ptr& object, const std::string& key,
+                                const std::string& where, Poco::Dynamic::Var& holder) {
+    if (!object || !object->has(key)) throw ProtocolError("missing field '" + where + "." + key + "'");
+    holder = object->get(key);
+    if (holder.isEmpty()) throw ProtocolError("field '" + where + "." + key + "' is null");
+    return holder;
+}
+
+[[noreturn]] void wrongType(const std::string& where, const std::string& key, const char* expected) {
+    throw ProtocolError("field '" + where + "." + key + "' must be " + expected);
+}
+}  // namespace
+
+std::string requireString(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    Poco::Dynamic::Var holder;
+    const auto& value = field(object, key, where, holder);
+    if (!value.isString()) wrongType(where, key, "a string");
+    return value.extract<std::string>();
+}
+
+std::int64_t requireInt(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    Poco::Dynamic::Var holder;
+    const auto& value = field(object, key, where, holder);
+    if (!value.isInteger()) wrongType(where, key, "an integer");
+    try {
+        return value.convert<std::int64_t>();
+    } catch (const Poco::Exception&) {
+        wrongType(where, key, "an integer that fits in 64 bits");
+    }
+}
+
+bool requireBool(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    Poco::Dynamic::Var holder;
+    const auto& value = field(object, key, where, holder);
+    if (!value.isBoolean()) wrongType(where, key, "true or false");
+    return value.extract<bool>();
+}
+
+Poco::JSON::Object::Ptr requireObject(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    Poco::Dynamic::Var holder;
+    field(object, key, where, holder);
+    auto result = object->getObject(key);
+    if (!result) wrongType(where, key, "an object");
+    return result;
+}
+
+Poco::JSON::Array::Ptr requireArray(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    Poco::Dynamic::Var holder;
+    field(object, key, where, holder);
+    auto result = object->getArray(key);
+    if (!result) wrongType(where, key, "an array");
+    return result;
+}
+
+std::vector<std::string> requireStrings(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    auto array = requireArray(object, key, where);
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const auto& item = array->get(static_cast<unsigned>(i));
+        if (!item.isString()) wrongType(where, key + "[" + std::to_string(i) + "]", "a string");
+        values.push_back(item.extract<std::string>());
+    }
+    return values;
+}
+
+Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& array, std::size_t index, const std::string& where) {
+    auto result = array->getObject(static_cast<unsigned>(index));
+    if (!result) throw ProtocolError("field '" + where + "[" + std::to_string(index) + "]' must be an object");
+    return result;
+}
+
+std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::string& key) {
+    if (!object || !object->has(key)) return {};
+    const auto value = object->get(key);
+    return value.isString() ? value.extract<std::string>() : std::string{};
+}
+
+Poco::JSON::Array::Ptr toArray(const std::vector<std::string>& values) {
+    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+    for (const auto& value : values) array->add(value);
+    return array;
+}
+
+}  // namespace relaysync::core::json

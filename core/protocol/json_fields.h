@@ -1,0 +1,27 @@
+#pragma once
+// Reading required fields of a JSON body, with errors that name the field's path.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+namespace relaysync::core::json {
+
+// `where` is the path of `object` in the message, e.g. "body.share"; errors name where.key.
+std::string requireString(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+std::int64_t requireInt(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+bool requireBool(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+Poco::JSON::Object::Ptr requireObject(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+Poco::JSON::Array::Ptr requireArray(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+std::vector<std::string> requireStrings(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+// The element of an array that must be an object.
+Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& array, std::size_t index, const std::string& where);
+
+std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::string& key);
+
+Poco::JSON::Array::Ptr toArray(const std::vector<std::string>& values);
+
+}  // namespace relaysync::core::json

@@ -1,0 +1,47 @@
+#pragma once
+// A protocol message between relays and terminals. docs/protocol.md describes every type and
+// its body; codec.h turns messages into the bytes every transport carries.
+
+#include <optional>
+#include <string>
+
+#include <Poco/JSON/Object.h>
+
+namespace relaysync::core {
+
+// Protocol version written into every message; a node refuses other versions.
+inline constexpr int kProtocolVersion = 1;
+
+enum class MessageType {
+    // Group formation (Fig. 10-11)
+    group_info,
+    request_server_info,
+    server_info,
+    update_group_info,
+    add_group_info,
+    delete_group_info,
+    // Sharing (Fig. 12)
+    create_shared_resource,
+    policy_data,
+    update_resource_info,
+    delete_resource_info,
+    // Synchronisation (Fig. 13-16)
+    synchronize_instruction,  // terminal <-> its relay
+    synchronize,              // relay -> relay
+    synchronize_result,       // the answer to either, up the same path
+    // The answer to everything else that asks for one
+    answer,
+};
+
+const char* wireName(MessageType type) noexcept;
+std::optional<MessageType> messageTypeFromWire(const std::string& name) noexcept;
+
+struct Message {
+    MessageType type = MessageType::answer;
+    std::string id;    // unique per sender: "<from>#<n>"; receivers ignore an id seen before
+    std::string from;  // must equal the account the transport authenticated
+    std::string to;
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+};
+
+}  // namespace relaysync::core

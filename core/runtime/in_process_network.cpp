@@ -1,0 +1,97 @@
+#include "runtime/in_process_network.h"
+
+#include <algorithm>
+
+namespace relaysync::core {
+
+class InProcessTransport final : public sdk::Transport {
+public:
+    InProcessTransport(InProcessNetwork& network, std::string account) : network_(network), account_(std::move(account)) {}
+    ~InProcessTransport() override { stop(); }
+
+    sdk::Status start(const std::string& own_account, sdk::TransportListener& listener) override {
+        if (own_account != account_)
+            return sdk::Status::invalidArgument("transport made for " + account_ + " started as " + own_account);
+        network_.attach(account_, &listener);
+        started_ = true;
+        return sdk::Status::ok();
+    }
+    sdk::Status send(const std::string& to, const std::string& payload) override {
+        return network_.send(account_, to, payload);
+    }
+    sdk::Reachability reachability(const std::string& account) const override { return network_.reachability(account); }
+    void stop() override {
+        if (started_) network_.detach(account_);
+        started_ = false;
+    }
+
+private:
+    InProcessNetwork& network_;
+    const std::string account_;
+    bool started_ = false;
+};
+
+std::shared_ptr<sdk::Transport> InProcessNetwork::transportFor(const std::string& account) {
+    return std::make_shared<InProcessTransport>(*this, account);
+}
+
+void InProcessNetwork::attach(const std::string& account, sdk::TransportListener* listener) { listeners_[account] = listener; }
+
+// What is queued for a detached node stays queued: the transport already took it.
+void InProcessNetwork::detach(const std::string& account) { listeners_.erase(account); }
+
+sdk::Reachability InProcessNetwork::reachability(const std::string& account) const {
+    return listeners_.count(account) && !offline_.count(account) ? sdk::Reachability::reachable
+                                                                 : sdk::Reachability::unreachable;
+}
+
+sdk::Status InProcessNetwork::send(const std::string& from, const std::string& to, const std::string& payload) {
+    if (offline_.count(from)) return sdk::Status::unreachable(from + " is offline");
+    if (reachability(to) != sdk::Reachability::reachable) return sdk::Status::unreachable(to + " is not reachable");
+    queue_.push_back({from, to, payload});
+    carried_.push_back(queue_.back());
+    if (duplicate_) queue_.push_back(queue_.back());
+    return sdk::Status::ok();
+}
+
+void InProcessNetwork::setShuffle(std::optional<unsigned> seed) {
+    if (seed)
+        shuffle_.emplace(*seed);
+    else
+        shuffle_.reset();
+}
+
+std::size_t InProcessNetwork::run(std::size_t limit) {
+    std::size_t delivered = 0;
+    while (delivered < limit) {
+        // Messages for nodes that are offline or stopped wait in the queue.
+        std::vector<std::size_t> ready;
+        for (std::size_t i = 0; i < queue_.size(); ++i)
+            if (reachability(queue_[i].to) == sdk::Reachability::reachable) ready.push_back(i);
+        if (ready.empty()) break;
+        std::size_t pick = ready.front();
+        if (shuffle_) pick = ready[std::uniform_int_distribution<std::size_t>(0, ready.size() - 1)(*shuffle_)];
+        const auto delivery = queue_[pick];
+        queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
+        listeners_.at(delivery.to)->onMessage(delivery.from, delivery.payload);
+        ++delivered;
+    }
+    return delivered;
+}
+
+void InProcessNetwork::setOnline(const std::string& account, bool online) {
+    if (online)
+        offline_.erase(account);
+    else
+        offline_.insert(account);
+    // Copy: a listener may start or stop transports while being told.
+    const auto listeners = listeners_;
+    for (const auto& [name, listener] : listeners)
+        if (name != account) listener->onReachabilityChanged(account, online);
+    if (online)
+        if (auto self = listeners_.find(account); self != listeners_.end())
+            for (const auto& [name, listener] : listeners)
+                if (name != account) self->second->onReachabilityChanged(name, !offline_.count(name));
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,72 @@
+#include "runtime/node.h"
+
+#include <stdexcept>
+
+namespace relaysync::core {
+
+Node::Node(Parts parts) : parts_(std::move(parts)) {}
+
+Node::~Node() { stop(); }
+
+std::unique_ptr<Node> Node::relay(Parts parts, const std::string& account, const std::string& display_name) {
+    std::unique_ptr<Node> node(new Node(std::move(parts)));
+    auto engine = std::make_unique<RelayEngine>(*node->parts_.database, account, display_name);
+    node->relay_ = engine.get();
+    node->engine_ = std::move(engine);
+    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
+    return node;
+}
+
+std::unique_ptr<Node> Node::terminal(Parts parts, const std::string& account, const std::string& relay,
+                                     CheckPolicy policy, std::function<std::string()> timestamp) {
+    if (!parts.stores || !parts.checker) throw std::invalid_argument("a terminal node needs stores and a checker");
+    std::unique_ptr<Node> node(new Node(std::move(parts)));
+    auto engine = std::make_unique<TerminalEngine>(*node->parts_.database, account, relay, *node->parts_.stores,
+                                                   *node->parts_.checker, policy, std::move(timestamp));
+    node->terminal_ = engine.get();
+    node->engine_ = std::move(engine);
+    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
+    return node;
+}
+
+void Node::start() {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    auto& transport = *parts_.transport;
+    engine_->setReachabilityQuery([&transport](const std::string& account) { return transport.reachability(account); });
+    if (auto status = transport.start(engine_->account(), *this); !status.isOk())
+        throw std::runtime_error(engine_->account() + ": transport did not start: " + status.toString());
+    started_ = true;
+    flushLocked();
+}
+
+void Node::stop() {
+    std::lock_guard lock(mutex_);
+    if (!started_) return;
+    parts_.transport->stop();
+    started_ = false;
+}
+
+void Node::onMessage(const std::string& from, const std::string& payload) {
+    locked([&] { engine_->receive(from, payload); });
+}
+
+void Node::onReachabilityChanged(const std::string&, bool reachable) {
+    if (reachable) locked([] {});
+}
+
+void Node::flushLocked() {
+    if (started_) dispatcher_->flush();
+}
+
+RelayEngine& Node::requireRelay() {
+    if (!relay_) throw CommandError(engine_->account() + " is a terminal, not a relay");
+    return *relay_;
+}
+
+TerminalEngine& Node::requireTerminal() {
+    if (!terminal_) throw CommandError(engine_->account() + " is a relay, not a terminal");
+    return *terminal_;
+}
+
+}  // namespace relaysync::core

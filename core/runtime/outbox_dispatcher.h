@@ -1,0 +1,28 @@
+#pragma once
+// Hands committed outbox messages to the transport, oldest first. A message leaves the outbox
+// only once the transport has taken it; for a peer that is down, it waits (and so does
+// everything queued after it for that peer, to keep each peer's order).
+
+#include <cstddef>
+
+#include <Poco/Logger.h>
+
+#include "persistence/message_store.h"
+#include "relaysync/sdk/transport.h"
+
+namespace relaysync::core {
+
+class OutboxDispatcher {
+public:
+    OutboxDispatcher(MessageStore& messages, sdk::Transport& transport);
+
+    // Returns how many messages the transport took.
+    std::size_t flush();
+
+private:
+    MessageStore& messages_;
+    sdk::Transport& transport_;
+    Poco::Logger& logger_;
+};
+
+}  // namespace relaysync::core

@@ -1,0 +1,257 @@
+#include "local_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+
+#include "local_path.h"
+#include "local_status.h"
+
+namespace relaysync::storage_local {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path rootFromConfig(const sdk::PluginConfig& config) {
+    const auto it = config.find("root");
+    if (it == config.end())
+        throw std::invalid_argument("local store: the required key 'root' is missing");
+    const std::string& value = it->second;
+    if (value.empty())
+        throw std::invalid_argument("local store: 'root' is empty; give the absolute path of the folder holding the entities");
+    if (value.find('\0') != std::string::npos)
+        throw std::invalid_argument("local store: 'root' contains a NUL byte");
+    fs::path root(value);
+    // A relative root would depend on the working directory of whichever program loads us.
+    if (!root.is_absolute())
+        throw std::invalid_argument("local store: 'root' must be an absolute path, not '" + value + "'");
+    root = root.lexically_normal();
+    // "/srv/share/" and "/srv/share" are one root: keep one spelling for describe().
+    if (!root.has_filename() && root.has_relative_path()) root = root.parent_path();
+    return root;
+}
+
+// Exceptions must not cross the plugin boundary; the only ones expected here are bad_alloc.
+template <class Body>
+sdk::Status guarded(Body&& body) noexcept {
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        return sdk::Status::internal("local store: out of memory");
+    } catch (const std::exception& e) {
+        return sdk::Status::internal(std::string("local store: ") + e.what());
+    } catch (...) {
+        return sdk::Status::internal("local store: unknown exception");
+    }
+}
+
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
+    ~FileDescriptor() { if (fd_ >= 0) ::close(fd_); }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const noexcept { return fd_; }
+
+private:
+    int fd_;
+};
+
+struct DirCloser {
+    void operator()(DIR* dir) const noexcept { ::closedir(dir); }
+};
+
+// Files and folders are entities; anything else (device, socket, fifo) is not, and reading a
+// fifo would block forever.
+sdk::Status entityKind(const struct ::stat& st, const std::string& path, sdk::EntityKind& kind) {
+    if (S_ISDIR(st.st_mode)) {
+        kind = sdk::EntityKind::folder;
+    } else if (S_ISREG(st.st_mode)) {
+        kind = sdk::EntityKind::file;
+    } else if (S_ISLNK(st.st_mode)) {
+        // Resolution just removed every symlink: someone replaced the entity meanwhile.
+        return sdk::Status::ioError(quoted(path) + " changed while being read; try again");
+    } else {
+        return sdk::Status::invalidArgument(quoted(path) + " is neither a file nor a folder");
+    }
+    return sdk::Status::ok();
+}
+
+std::int64_t modifiedMs(const struct ::stat& st) {
+    // tv_nsec is never negative, so this floors correctly for times before 1970 too.
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
+std::string errnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
+
+// How a listing shows one entry of the folder `folder` (canonical, inside `root`): as a file,
+// a folder, or not at all. Devices, sockets and fifos are not entities. A symlink shows as what
+// it points to if that is an entity inside the root; one that escapes, dangles or cannot be
+// followed is left out, as stat would not report it either.
+sdk::Status listedKind(const fs::path& root, const fs::path& folder, int folder_fd, const dirent& entry,
+                       const std::string& path, std::optional<sdk::EntityKind>& kind) {
+    kind.reset();
+    unsigned char type = entry.d_type;
+    if (type == DT_UNKNOWN) {  // some file systems do not fill d_type
+        struct ::stat st {};
+        if (::fstatat(folder_fd, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            const int err = errno;
+            return err == ENOENT ? sdk::Status::ok()  // removed since readdir saw it
+                                 : statusFromErrno(err, path);
+        }
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+    }
+    if (type == DT_LNK) {
+        fs::path target;
+        struct ::stat st {};
+        if (!resolveWithin(root, folder, {entry.d_name}, path, target).isOk() || ::lstat(target.c_str(), &st) != 0)
+            return sdk::Status::ok();
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    if (type == DT_DIR) kind = sdk::EntityKind::folder;
+    if (type == DT_REG) kind = sdk::EntityKind::file;
+    return sdk::Status::ok();
+}
+
+std::string childPath(const std::string& folder, const std::string& name) {
+    return folder.empty() ? name : folder + "/" + name;
+}
+
+}  // namespace
+
+LocalStore::LocalStore(const sdk::PluginConfig& config) : root_(rootFromConfig(config)) {}
+
+std::string LocalStore::describe() const { return "local:" + root_.string(); }
+
+sdk::Status LocalStore::reachRoot(fs::path& canonical_root) const {
+    const auto unreachable = [this](const std::string& why) {
+        return sdk::Status::unreachable("root " + root_.string() + " " + why);
+    };
+    std::error_code ec;
+    canonical_root = fs::canonical(root_, ec);
+    if (ec) return unreachable("cannot be reached: " + ec.message());
+    struct ::stat st {};
+    if (::stat(canonical_root.c_str(), &st) != 0) return unreachable("cannot be reached: " + errnoText(errno));
+    if (!S_ISDIR(st.st_mode)) return unreachable("is not a folder");
+    // Enter and list: what core needs of a root. AT_EACCESS: as this process, not its real user.
+    if (::faccessat(AT_FDCWD, canonical_root.c_str(), R_OK | X_OK, AT_EACCESS) != 0)
+        return unreachable("cannot be read: " + errnoText(errno));
+    return sdk::Status::ok();
+}
+
+sdk::Status LocalStore::locate(const std::string& path, Location& location) const {
+    std::vector<std::string> components;
+    if (auto s = splitStorePath(path, components); !s.isOk()) return s;
+    if (auto s = reachRoot(location.root); !s.isOk()) return s;
+    return resolveWithin(location.root, location.root, components, path, location.entity);
+}
+
+sdk::Status LocalStore::stat(const std::string& path, sdk::EntityDetails& details) {
+    return guarded([&] {
+        details = {};
+        Location at;
+        if (auto s = locate(path, at); !s.isOk()) return s;
+        struct ::stat st {};
+        if (::lstat(at.entity.c_str(), &st) != 0) return statusFromErrno(errno, path);
+        sdk::EntityDetails found;
+        if (auto s = entityKind(st, path, found.kind); !s.isOk()) return s;
+        found.modified_ms = modifiedMs(st);
+        found.size = found.kind == sdk::EntityKind::file ? static_cast<std::uint64_t>(st.st_size) : 0;
+        details = std::move(found);
+        return sdk::Status::ok();
+    });
+}
+
+sdk::Status LocalStore::list(const std::string& path, sdk::FolderListing& items) {
+    return guarded([&] {
+        items.clear();
+        Location at;
+        if (auto s = locate(path, at); !s.isOk()) return s;
+        struct ::stat st {};
+        if (::lstat(at.entity.c_str(), &st) != 0) return statusFromErrno(errno, path);
+        sdk::EntityKind kind{};
+        if (auto s = entityKind(st, path, kind); !s.isOk()) return s;
+        if (kind != sdk::EntityKind::folder)
+            return sdk::Status::invalidArgument(quoted(path) + " is a file, not a folder");
+
+        const int fd = ::open(at.entity.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return statusFromErrno(errno, path);
+        std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd));
+        if (!dir) {
+            const int err = errno;
+            ::close(fd);
+            return statusFromErrno(err, path);
+        }
+
+        sdk::FolderListing found;
+        for (;;) {
+            errno = 0;  // readdir tells the end from a failure only through errno
+            const dirent* entry = ::readdir(dir.get());
+            if (!entry) {
+                if (errno != 0) return statusFromErrno(errno, path);
+                break;
+            }
+            const std::string name = entry->d_name;
+            if (name == "." || name == "..") continue;
+
+            std::optional<sdk::EntityKind> shown;
+            if (auto s = listedKind(at.root, at.entity, ::dirfd(dir.get()), *entry, childPath(path, name), shown);
+                !s.isOk())
+                return s;
+            if (shown) found.push_back({name, *shown});
+        }
+        items = std::move(found);
+        return sdk::Status::ok();
+    });
+}
+
+sdk::Status LocalStore::read(const std::string& path, std::uint64_t offset, std::size_t max_bytes,
+                             std::vector<char>& bytes) {
+    return guarded([&] {
+        bytes.clear();
+        Location at;
+        if (auto s = locate(path, at); !s.isOk()) return s;
+        // O_NOFOLLOW: the resolved path has no symlink, so one appearing now is a swap to refuse.
+        // O_NONBLOCK: opening a fifo must not wait for a writer; it is refused just below.
+        const FileDescriptor file(::open(at.entity.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+        if (file.get() < 0) return statusFromErrno(errno, path);
+        struct ::stat st {};
+        if (::fstat(file.get(), &st) != 0) return statusFromErrno(errno, path);
+        sdk::EntityKind kind{};
+        if (auto s = entityKind(st, path, kind); !s.isOk()) return s;
+        if (kind != sdk::EntityKind::file)
+            return sdk::Status::invalidArgument(quoted(path) + " is a folder, not a file");
+
+        const auto size = static_cast<std::uint64_t>(st.st_size);
+        if (offset >= size || max_bytes == 0) return sdk::Status::ok();
+        // Sized by what the file holds, not by max_bytes, which may be huge.
+        const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, size - offset));
+        std::vector<char> chunk(wanted);
+        std::size_t got = 0;
+        while (got < wanted) {
+            const ::ssize_t n = ::pread(file.get(), chunk.data() + got, wanted - got,
+                                        static_cast<::off_t>(offset + got));
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return statusFromErrno(errno, path);
+            }
+            if (n == 0) break;  // the file shrank since fstat
+            got += static_cast<std::size_t>(n);
+        }
+        chunk.resize(got);
+        bytes = std::move(chunk);
+        return sdk::Status::ok();
+    });
+}
+
+}  // namespace relaysync::storage_local

@@ -1,0 +1,42 @@
+#pragma once
+// The "local" resource store: files and folders under one folder (the root) of the local file
+// system, e.g. a terminal's disk or a drive mounted on it.
+
+#include <filesystem>
+#include <string>
+
+#include "relaysync/sdk/plugin_config.h"
+#include "relaysync/sdk/resource_store.h"
+
+namespace relaysync::storage_local {
+
+class LocalStore final : public sdk::ResourceStore {
+public:
+    // Takes `root`, an absolute path. Throws std::invalid_argument when it is missing, empty,
+    // relative or holds a NUL byte. The root need not exist yet: until it does, every call
+    // answers unreachable (a drive mounted later is not a configuration error).
+    explicit LocalStore(const sdk::PluginConfig& config);
+
+    // Every call re-resolves the root and the path (see resolveWithin): nothing is cached, so
+    // the store is safe to call from any number of threads and follows a remounted root.
+    sdk::Status stat(const std::string& path, sdk::EntityDetails& details) override;
+    sdk::Status list(const std::string& path, sdk::FolderListing& items) override;
+    sdk::Status read(const std::string& path, std::uint64_t offset, std::size_t max_bytes,
+                     std::vector<char>& bytes) override;
+    std::string describe() const override;
+
+private:
+    struct Location {
+        std::filesystem::path root;    // the root, canonical, as it is now
+        std::filesystem::path entity;  // what the path names, canonical, inside `root`
+    };
+
+    // unreachable unless the root is, right now, a folder this process can list and enter.
+    sdk::Status reachRoot(std::filesystem::path& canonical_root) const;
+    // Checks the path's spelling, reaches the root, then resolves the path within it.
+    sdk::Status locate(const std::string& path, Location& location) const;
+
+    std::filesystem::path root_;  // as configured, lexically normal
+};
+
+}  // namespace relaysync::storage_local
