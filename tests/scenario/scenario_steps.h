@@ -1,0 +1,35 @@
+#pragma once
+// The steps of the patent's example (Fig. 10-12), shared by the scenario suites.
+
+#include <string>
+
+#include "four_sites.h"
+
+namespace relaysync::test {
+
+struct Groups {
+    std::string group1;  // R1, R2, R3 (Fig. 6 top)
+    std::string group2;  // R3 alone (Fig. 6 bottom)
+};
+
+struct Shares {
+    std::string workspace1;  // group 1: client11, 12, 21, 22, 31
+    std::string projects;    // group 2: client31, 32; lists file100.pdf too
+};
+
+// Fig. 10 and 11: groups formed and terminals admitted.
+Groups formGroups(FourSites& sites);
+// Entities on the terminals' disks and the Tokyo file server.
+void putEntities(FourSites& sites);
+// Fig. 12: workspace1 and projects shared, every resource added by its owner.
+Shares shareResources(FourSites& sites, const Groups& groups);
+
+// Shorthands.
+core::SyncReport synchronize(FourSites& sites, const std::string& terminal, const std::string& share_id,
+                             const std::vector<std::string>& names = {});
+std::optional<core::ResourceEntry> entryAt(FourSites& sites, const std::string& node, const std::string& share_id,
+                                           const std::string& name);
+std::optional<core::Share> shareAt(FourSites& sites, const std::string& node, const std::string& share_id);
+std::optional<core::RelayGroup> groupAt(FourSites& sites, const std::string& node, const std::string& group_id);
+
+}  // namespace relaysync::test
