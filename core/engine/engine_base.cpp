@@ -1,9 +1,18 @@
 #include "engine/engine_base.h"
 
+#include <chrono>
+
 #include "protocol/codec.h"
 #include "protocol/protocol_error.h"
 
 namespace relaysync::core {
+
+namespace {
+std::int64_t nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
 
 EngineBase::EngineBase(Database& database, std::string account)
     : database_(database),
@@ -26,8 +35,9 @@ bool EngineBase::process(const std::string& sender, const std::string& payload, 
         logger_.warning("%s: dropped a message from %s: %s", account_, sender, std::string(e.what()));
         return true;
     }
-    if (message.from != sender || message.to != account_) {
-        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s", account_,
+    // Ids are "<from>#<n>": a node can only use up its own ids, never block another's.
+    if (message.from != sender || message.to != account_ || message.id.rfind(sender + "#", 0) != 0) {
+        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s (ids must be '<from>#n')", account_,
                         std::string(wireName(message.type)), message.id, message.from, message.to, sender);
         return true;
     }
@@ -50,7 +60,7 @@ bool EngineBase::process(const std::string& sender, const std::string& payload, 
         Transaction transaction(database_);
         if (result.kind == HandleResult::Kind::deferred) {
             if (delivery == Delivery::fresh) {
-                messages_.defer(sender, payload, result.reason);
+                messages_.defer(sender, payload, result.reason, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
                                     message.id, sender, result.reason);
             }
@@ -76,6 +86,12 @@ void EngineBase::retryDeferred() {
     for (bool progress = true; progress;) {
         progress = false;
         for (const auto& waiting : messages_.deferred()) {
+            if (nowMs() - waiting.deferred_at_ms > kDeferredLifetimeMs) {
+                logger_.warning("%s: gave up on a message from %s deferred since %s ms ago: %s", account_,
+                                waiting.sender, std::to_string(nowMs() - waiting.deferred_at_ms), waiting.reason);
+                messages_.removeDeferred(waiting.seq);
+                continue;
+            }
             if (process(waiting.sender, waiting.payload, Delivery::retry)) {
                 messages_.removeDeferred(waiting.seq);
                 progress = true;
@@ -105,8 +121,10 @@ void EngineBase::answer(const Message& request, bool ok, const std::string& reas
     send(MessageType::answer, request.from, body);
 }
 
+// Only a node known to be reachable is waited for; one that is down or not yet connected is
+// reported as unreachable, and its messages wait in the outbox until it is back.
 bool EngineBase::reachable(const std::string& account) const {
-    return !reachability_ || reachability_(account) != sdk::Reachability::unreachable;
+    return !reachability_ || reachability_(account) == sdk::Reachability::reachable;
 }
 
 }  // namespace relaysync::core

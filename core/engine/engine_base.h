@@ -26,6 +26,10 @@ public:
 
 class EngineBase {
 public:
+    // A message that waits longer than this for what it depends on is dropped (and logged):
+    // whatever it waited for is not coming, e.g. the share was left meanwhile.
+    static constexpr std::int64_t kDeferredLifetimeMs = 24LL * 3600 * 1000;
+
     using ReachabilityQuery = std::function<sdk::Reachability(const std::string& account)>;
 
     EngineBase(Database& database, std::string account);

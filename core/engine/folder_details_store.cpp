@@ -28,8 +28,8 @@ sdk::Status FolderDetailsStore::addFolder(const std::string& path, int depth, st
         total.modified_ms = std::max(total.modified_ms, details.modified_ms);
         if (details.kind == sdk::EntityKind::file) {
             total.size += details.size;
-        } else if (status = addFolder(child, depth + 1, items, total); !status.isOk()) {
-            return status;
+        } else if (status = addFolder(child, depth + 1, items, total); !status.isOk() && !status.isNotFound()) {
+            return status;  // a subfolder removed while we walk is skipped like a file
         }
     }
     return sdk::Status::ok();

@@ -40,6 +40,7 @@ private:
     HandleResult onRequestServerInfo(const Message& message);
     HandleResult onServerInfo(const Message& message);
     HandleResult onTerminalGroupInfo(const Message& message, bool removed);
+    void storeTerminalsOf(const std::string& relay, const RelayGroup& group);
     void sendServerInfoRequest(const std::string& group_id, const std::string& relay);
     void notifyTerminalChange(const RelayGroup& group, const ShareableTerminal& terminal);
 

@@ -106,6 +106,13 @@ void RelayEngine::sendServerInfoRequest(const std::string& group_id, const std::
     send(MessageType::request_server_info, relay, body);
 }
 
+// A relay speaks only for the terminals registered with it; the others' records arrive in
+// their own relays' server-info.
+void RelayEngine::storeTerminalsOf(const std::string& relay, const RelayGroup& group) {
+    for (const auto& terminal : group.terminals)
+        if (terminal.relay == relay) groups_.putTerminalIfNewer(group.id, terminal);
+}
+
 HandleResult RelayEngine::onGroupInfo(const Message& message) {
     const auto group = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
     if (!group.hasRelay(account_)) return HandleResult::refused("group-info for " + group.id + " does not list this relay");
@@ -116,7 +123,7 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
     groups_.addGroup(group.id);
     for (const auto& relay : group.relays)
         groups_.putRelay(group.id, relay.account == account_ ? GroupRelay{account_, display_name_} : relay);
-    for (const auto& terminal : group.terminals) groups_.putTerminalIfNewer(group.id, terminal);
+    storeTerminalsOf(message.from, group);
     if (!known) {
         log().information("%s: joined group %s on the invitation of %s", account_, group.id, message.from);
         for (const auto& relay : group.relays)
@@ -136,7 +143,7 @@ HandleResult RelayEngine::onUpdateGroupInfo(const Message& message) {
         groups_.putRelay(update.id, relay);
         sendServerInfoRequest(update.id, relay.account);
     }
-    for (const auto& terminal : update.terminals) groups_.putTerminalIfNewer(update.id, terminal);
+    storeTerminalsOf(message.from, update);
     answer(message, true);
     return HandleResult::applied();
 }

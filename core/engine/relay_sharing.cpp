@@ -4,6 +4,7 @@
 
 #include "engine/relay_engine.h"
 #include "protocol/bodies.h"
+#include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
 
 namespace relaysync::core {
@@ -29,11 +30,15 @@ void RelayEngine::splitByRelay(const RelayGroup& group, const std::vector<std::s
 }
 
 void RelayEngine::sendPolicyData(const Share& share, const std::set<std::string>& accounts) {
+    if (accounts.empty()) return;
+    const auto chunks = chunkEntries(shares_.entriesWithTombstones(share.id));
     for (const auto& to : accounts) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share", toJson(share));
-        body->set("entries", toJson(shares_.entriesWithTombstones(share.id)));
-        send(MessageType::policy_data, to, body);
+        for (const auto& chunk : chunks) {
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+            body->set("share", toJson(share));
+            body->set("entries", toJson(chunk));
+            send(MessageType::policy_data, to, body);
+        }
     }
 }
 
@@ -111,8 +116,15 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) 
         if (entry.share_id != share_id) return HandleResult::refused("an entry of another share");
         if (entry.removed != deletion) return HandleResult::refused("entry '" + entry.name + "' does not fit the message type");
         const auto owner_relay = group->relayOf(entry.owner);
+        if (!from_own_terminal && !owner_relay)
+            return HandleResult::deferred("owner " + entry.owner + " is not known here yet");
         if (from_own_terminal ? entry.owner != message.from : owner_relay != message.from)
             return HandleResult::refused(message.from + " cannot change entry '" + entry.name + "' owned by " + entry.owner);
+        if (from_own_terminal) {
+            const auto stored = shares_.entry(share_id, entry.name);
+            if (stored && !stored->removed && stored->owner != entry.owner)
+                return HandleResult::refused("'" + entry.name + "' is already shared by " + stored->owner);
+        }
     }
 
     std::vector<ResourceEntry> applied;
@@ -123,11 +135,13 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) 
         splitByRelay(*group, share->members, relays, own_terminals);
         own_terminals.erase(message.from);
         if (!from_own_terminal) relays.clear();  // the owner's relay already told every relay
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share_id", share_id);
-        body->set("entries", toJson(applied));
-        for (const auto& to : relays) send(message.type, to, body);
-        for (const auto& to : own_terminals) send(message.type, to, body);
+        for (const auto& chunk : chunkEntries(applied)) {
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+            body->set("share_id", share_id);
+            body->set("entries", toJson(chunk));
+            for (const auto& to : relays) send(message.type, to, body);
+            for (const auto& to : own_terminals) send(message.type, to, body);
+        }
     }
     return HandleResult::applied();
 }

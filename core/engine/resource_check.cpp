@@ -39,9 +39,15 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
 
     std::size_t gone = 0;
     for (const auto& location : locations) {
-        // Every share that lists this entity, in any group (CheckAnotherResourceInfo).
+        // Every share that lists this entity, in any group (CheckAnotherResourceInfo). The
+        // entity is looked at once for each distinct record of it (normally exactly once).
+        std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>> looked_at;
         for (const auto& entry : shares.entriesAt(owner, location)) {
-            const auto outcome = inspect(entry, router, checker);
+            auto known = std::find_if(looked_at.begin(), looked_at.end(),
+                                      [&](const auto& seen) { return seen.first == entry.details; });
+            if (known == looked_at.end())
+                known = looked_at.insert(looked_at.end(), {entry.details, inspect(entry, router, checker)});
+            const auto& outcome = known->second;
             ++plan.report.checked;
             auto next = nextVersion(entry);
             switch (outcome.verdict) {

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "engine/store_router.h"
+#include "model/gone_entity_mode.h"
 #include "model/share.h"
 #include "model/sync_report.h"
 #include "persistence/share_repository.h"
-#include "profile/profile.h"
 #include "relaysync/sdk/entity_checker.h"
 
 namespace relaysync::core {

@@ -45,6 +45,9 @@ sdk::Status StoreRouter::route(const std::string& location, Route& route) const 
                                         (known.empty() ? "none" : known) + ")");
     }
     const auto path = location.size() > best->prefix.size() ? location.substr(best->prefix.size() + 1) : std::string{};
+    if (location.size() > best->prefix.size() && path.empty())
+        return sdk::Status::invalidArgument("location '" + location + "' is not allowed: write '" + best->prefix +
+                                            "' for the store's root");
     if (const auto problem = relativePathProblem(path); !problem.empty())
         return sdk::Status::invalidArgument("location '" + location + "' is not allowed: " + problem);
     route.store = best->aggregating.get();

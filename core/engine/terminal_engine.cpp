@@ -5,6 +5,7 @@
 
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
+#include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
 
 namespace relaysync::core {
@@ -133,10 +134,12 @@ SyncReport TerminalEngine::checkAndPublish(const std::string& share_id, const st
 }
 
 void TerminalEngine::publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("share_id", share_id);
-    body->set("entries", toJson(entries));
-    send(type, relay_, body);
+    for (const auto& chunk : chunkEntries(entries)) {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share_id", share_id);
+        body->set("entries", toJson(chunk));
+        send(type, relay_, body);
+    }
 }
 
 HandleResult TerminalEngine::handle(const Message& message) {
@@ -176,10 +179,14 @@ HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool re
     const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.account == account_ && removed) {
-        // This terminal left the group: it keeps nothing of it.
-        for (const auto& share : shares_.shares())
-            if (share.group_id == group_id) shares_.remove(share.id);
-        groups_.removeGroup(group_id);
+        // This terminal left the group: it keeps nothing of it. Unless it was admitted again
+        // since, and this removal is late.
+        const auto own = groups_.terminalRecord(group_id, account_);
+        if (!own || own->version < terminal.version) {
+            for (const auto& share : shares_.shares())
+                if (share.group_id == group_id) shares_.remove(share.id);
+            groups_.removeGroup(group_id);
+        }
     } else {
         if (!groups_.exists(group_id)) return HandleResult::deferred("group " + group_id + " is not known here yet");
         groups_.putTerminalIfNewer(group_id, terminal);
@@ -198,7 +205,8 @@ HandleResult TerminalEngine::onPolicyData(const Message& message) {
     if (!current->isMember(account_)) {
         shares_.remove(share.id);
     } else {
-        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
+        for (const auto& entry : entries)
+            if (entry.owner != account_) shares_.putEntryIfNewer(entry);  // this terminal's own are its own
     }
     answer(message, true);
     return HandleResult::applied();

@@ -20,7 +20,11 @@ Poco::Data::Session openSession(const std::string& url) {
     const auto scheme = url.substr(0, colon);
     if (colon == std::string::npos || colon + 1 == url.size())
         throw DatabaseError("database '" + url + "': expected sqlite:<file> or postgresql:<connection string>");
-    if (scheme == "sqlite") return Poco::Data::Session("SQLite", url.substr(colon + 1));
+    if (scheme == "sqlite") {
+        // Poco retries a failed open until its connection timeout: keep that short.
+        constexpr std::size_t kOpenTimeoutSeconds = 1;
+        return Poco::Data::Session("SQLite", url.substr(colon + 1), kOpenTimeoutSeconds);
+    }
     if (scheme == "postgresql")
         throw DatabaseError("database '" + scheme + ":...': PostgreSQL support is not built into this version");
     throw DatabaseError("database '" + url + "': unknown scheme '" + scheme + "' (sqlite or postgresql)");

@@ -66,6 +66,8 @@ std::optional<ShareableTerminal> GroupRepository::terminalRecord(const std::stri
 bool GroupRepository::putTerminalIfNewer(const std::string& group_id, const ShareableTerminal& terminal) {
     const auto stored = terminalRecord(group_id, terminal.account);
     if (stored && stored->version >= terminal.version) return false;
+    // An admitted terminal belongs to its relay: no other relay can take or remove it.
+    if (stored && !stored->removed && stored->relay != terminal.relay) return false;
     std::string id = group_id, account = terminal.account, relay = terminal.relay, name = terminal.display_name,
                 department = terminal.department;
     Poco::Int64 version = terminal.version;

@@ -24,7 +24,8 @@ public:
     void putRelay(const std::string& group_id, const GroupRelay& relay);
     // The stored record, tombstones included.
     std::optional<ShareableTerminal> terminalRecord(const std::string& group_id, const std::string& account);
-    // Stores `terminal` if its version is newer than what is stored; true if it was.
+    // Stores `terminal` if its version is newer than what is stored and it does not move an
+    // admitted terminal to another relay; true if it was stored.
     bool putTerminalIfNewer(const std::string& group_id, const ShareableTerminal& terminal);
     // Forgets a group entirely (a terminal that was removed from it).
     void removeGroup(const std::string& group_id);

@@ -25,6 +25,23 @@ void MessageStore::removeFromOutbox(std::int64_t seq) {
     session_ << "DELETE FROM outbox WHERE seq = ?", use(key), now;
 }
 
+void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& reason) {
+    Poco::Int64 seq = item.seq;
+    std::string to = item.destination, bytes = item.payload, why = reason;
+    session_ << "INSERT INTO dead_letters (seq, destination, payload, reason) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (seq) DO NOTHING",
+        use(seq), use(to), use(bytes), use(why), now;
+    removeFromOutbox(item.seq);
+}
+
+std::vector<OutboxItem> MessageStore::deadLetters() {
+    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string>> rows;
+    session_ << "SELECT seq, destination, payload FROM dead_letters ORDER BY seq", into(rows), now;
+    std::vector<OutboxItem> items;
+    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
+    return items;
+}
+
 bool MessageStore::seen(const std::string& message_id) {
     std::string id = message_id;
     int count = 0;
@@ -37,18 +54,22 @@ void MessageStore::markSeen(const std::string& message_id) {
     session_ << "INSERT INTO seen_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", use(id), now;
 }
 
-void MessageStore::defer(const std::string& sender, const std::string& payload, const std::string& reason) {
-    Poco::Int64 seq = database_.nextCounter("deferred");
+void MessageStore::defer(const std::string& sender, const std::string& payload, const std::string& reason,
+                         std::int64_t now_ms) {
+    Poco::Int64 seq = database_.nextCounter("deferred"), at = now_ms;
     std::string from = sender, bytes = payload, why = reason;
-    session_ << "INSERT INTO deferred_messages (seq, sender, payload, reason, attempts) VALUES (?, ?, ?, ?, 0)",
-        use(seq), use(from), use(bytes), use(why), now;
+    session_ << "INSERT INTO deferred_messages (seq, sender, payload, reason, attempts, deferred_at_ms)"
+                " VALUES (?, ?, ?, ?, 0, ?)",
+        use(seq), use(from), use(bytes), use(why), use(at), now;
 }
 
 std::vector<DeferredMessage> MessageStore::deferred() {
-    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string, int>> rows;
-    session_ << "SELECT seq, sender, payload, reason, attempts FROM deferred_messages ORDER BY seq", into(rows), now;
+    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string, int, Poco::Int64>> rows;
+    session_ << "SELECT seq, sender, payload, reason, attempts, deferred_at_ms FROM deferred_messages ORDER BY seq",
+        into(rows), now;
     std::vector<DeferredMessage> items;
-    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>()});
+    for (const auto& row : rows)
+        items.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>(), row.get<5>()});
     return items;
 }
 

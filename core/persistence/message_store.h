@@ -23,6 +23,7 @@ struct DeferredMessage {
     std::string payload;
     std::string reason;
     int attempts = 0;
+    std::int64_t deferred_at_ms = 0;
 };
 
 class MessageStore {
@@ -32,11 +33,15 @@ public:
     void enqueue(const std::string& destination, const std::string& payload);
     std::vector<OutboxItem> outbox();
     void removeFromOutbox(std::int64_t seq);
+    // A message the transport says can never be delivered: kept aside for the operator.
+    void moveToDeadLetters(const OutboxItem& item, const std::string& reason);
+    std::vector<OutboxItem> deadLetters();
 
     bool seen(const std::string& message_id);
     void markSeen(const std::string& message_id);
 
-    void defer(const std::string& sender, const std::string& payload, const std::string& reason);
+    void defer(const std::string& sender, const std::string& payload, const std::string& reason,
+               std::int64_t now_ms);
     std::vector<DeferredMessage> deferred();
     void removeDeferred(std::int64_t seq);
     void countDeferredAttempt(std::int64_t seq);

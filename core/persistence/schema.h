@@ -22,7 +22,9 @@ inline constexpr const char* kVersion1[] = {
     "CREATE TABLE IF NOT EXISTS outbox (seq BIGINT PRIMARY KEY, destination VARCHAR(255) NOT NULL, payload TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS seen_messages (message_id VARCHAR(512) PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS deferred_messages (seq BIGINT PRIMARY KEY, sender VARCHAR(255) NOT NULL,"
-    " payload TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL)",
+    " payload TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL, deferred_at_ms BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS dead_letters (seq BIGINT PRIMARY KEY, destination VARCHAR(255) NOT NULL,"
+    " payload TEXT NOT NULL, reason TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sync_sessions (sync_id VARCHAR(512) PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sync_results (sync_id VARCHAR(512) PRIMARY KEY, seq BIGINT NOT NULL, body TEXT NOT NULL)",
 };

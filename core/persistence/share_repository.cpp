@@ -113,9 +113,17 @@ std::vector<ResourceEntry> ShareRepository::entriesAt(const std::string& owner, 
     return selectEntries("WHERE owner = ? AND location = ? AND removed = 0", {owner, location});
 }
 
+// Versions order the changes of one owner. A name that was removed may be claimed again by
+// anyone with a newer version. Two live entries of different owners (terminals that added the
+// same name at once, at different relays) are settled the same way everywhere, whatever the
+// order of arrival: the smaller account keeps the name. Relays refuse a terminal's attempt to
+// take over a name that is live (RelayEngine::onResourceInfo).
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
     const auto stored = this->entry(entry.share_id, entry.name);
-    if (stored && stored->version >= entry.version) return false;
+    if (stored) {
+        const bool rival_owners = stored->owner != entry.owner && !stored->removed && !entry.removed;
+        if (rival_owners ? entry.owner > stored->owner : stored->version >= entry.version) return false;
+    }
     std::string share = entry.share_id, name = entry.name, owner = entry.owner, location = entry.location,
                 status = entry.status, kind = sdk::toString(entry.details.kind), hash = entry.details.hash;
     Poco::Int64 modified = entry.details.modified_ms, size = static_cast<Poco::Int64>(entry.details.size),

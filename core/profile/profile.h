@@ -8,17 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "model/gone_entity_mode.h"
 #include "relaysync/sdk/plugin_config.h"
 
 namespace relaysync::core {
 
 enum class NodeRole { relay, terminal };
 
-// What the terminal does with an entry whose entity is gone (patent Fig. 16, two embodiments).
-enum class GoneEntityMode {
-    remove,  // delete the entry everywhere (deleteResource)
-    mark,    // keep it with status "file not found"; it recovers when the entity returns
-};
 
 // Where a value came from, for error messages: "config/r1.yaml:12:5".
 struct SourcePosition {
@@ -52,6 +48,12 @@ struct LogSettings {
 std::string_view toString(NodeRole role);
 std::string_view toString(GoneEntityMode mode);
 
+struct AdminSettings {
+    // The daemon's local admin socket (Unix domain, mode 0600). Empty: next to the database,
+    // "<database file>.sock".
+    std::string socket;
+};
+
 struct Profile {
     std::string source;  // the file it was read from
 
@@ -74,6 +76,7 @@ struct Profile {
 
     std::vector<std::string> plugin_paths;  // searched in order before the built-in default
     LogSettings log;
+    AdminSettings admin;
 };
 
 }  // namespace relaysync::core

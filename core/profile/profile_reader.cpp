@@ -156,6 +156,12 @@ void readLog(const YamlField& field, Profile& profile) {
     if (const auto file = log.find("file")) profile.log.file = file->text();
 }
 
+void readAdmin(const YamlField& field, Profile& profile) {
+    const YamlMapping admin = field.mapping();
+    admin.allowOnly({"socket"});
+    if (const auto socket = admin.find("socket")) profile.admin.socket = socket->nonEmptyText();
+}
+
 }  // namespace
 
 Profile readProfile(const YamlField& document) {
@@ -163,7 +169,7 @@ Profile readProfile(const YamlField& document) {
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
     root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync",
-                    "plugins", "log"});
+                    "plugins", "log", "admin"});
 
     Profile profile;
     readNode(root.require("node"), profile);
@@ -180,6 +186,7 @@ Profile readProfile(const YamlField& document) {
     if (const auto sync = root.find("sync")) readSync(*sync, profile);
     if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
     if (const auto log = root.find("log")) readLog(*log, profile);
+    if (const auto admin = root.find("admin")) readAdmin(*admin, profile);
     return profile;
 }
 

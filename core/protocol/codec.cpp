@@ -20,7 +20,12 @@ std::string encode(const Message& message) {
     envelope.set("body", message.body);
     std::ostringstream out;
     envelope.stringify(out);
-    return out.str();
+    auto bytes = out.str();
+    // Every receiver refuses more; senders split large bodies (entry_chunks.h).
+    if (bytes.size() > kMaxMessageBytes)
+        throw ProtocolError(std::string(wireName(message.type)) + " message of " + std::to_string(bytes.size()) +
+                            " bytes exceeds the limit of " + std::to_string(kMaxMessageBytes));
+    return bytes;
 }
 
 Message decode(const std::string& payload) {

@@ -13,6 +13,7 @@ namespace relaysync::core {
 // Messages larger than this are refused before parsing.
 inline constexpr std::size_t kMaxMessageBytes = 4 * 1024 * 1024;
 
+// Throws ProtocolError for a message larger than kMaxMessageBytes.
 std::string encode(const Message& message);
 
 // Throws ProtocolError naming what is wrong (size, JSON syntax, version, type, a field).

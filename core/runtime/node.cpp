@@ -29,22 +29,53 @@ std::unique_ptr<Node> Node::terminal(Parts parts, const std::string& account, co
     return node;
 }
 
-void Node::start() {
+void Node::start(Dispatch dispatch) {
     std::lock_guard lock(mutex_);
     if (started_) return;
+    dispatch_ = dispatch;
     auto& transport = *parts_.transport;
     engine_->setReachabilityQuery([&transport](const std::string& account) { return transport.reachability(account); });
     if (auto status = transport.start(engine_->account(), *this); !status.isOk())
         throw std::runtime_error(engine_->account() + ": transport did not start: " + status.toString());
     started_ = true;
+    if (dispatch_ == Dispatch::background) {
+        stopping_ = false;
+        dispatcher_thread_ = std::thread([this] { dispatchLoop(); });
+    }
     flushLocked();
 }
 
 void Node::stop() {
-    std::lock_guard lock(mutex_);
-    if (!started_) return;
+    {
+        std::lock_guard lock(wake_mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    // Joined without the node's lock: the dispatcher takes it for each database access.
+    if (dispatcher_thread_.joinable()) dispatcher_thread_.join();
+    {
+        std::lock_guard lock(mutex_);
+        if (!started_) return;
+        started_ = false;
+    }
+    // Without the node's lock: a transport thread may be waiting for it in onMessage.
     parts_.transport->stop();
-    started_ = false;
+}
+
+void Node::dispatchLoop() {
+    for (;;) {
+        {
+            std::unique_lock lock(wake_mutex_);
+            wake_.wait_for(lock, kRetryInterval, [this] { return wake_requested_ || stopping_; });
+            if (stopping_) return;
+            wake_requested_ = false;
+        }
+        try {
+            dispatcher_->flush(&mutex_);
+        } catch (const std::exception& e) {
+            Poco::Logger::get("relaysync.outbox").error("%s: outbox flush failed: %s", account(), std::string(e.what()));
+        }
+    }
 }
 
 void Node::onMessage(const std::string& from, const std::string& payload) {
@@ -56,7 +87,16 @@ void Node::onReachabilityChanged(const std::string&, bool reachable) {
 }
 
 void Node::flushLocked() {
-    if (started_) dispatcher_->flush();
+    if (!started_) return;
+    if (dispatch_ == Dispatch::inline_flush) {
+        dispatcher_->flush();
+        return;
+    }
+    {
+        std::lock_guard lock(wake_mutex_);
+        wake_requested_ = true;
+    }
+    wake_.notify_one();
 }
 
 RelayEngine& Node::requireRelay() {

@@ -3,9 +3,12 @@
 // outbox flushed after everything that may have queued a message. Transport threads and
 // command callers are serialised here, so the engine itself is single-threaded.
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "engine/relay_engine.h"
 #include "engine/terminal_engine.h"
@@ -32,8 +35,17 @@ public:
     const std::string& account() const { return engine_->account(); }
     bool isRelay() const { return relay_ != nullptr; }
 
+    // How the outbox reaches the transport.
+    enum class Dispatch {
+        inline_flush,  // right after each action, on the caller's thread (in-process network)
+        background,    // on a thread of the node's own, sending without the node's lock, so a
+                       // transport may block until the peer acknowledges (real networks)
+    };
+    // Retry interval of the background dispatcher for peers that were unreachable.
+    static constexpr std::chrono::milliseconds kRetryInterval{1000};
+
     // Starts the transport (throws std::runtime_error with its reason) and sends what waits.
-    void start();
+    void start(Dispatch dispatch = Dispatch::inline_flush);
     void stop();
 
     // Runs `action` on the engine under the node's lock, then flushes the outbox.
@@ -66,6 +78,8 @@ private:
         }
     }
 
+    void dispatchLoop();
+
     std::mutex mutex_;
     Parts parts_;
     std::unique_ptr<EngineBase> engine_;
@@ -73,6 +87,13 @@ private:
     TerminalEngine* terminal_ = nullptr;
     std::unique_ptr<OutboxDispatcher> dispatcher_;
     bool started_ = false;
+    Dispatch dispatch_ = Dispatch::inline_flush;
+
+    std::thread dispatcher_thread_;
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+    bool wake_requested_ = false;
+    bool stopping_ = false;
 };
 
 }  // namespace relaysync::core

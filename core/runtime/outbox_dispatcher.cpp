@@ -7,19 +7,34 @@ namespace relaysync::core {
 OutboxDispatcher::OutboxDispatcher(MessageStore& messages, sdk::Transport& transport)
     : messages_(messages), transport_(transport), logger_(Poco::Logger::get("relaysync.outbox")) {}
 
-std::size_t OutboxDispatcher::flush() {
+namespace {
+template <class Action>
+auto withLock(std::mutex* lock, Action&& action) {
+    if (!lock) return action();
+    std::lock_guard guard(*lock);
+    return action();
+}
+}  // namespace
+
+std::size_t OutboxDispatcher::flush(std::mutex* database_lock) {
     std::size_t sent = 0;
     std::set<std::string> waiting;
-    for (const auto& item : messages_.outbox()) {
+    const auto items = withLock(database_lock, [&] { return messages_.outbox(); });
+    for (const auto& item : items) {
         if (waiting.count(item.destination)) continue;
         const auto status = transport_.send(item.destination, item.payload);
         if (status.isOk()) {
-            messages_.removeFromOutbox(item.seq);
+            withLock(database_lock, [&] { messages_.removeFromOutbox(item.seq); });
             ++sent;
-        } else {
+        } else if (status.isUnreachable()) {
             // Kept for a later flush; the transport tells us when the peer is back.
             waiting.insert(item.destination);
             logger_.debug("message for %s waits: %s", item.destination, status.toString());
+        } else {
+            // It can never go as it is; set aside, so that it does not hold up the peer's others.
+            withLock(database_lock, [&] { messages_.moveToDeadLetters(item, status.toString()); });
+            logger_.error("message %s for %s cannot be delivered and was set aside: %s", std::to_string(item.seq),
+                          item.destination, status.toString());
         }
     }
     return sent;

@@ -4,6 +4,7 @@
 // everything queued after it for that peer, to keep each peer's order).
 
 #include <cstddef>
+#include <mutex>
 
 #include <Poco/Logger.h>
 
@@ -16,8 +17,10 @@ class OutboxDispatcher {
 public:
     OutboxDispatcher(MessageStore& messages, sdk::Transport& transport);
 
-    // Returns how many messages the transport took.
-    std::size_t flush();
+    // Returns how many messages the transport took. `database_lock`, when given, is taken for
+    // each database access and released while the transport sends, which may block until the
+    // peer acknowledges; without it the caller holds whatever lock guards the database.
+    std::size_t flush(std::mutex* database_lock = nullptr);
 
 private:
     MessageStore& messages_;

@@ -1,0 +1,149 @@
+#include "admin/admin_commands.h"
+
+#include <functional>
+#include <map>
+
+#include "assembly/status_view.h"
+#include "protocol/json_fields.h"
+#include "protocol/protocol_error.h"
+
+namespace relaysync::core {
+
+namespace {
+
+// Arguments of one request, with errors that name the argument.
+class Arguments {
+public:
+    explicit Arguments(Poco::JSON::Object::Ptr args) : args_(args ? args : Poco::JSON::Object::Ptr(new Poco::JSON::Object)) {}
+
+    std::string text(const std::string& name) const {
+        try {
+            return json::requireString(args_, name, "args");
+        } catch (const ProtocolError& e) {
+            throw CommandError(e.what());
+        }
+    }
+    std::string optionalText(const std::string& name) const { return json::optionalString(args_, name); }
+    std::vector<std::string> texts(const std::string& name) const {
+        if (!args_->has(name)) return {};
+        try {
+            return json::requireStrings(args_, name, "args");
+        } catch (const ProtocolError& e) {
+            throw CommandError(e.what());
+        }
+    }
+
+private:
+    Poco::JSON::Object::Ptr args_;
+};
+
+Poco::JSON::Object::Ptr result(const std::string& key, const std::string& value) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set(key, value);
+    return object;
+}
+
+Poco::JSON::Object::Ptr empty() { return new Poco::JSON::Object; }
+
+using Command = std::function<Poco::JSON::Object::Ptr(Node&, const Arguments&)>;
+
+const std::map<std::string, Command>& commands() {
+    static const std::map<std::string, Command> table{
+        {"ping",
+         [](Node& node, const Arguments&) {
+             auto answer = result("account", node.account());
+             answer->set("role", node.isRelay() ? "relay" : "terminal");
+             return answer;
+         }},
+        {"status", [](Node& node, const Arguments&) { return statusToJson(readNodeStatus(node)); }},
+        {"create-group",
+         [](Node& node, const Arguments& args) {
+             const auto peer = args.optionalText("peer");
+             return result("group_id", node.withRelay([&](RelayEngine& relay) {
+                 return relay.createGroup(peer.empty() ? std::nullopt : std::optional<std::string>(peer));
+             }));
+         }},
+        {"add-group",
+         [](Node& node, const Arguments& args) {
+             node.withRelay([&](RelayEngine& relay) { relay.addGroup(args.text("relay"), args.text("group")); });
+             return empty();
+         }},
+        {"add-terminal",
+         [](Node& node, const Arguments& args) {
+             node.withRelay([&](RelayEngine& relay) {
+                 relay.addTerminal(args.text("group"), args.text("terminal"), args.optionalText("display_name"),
+                                   args.optionalText("department"));
+             });
+             return empty();
+         }},
+        {"delete-terminal",
+         [](Node& node, const Arguments& args) {
+             node.withRelay([&](RelayEngine& relay) { relay.deleteTerminal(args.text("group"), args.text("terminal")); });
+             return empty();
+         }},
+        {"create-share",
+         [](Node& node, const Arguments& args) {
+             return result("share_id", node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.createShare(args.text("group"), args.text("name"), args.texts("members"));
+             }));
+         }},
+        {"add-resource",
+         [](Node& node, const Arguments& args) {
+             node.withTerminal([&](TerminalEngine& terminal) {
+                 terminal.addResource(args.text("share"), args.text("name"), args.text("location"));
+             });
+             return empty();
+         }},
+        {"check",
+         [](Node& node, const Arguments& args) {
+             const auto report = node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.checkResources(args.text("share"), args.texts("names"));
+             });
+             return syncReportToJson(report);
+         }},
+        {"sync",
+         [](Node& node, const Arguments& args) {
+             const auto share = args.text("share");
+             const auto names = args.texts("names");
+             return result("sync_id", node.isRelay()
+                                          ? node.withRelay([&](RelayEngine& r) { return r.synchronize(share, names); })
+                                          : node.withTerminal([&](TerminalEngine& t) { return t.synchronize(share, names); }));
+         }},
+        {"sync-status",
+         [](Node& node, const Arguments& args) {
+             const auto sync_id = args.text("sync_id");
+             return node.withEngine([&](EngineBase& engine) {
+                 Poco::JSON::Object::Ptr answer = new Poco::JSON::Object;
+                 answer->set("sync_id", sync_id);
+                 if (const auto report = engine.syncs().result(sync_id)) {
+                     answer->set("finished", true);
+                     answer->set("report", syncReportToJson(*report));
+                 } else if (const auto session = engine.syncs().session(sync_id)) {
+                     answer->set("finished", false);
+                     answer->set("waiting_for",
+                                 json::toArray({session->waiting_for.begin(), session->waiting_for.end()}));
+                 } else {
+                     throw CommandError("no synchronize " + sync_id + " is known here");
+                 }
+                 return answer;
+             });
+         }},
+    };
+    return table;
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr runAdminCommand(Node& node, const Poco::JSON::Object::Ptr& request) {
+    const auto name = json::optionalString(request, "command");
+    const auto command = commands().find(name);
+    if (command == commands().end()) {
+        std::string known;
+        for (const auto& [each, unused] : commands()) known += (known.empty() ? "" : ", ") + each;
+        throw CommandError(name.empty() ? "the request names no command (known: " + known + ")"
+                                        : "unknown command '" + name + "' (known: " + known + ")");
+    }
+    return command->second(node, Arguments(request->getObject("args")));
+}
+
+}  // namespace relaysync::core

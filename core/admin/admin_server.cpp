@@ -1,0 +1,140 @@
+#include "admin/admin_server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketStream.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+
+namespace relaysync::core {
+
+namespace {
+
+Poco::JSON::Object::Ptr errorResponse(const std::string& message) {
+    Poco::JSON::Object::Ptr response = new Poco::JSON::Object;
+    response->set("ok", false);
+    response->set("error", message);
+    return response;
+}
+
+// Only root and the daemon's own user: the socket's file mode says the same, this makes sure.
+bool peerIsTrusted(int fd) {
+    ucred credentials{};
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return false;
+    return credentials.uid == 0 || credentials.uid == geteuid();
+}
+
+class AdminConnection final : public Poco::Net::TCPServerConnection {
+public:
+    AdminConnection(const Poco::Net::StreamSocket& socket, const AdminServer::Handler& handler)
+        : Poco::Net::TCPServerConnection(socket), handler_(handler) {}
+
+    void run() override {
+        Poco::Net::SocketStream stream(socket());
+        if (!peerIsTrusted(socket().impl()->sockfd())) {
+            Poco::Logger::get("relaysync.admin").warning("admin: refused a connection from another user");
+            reply(stream, errorResponse("permission denied: only root and the daemon's user may administer it"));
+            return;
+        }
+        std::string line;
+        while (readLine(stream, line)) reply(stream, answer(line));
+    }
+
+private:
+    static bool readLine(std::istream& in, std::string& line) {
+        line.clear();
+        for (char c; in.get(c);) {
+            if (c == '\n') return true;
+            if (line.size() >= kMaxAdminRequestBytes) return false;
+            line.push_back(c);
+        }
+        return false;
+    }
+
+    Poco::JSON::Object::Ptr answer(const std::string& line) const {
+        Poco::JSON::Object::Ptr request;
+        try {
+            Poco::JSON::Parser parser;
+            request = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        } catch (const std::exception&) {
+            return errorResponse("the request is not a JSON object");
+        }
+        try {
+            auto response = handler_(request);
+            response->set("ok", true);
+            return response;
+        } catch (const std::exception& e) {
+            return errorResponse(e.what());
+        }
+    }
+
+    static void reply(std::ostream& out, const Poco::JSON::Object::Ptr& response) {
+        response->stringify(out);
+        out << '\n';
+        out.flush();
+    }
+
+    const AdminServer::Handler& handler_;
+};
+
+class AdminConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+public:
+    explicit AdminConnectionFactory(const AdminServer::Handler& handler) : handler_(handler) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new AdminConnection(socket, handler_);
+    }
+
+private:
+    const AdminServer::Handler& handler_;
+};
+
+}  // namespace
+
+AdminServer::AdminServer(std::string socket_path, Handler handler)
+    : socket_path_(std::move(socket_path)), handler_(std::move(handler)) {}
+
+AdminServer::~AdminServer() { stop(); }
+
+void AdminServer::start() {
+    std::error_code ignored;
+    std::filesystem::remove(socket_path_, ignored);  // a stale socket of a daemon that died
+    try {
+        Poco::Net::ServerSocket socket;
+        // The socket file is made owner-only from the start: no window where others can connect.
+        const mode_t previous = ::umask(0077);
+        try {
+            socket.bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_));
+        } catch (...) {
+            ::umask(previous);
+            throw;
+        }
+        ::umask(previous);
+        socket.listen();
+        auto parameters = new Poco::Net::TCPServerParams;
+        parameters->setMaxThreads(4);
+        server_ = std::make_unique<Poco::Net::TCPServer>(new AdminConnectionFactory(handler_), socket, parameters);
+        server_->start();
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("admin socket " + socket_path_ + ": " + e.displayText());
+    }
+}
+
+void AdminServer::stop() {
+    if (!server_) return;
+    server_->stop();
+    server_.reset();
+    std::error_code ignored;
+    std::filesystem::remove(socket_path_, ignored);
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,41 @@
+#pragma once
+// The daemon's local admin channel: a Unix domain socket, mode 0600, that only root and the
+// daemon's own user may use (checked by the peer's credentials on every connection). One JSON
+// request per line in, one JSON response per line out.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <Poco/JSON/Object.h>
+
+namespace Poco::Net {
+class TCPServer;
+}
+
+namespace relaysync::core {
+
+class AdminServer {
+public:
+    // Answers one request. Throwing CommandError (or any std::exception) makes an error response.
+    using Handler = std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr& request)>;
+
+    AdminServer(std::string socket_path, Handler handler);
+    ~AdminServer();
+
+    // Binds the socket (replacing a stale one) and starts serving; throws std::runtime_error.
+    void start();
+    void stop();
+
+    const std::string& socketPath() const { return socket_path_; }
+
+private:
+    std::string socket_path_;
+    Handler handler_;
+    std::unique_ptr<Poco::Net::TCPServer> server_;
+};
+
+// The request line limit; a longer request is refused.
+inline constexpr std::size_t kMaxAdminRequestBytes = 1024 * 1024;
+
+}  // namespace relaysync::core

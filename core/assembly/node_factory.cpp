@@ -1,0 +1,70 @@
+#include "assembly/node_factory.h"
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "checker/timestamp_size_checker.h"
+#include "persistence/database.h"
+#include "profile/profile_error.h"
+
+namespace relaysync::core {
+
+namespace {
+
+// Runs one step of building the node named by `profile`, so that whatever it throws says which
+// profile it was about. PluginError and ProfileError usually carry the profile's position
+// already; they get the file name only when they do not.
+template <class Step>
+auto forProfile(const Profile& profile, Step&& step) {
+    const std::string where = profile.source.empty() ? "profile of " + profile.account : profile.source;
+    try {
+        return step();
+    } catch (const PluginError& e) {
+        if (std::string(e.what()).find(where) != std::string::npos) throw;
+        throw PluginError(e.kind(), e.plugin(), e.file(), e.reason(), SourcePosition{where, 0, 0});
+    } catch (const ProfileError&) {
+        throw;
+    } catch (const DatabaseError& e) {
+        throw DatabaseError(where + ": " + e.what());
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(where + ": " + e.what());
+    }
+}
+
+std::shared_ptr<sdk::EntityChecker> makeChecker(const Profile& profile, PluginHost& host) {
+    const auto& choice = profile.checker;
+    if (choice.plugin != kTimestampSizeChecker) return host.createChecker(choice);
+    if (!choice.config.empty()) {
+        const auto& key = choice.config.begin()->first;
+        const auto position = choice.key_positions.find(key);
+        throw ProfileError(position != choice.key_positions.end() ? position->second : choice.position,
+                           "checker.config." + key,
+                           std::string("the built-in checker '") + kTimestampSizeChecker + "' takes no config keys");
+    }
+    return std::make_shared<TimestampSizeChecker>();
+}
+
+}  // namespace
+
+CheckPolicy checkPolicyOf(const Profile& profile) {
+    return CheckPolicy{profile.gone_entity, profile.max_removals_per_check};
+}
+
+std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
+                                std::shared_ptr<sdk::Transport> transport_override) {
+    return forProfile(profile, [&] {
+        Node::Parts parts;
+        parts.transport = transport_override ? std::move(transport_override) : host.createTransport(profile.transport);
+        if (profile.role == NodeRole::terminal) {
+            parts.stores = std::make_unique<StoreRouter>();
+            for (const auto& store : profile.stores) parts.stores->add(store.prefix, host.createStore(store.plugin));
+            parts.checker = makeChecker(profile, host);
+        }
+        parts.database = std::make_unique<Database>(profile.database);
+        if (profile.role == NodeRole::relay) return Node::relay(std::move(parts), profile.account, profile.display_name);
+        return Node::terminal(std::move(parts), profile.account, profile.relay, checkPolicyOf(profile));
+    });
+}
+
+}  // namespace relaysync::core

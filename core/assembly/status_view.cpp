@@ -1,0 +1,218 @@
+#include "assembly/status_view.h"
+
+#include <algorithm>
+#include <ctime>
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSONString.h>
+
+#include "assembly/text_table.h"
+
+namespace relaysync::core {
+
+namespace {
+
+using Column = TextTable::Column;
+using Align = TextTable::Align;
+
+Poco::JSON::Object::Ptr orderedObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+Poco::JSON::Array::Ptr stringArray(const std::vector<std::string>& values) {
+    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+    for (const auto& value : values) array->add(value);
+    return array;
+}
+
+std::string joinLines(const std::vector<std::string>& values) {
+    std::string text;
+    for (const auto& value : values) text += (text.empty() ? "" : "\n") + value;
+    return text;
+}
+
+std::string roleWord(NodeRole role) { return std::string(toString(role)); }
+
+}  // namespace
+
+std::string isoUtc(std::int64_t milliseconds) {
+    // Floor, so that times before the epoch still round down to their second.
+    const std::int64_t seconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000);
+    const std::time_t time = static_cast<std::time_t>(seconds);
+    std::tm parts{};
+    if (!gmtime_r(&time, &parts)) return "?";
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return text;
+}
+
+NodeStatus readNodeStatus(EngineBase& engine, NodeRole role) {
+    NodeStatus status;
+    status.account = engine.account();
+    status.role = role;
+    auto group_ids = engine.groups().groupIds();
+    std::sort(group_ids.begin(), group_ids.end());
+    for (const auto& id : group_ids)
+        if (auto group = engine.groups().find(id)) status.groups.push_back(std::move(*group));
+    auto shares = engine.shares().shares();
+    std::sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) { return a.id < b.id; });
+    for (auto& share : shares) {
+        auto entries = engine.shares().entries(share.id);
+        std::sort(entries.begin(), entries.end(),
+                  [](const ResourceEntry& a, const ResourceEntry& b) { return a.name < b.name; });
+        status.shares.push_back({std::move(share), std::move(entries)});
+    }
+    status.syncs = engine.syncs().results();
+    return status;
+}
+
+NodeStatus readNodeStatus(Node& node) {
+    const auto role = node.isRelay() ? NodeRole::relay : NodeRole::terminal;
+    return node.withEngine([role](EngineBase& engine) { return readNodeStatus(engine, role); });
+}
+
+std::string renderGroupTable(const NodeStatus& status) {
+    if (status.groups.empty()) return "Relay groups: none\n";
+    TextTable relays({{"GROUP"}, {"RELAY"}, {"DISPLAY NAME"}});
+    TextTable terminals({{"GROUP"}, {"SHAREABLE TERMINAL"}, {"RELAY"}, {"DISPLAY NAME"}, {"DEPARTMENT"}});
+    for (const auto& group : status.groups) {
+        for (const auto& relay : group.relays) relays.addRow({group.id, relay.account, relay.display_name});
+        for (const auto& terminal : group.terminals)
+            terminals.addRow({group.id, terminal.account, terminal.relay, terminal.display_name, terminal.department});
+    }
+    std::string out = "Relay groups\n" + relays.render("  ");
+    out += "Resource-shareable terminals\n";
+    out += terminals.empty() ? "  none\n" : terminals.render("  ");
+    return out;
+}
+
+std::string renderShareTable(const NodeStatus& status) {
+    if (status.shares.empty()) return "Shared resources: none\n";
+    TextTable shares({{"SHARE"}, {"NAME"}, {"GROUP"}, {"MEMBERS"}});
+    for (const auto& [share, entries] : status.shares)
+        shares.addRow({share.id, share.name, share.group_id, joinLines(share.members)});
+    std::string out = "Shared resources\n" + shares.render("  ");
+    for (const auto& [share, entries] : status.shares) {
+        out += "Entries of " + share.name + " (" + share.id + ")\n";
+        if (entries.empty()) {
+            out += "  none\n";
+            continue;
+        }
+        TextTable table({{"NAME"}, {"OWNER"}, {"LOCATION"}, {"STATUS"}, {"KIND"}, {"SIZE", Align::right},
+                         {"MODIFIED (UTC)"}, {"VERSION", Align::right}});
+        for (const auto& entry : entries)
+            table.addRow({entry.name, entry.owner, entry.location, entry.status, sdk::toString(entry.details.kind),
+                          std::to_string(entry.details.size), isoUtc(entry.details.modified_ms),
+                          std::to_string(entry.version)});
+        out += table.render("  ");
+    }
+    return out;
+}
+
+std::string renderNodeStatus(const NodeStatus& status) {
+    return "== " + status.account + " (" + roleWord(status.role) + ")\n" + renderGroupTable(status) +
+           renderShareTable(status);
+}
+
+std::string renderSyncReport(const SyncReport& report) {
+    TextTable table({{"SYNCHRONIZE"}, {"SHARE"}, {"CHECKED", Align::right}, {"UNCHANGED", Align::right},
+                     {"CHANGED", Align::right}, {"GONE", Align::right}, {"RECOVERED", Align::right},
+                     {"UNREACHABLE", Align::right}});
+    table.addRow({report.sync_id, report.share_id, std::to_string(report.checked), std::to_string(report.unchanged),
+                  std::to_string(report.changed), std::to_string(report.gone), std::to_string(report.recovered),
+                  std::to_string(report.unreachable)});
+    std::string out = table.render();
+    for (const auto& name : report.unknown_resources) out += "not in the share: " + name + "\n";
+    for (const auto& node : report.unreachable_nodes) out += "could not be reached: " + node + "\n";
+    for (const auto& problem : report.problems) out += "problem: " + problem + "\n";
+    return out;
+}
+
+Poco::JSON::Object::Ptr syncReportToJson(const SyncReport& report) {
+    auto object = orderedObject();
+    object->set("sync_id", report.sync_id);
+    object->set("share_id", report.share_id);
+    object->set("checked", report.checked);
+    object->set("unchanged", report.unchanged);
+    object->set("changed", report.changed);
+    object->set("gone", report.gone);
+    object->set("recovered", report.recovered);
+    object->set("unreachable", report.unreachable);
+    object->set("unknown_resources", stringArray(report.unknown_resources));
+    object->set("unreachable_nodes", stringArray(report.unreachable_nodes));
+    object->set("problems", stringArray(report.problems));
+    return object;
+}
+
+Poco::JSON::Object::Ptr statusToJson(const NodeStatus& status) {
+    auto object = orderedObject();
+    object->set("account", status.account);
+    object->set("role", roleWord(status.role));
+
+    Poco::JSON::Array::Ptr groups = new Poco::JSON::Array;
+    for (const auto& group : status.groups) {
+        auto item = orderedObject();
+        item->set("id", group.id);
+        Poco::JSON::Array::Ptr relays = new Poco::JSON::Array;
+        for (const auto& relay : group.relays) {
+            auto r = orderedObject();
+            r->set("account", relay.account);
+            r->set("display_name", relay.display_name);
+            relays->add(r);
+        }
+        item->set("relays", relays);
+        Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
+        for (const auto& terminal : group.terminals) {
+            auto t = orderedObject();
+            t->set("account", terminal.account);
+            t->set("relay", terminal.relay);
+            t->set("display_name", terminal.display_name);
+            t->set("department", terminal.department);
+            terminals->add(t);
+        }
+        item->set("terminals", terminals);
+        groups->add(item);
+    }
+    object->set("groups", groups);
+
+    Poco::JSON::Array::Ptr shares = new Poco::JSON::Array;
+    for (const auto& [share, entries] : status.shares) {
+        auto item = orderedObject();
+        item->set("id", share.id);
+        item->set("name", share.name);
+        item->set("group_id", share.group_id);
+        item->set("creator", share.creator);
+        item->set("members", stringArray(share.members));
+        item->set("version", share.version);
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const auto& entry : entries) {
+            auto e = orderedObject();
+            e->set("name", entry.name);
+            e->set("owner", entry.owner);
+            e->set("location", entry.location);
+            e->set("status", entry.status);
+            e->set("kind", std::string(sdk::toString(entry.details.kind)));
+            e->set("size", static_cast<Poco::UInt64>(entry.details.size));
+            e->set("modified", isoUtc(entry.details.modified_ms));
+            e->set("modified_ms", static_cast<Poco::Int64>(entry.details.modified_ms));
+            e->set("hash", entry.details.hash);
+            e->set("version", static_cast<Poco::Int64>(entry.version));
+            list->add(e);
+        }
+        item->set("entries", list);
+        shares->add(item);
+    }
+    object->set("shares", shares);
+
+    Poco::JSON::Array::Ptr syncs = new Poco::JSON::Array;
+    for (const auto& report : status.syncs) syncs->add(syncReportToJson(report));
+    object->set("syncs", syncs);
+    return object;
+}
+
+std::string toJsonText(const Poco::JSON::Object::Ptr& object, unsigned indent) {
+    std::ostringstream out;
+    object->stringify(out, indent);
+    return out.str();
+}
+
+}  // namespace relaysync::core

@@ -1,0 +1,207 @@
+// Opening a node's database: schema, reopening, counters, transactions, and errors that name
+// the URL and say what is wrong.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <thread>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core_test_support.h"
+#include "persistence/database.h"
+#include "persistence/group_repository.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace relaysync::core::coretest {
+
+namespace {
+// Runs `body` in a forked child; its result as the child's exit code, or nullopt when it did not
+// finish within `limit` (the child is then killed).
+std::optional<int> inChildProcess(const std::function<int()>& body, std::chrono::milliseconds limit) {
+    const pid_t child = fork();
+    if (child < 0) CPPUNIT_FAIL("fork failed");
+    if (child == 0) {
+        int code = 4;
+        try {
+            code = body();
+        } catch (...) {
+        }
+        _exit(code);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (waitpid(child, &status, WNOHANG) == child) return WIFEXITED(status) ? WEXITSTATUS(status) : 5;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    return std::nullopt;
+}
+}  // namespace
+
+class DatabaseTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(DatabaseTest);
+    CPPUNIT_TEST(newDatabaseHasTheCurrentSchemaVersion);
+    CPPUNIT_TEST(reopeningKeepsData);
+    CPPUNIT_TEST(countersStartAtOneAndAreIndependent);
+    CPPUNIT_TEST(countersStayMonotonicAcrossReopen);
+    CPPUNIT_TEST(newerSchemaVersionIsRefused);
+    CPPUNIT_TEST(badUrlsAreRefusedNamingTheUrl);
+    CPPUNIT_TEST(missingFolderIsRefusedPromptlyNamingTheUrl);
+    CPPUNIT_TEST(fileThatIsNotADatabaseIsRefusedNamingTheUrl);
+    CPPUNIT_TEST(postgresqlSaysItIsNotBuiltWithoutEchoingSecrets);
+    CPPUNIT_TEST(transactionCommitKeepsWrites);
+    CPPUNIT_TEST(transactionDestroyedWithoutCommitRollsBack);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override { dir_ = std::make_unique<TempDir>(); }
+    void tearDown() override { dir_.reset(); }
+
+    void newDatabaseHasTheCurrentSchemaVersion() {
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(1, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
+        CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
+    }
+
+    void reopeningKeepsData() {
+        {
+            Database database(dir_->url());
+            GroupRepository groups(database);
+            groups.addGroup("0001@relay-server1");
+            groups.putRelay("0001@relay-server1", {kRelay1, "Branch A"});
+        }
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
+        GroupRepository groups(database);
+        const auto group = groups.find("0001@relay-server1");
+        CPPUNIT_ASSERT(group.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("Branch A"), group->relays.at(0).display_name);
+    }
+
+    void countersStartAtOneAndAreIndependent() {
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("message"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, database.nextCounter("message"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("group"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, database.nextCounter("message"));
+    }
+
+    void countersStayMonotonicAcrossReopen() {
+        std::int64_t last = 0;
+        {
+            Database database(dir_->url());
+            for (int i = 0; i < 5; ++i) last = database.nextCounter("outbox");
+        }
+        Database database(dir_->url());
+        const auto next = database.nextCounter("outbox");
+        CPPUNIT_ASSERT_EQUAL(last + 1, next);
+    }
+
+    void newerSchemaVersionIsRefused() {
+        {
+            Database database(dir_->url());
+            database.session() << "UPDATE meta SET value = 2 WHERE name = 'schema_version'", now;
+        }
+        const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
+        RS_ASSERT_CONTAINS(error, dir_->url());
+        RS_ASSERT_CONTAINS(error, "schema version 2");
+        RS_ASSERT_CONTAINS(error, "newer");
+    }
+
+    void badUrlsAreRefusedNamingTheUrl() {
+        for (const std::string url : {"mysql://db.example/relay", "node.db", "sqlite:", ":memory"}) {
+            const auto error = thrownMessage<DatabaseError>([&] { Database database(url); });
+            RS_ASSERT_CONTAINS(error, "'" + url + "'");
+        }
+        RS_ASSERT_CONTAINS(thrownMessage<DatabaseError>([] { Database database("mysql://db"); }),
+                           "unknown scheme 'mysql'");
+    }
+
+    // A mistyped path must fail at once. Opened in a child process, so that a wait inside the
+    // SQLite connector cannot hold up the suite.
+    void missingFolderIsRefusedPromptlyNamingTheUrl() {
+        const auto url = "sqlite:" + (dir_->path() / "no" / "such" / "folder" / "node.db").string();
+        const auto started = std::chrono::steady_clock::now();
+        const auto outcome = inChildProcess(
+            [&]() -> int {
+                try {
+                    Database database(url);
+                } catch (const DatabaseError& e) {
+                    return contains(e.what(), url) ? 0 : 1;
+                } catch (...) {
+                    return 3;
+                }
+                return 2;
+            },
+            std::chrono::seconds(5));
+        const auto seconds =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+        CPPUNIT_ASSERT_MESSAGE("opening " + url + " did not fail within 5 s (still waiting after " +
+                                   std::to_string(seconds) + " s)",
+                               outcome.has_value());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("0: DatabaseError naming the URL, 1: not naming it, 2: no error, 3: other", 0,
+                                     *outcome);
+    }
+
+    void fileThatIsNotADatabaseIsRefusedNamingTheUrl() {
+        const auto file = dir_->path() / "garbage.db";
+        std::ofstream(file) << "this is not an SQLite database, just some text that is long enough to matter\n"
+                            << std::string(4096, 'x');
+        const auto url = "sqlite:" + file.string();
+        RS_ASSERT_CONTAINS(thrownMessage<DatabaseError>([&] { Database database(url); }), url);
+    }
+
+    void postgresqlSaysItIsNotBuiltWithoutEchoingSecrets() {
+        const auto error = thrownMessage<DatabaseError>(
+            [] { Database database("postgresql:host=db.example user=relay password=hunter2"); });
+        RS_ASSERT_CONTAINS(error, "PostgreSQL");
+        RS_ASSERT_CONTAINS(error, "not built");
+        RS_ASSERT_CONTAINS(error, "postgresql:");
+        CPPUNIT_ASSERT_MESSAGE(error, !contains(error, "hunter2"));
+    }
+
+    void transactionCommitKeepsWrites() {
+        {
+            Database database(dir_->url());
+            Transaction transaction(database);
+            GroupRepository(database).addGroup("g-committed");
+            transaction.commit();
+        }
+        Database database(dir_->url());
+        CPPUNIT_ASSERT(GroupRepository(database).exists("g-committed"));
+    }
+
+    void transactionDestroyedWithoutCommitRollsBack() {
+        Database database(dir_->url());
+        {
+            Transaction transaction(database);
+            GroupRepository(database).addGroup("g-abandoned");
+            database.nextCounter("message");
+        }
+        CPPUNIT_ASSERT(!GroupRepository(database).exists("g-abandoned"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("message"));
+        // The session is usable for the next transaction.
+        Transaction again(database);
+        GroupRepository(database).addGroup("g-next");
+        again.commit();
+        CPPUNIT_ASSERT(GroupRepository(database).exists("g-next"));
+    }
+
+private:
+    std::unique_ptr<TempDir> dir_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(DatabaseTest);
+
+}  // namespace relaysync::core::coretest

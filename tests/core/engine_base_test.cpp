@@ -1,0 +1,283 @@
+// The receive path every engine shares: decode, authenticate, de-duplicate, handle in one
+// transaction with what it sends, defer what arrived early, answer what is refused. Driven
+// through a TerminalEngine and a RelayEngine.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <set>
+
+#include "engine_test_support.h"
+
+namespace relaysync::core::coretest {
+
+class EngineBaseTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(EngineBaseTest);
+    CPPUNIT_TEST(garbagePayloadsAreDroppedWithoutThrowing);
+    CPPUNIT_TEST(senderMismatchIsDroppedWithoutBurningTheId);
+    CPPUNIT_TEST(messageForAnotherAccountIsDropped);
+    CPPUNIT_TEST(idThatIsNotTheSendersIsDroppedAndNotBurned);
+    CPPUNIT_TEST(duplicateIdIsAppliedOnce);
+    CPPUNIT_TEST(earlyMessageIsDeferredThenAppliedWithItsPrerequisite);
+    CPPUNIT_TEST(deferredMessageWaitsAcrossARestart);
+    CPPUNIT_TEST(duplicateOfADeferredMessageIsAppliedOnce);
+    CPPUNIT_TEST(stillUnsatisfiedDeferredMessageStaysAndIsCounted);
+    CPPUNIT_TEST(refusedMessageIsAnsweredWithOkFalse);
+    CPPUNIT_TEST(refusalOfAStrangerIsAnsweredToTheStranger);
+    CPPUNIT_TEST(refusedAnswersAreNotAnswered);
+    CPPUNIT_TEST(malformedBodyIsRefusedNamingTheField);
+    CPPUNIT_TEST(relayRefusesGroupInfoThatDoesNotListIt);
+    CPPUNIT_TEST(relayDefersUpdateGroupInfoUntilItKnowsTheGroup);
+    CPPUNIT_TEST(sentMessagesCarryUniqueIdsFromThisAccount);
+    CPPUNIT_TEST(lateSelfRemovalDoesNotUndoAReadmission);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override {
+        quietLogs();
+        dir_ = std::make_unique<TempDir>();
+        terminal_ = std::make_unique<TerminalHarness>(*dir_);
+    }
+    void tearDown() override {
+        relay_.reset();
+        relay_database_.reset();
+        terminal_.reset();
+        dir_.reset();
+    }
+
+    void garbagePayloadsAreDroppedWithoutThrowing() {
+        std::string bad_version = makePayload(MessageType::group_info, "r#1", kRelay1, kClient11);
+        bad_version.replace(bad_version.find("\"relaysync\":1"), 13, "\"relaysync\":9");
+        const std::vector<std::string> garbage{"", "garbage", "[1,2]", "{}", "{\"relaysync\":1}", bad_version,
+                                               std::string(kMaxMessageBytes + 10, '{'),
+                                               std::string("\0\xff\xfe", 3)};
+        for (const auto& bytes : garbage) {
+            CPPUNIT_ASSERT_NO_THROW(terminal_->engine->receive(kRelay1, bytes));
+        }
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
+        CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
+        CPPUNIT_ASSERT(terminal_->engine->groups().groupIds().empty());
+    }
+
+    void senderMismatchIsDroppedWithoutBurningTheId() {
+        const auto bytes = makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kClient11,
+                                       groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 1)}));
+        terminal_->engine->receive(kRelay2, bytes);  // claims to be relay-server1, came from relay-server2
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
+        CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kRelay1 + "#1"));
+        terminal_->engine->receive(kRelay1, bytes);  // the genuine one still counts
+        CPPUNIT_ASSERT(terminal_->engine->groups().exists(kGroup));
+    }
+
+    void messageForAnotherAccountIsDropped() {
+        terminal_->engine->receive(
+            kRelay1, makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kClient12,
+                                 groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient12, kRelay1, 1)})));
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
+    }
+
+    // Ids are "<from>#n": a sender that used another node's id could block that node's message.
+    void idThatIsNotTheSendersIsDroppedAndNotBurned() {
+        const auto body =
+            groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 1)});
+        terminal_->fromRelay(MessageType::group_info, kClient12 + "#1", body);
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
+        CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kClient12 + "#1"));
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
+        terminal_->fromRelay(MessageType::group_info, "relay-server1@net-evil#1", body);
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
+    }
+
+    void duplicateIdIsAppliedOnce() {
+        terminal_->joinGroup(kRelay1 + "#1");
+        terminal_->joinGroup(kRelay1 + "#1");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, outboxOf(*terminal_->engine, MessageType::answer).size());
+        // Same id, other content: still the message already handled.
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#1",
+                             terminalBody(kGroup, makeTerminal("client13@relay-server1.net", kRelay1, 1)));
+        CPPUNIT_ASSERT(!terminal_->engine->groups().terminalRecord(kGroup, "client13@relay-server1.net"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, terminal_->engine->messages().outbox().size());
+    }
+
+    // Fig. 11: a terminal may hear of another terminal's admission before it has the group.
+    void earlyMessageIsDeferredThenAppliedWithItsPrerequisite() {
+        const std::string newcomer = "client13@relay-server1.net";
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2", terminalBody(kGroup, makeTerminal(newcomer, kRelay1, 1)));
+        const auto deferred = terminal_->engine->messages().deferred();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
+        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender);
+        RS_ASSERT_CONTAINS(deferred[0].reason, kGroup);
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());  // not answered yet
+        CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kRelay1 + "#2"));
+
+        terminal_->joinGroup(kRelay1 + "#1");
+        CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
+        const auto group = terminal_->engine->groups().find(kGroup);
+        CPPUNIT_ASSERT(group.has_value());
+        CPPUNIT_ASSERT(group->findTerminal(newcomer) != nullptr);
+        CPPUNIT_ASSERT(terminal_->engine->messages().seen(kRelay1 + "#2"));
+        const auto answers = outboxOf(*terminal_->engine, MessageType::answer);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, answers.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("group-info"), answers[0].body->getValue<std::string>("re_type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("add-group-info"), answers[1].body->getValue<std::string>("re_type"));
+    }
+
+    void deferredMessageWaitsAcrossARestart() {
+        const std::string newcomer = "client13@relay-server1.net";
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2", terminalBody(kGroup, makeTerminal(newcomer, kRelay1, 1)));
+        terminal_->open();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, terminal_->engine->messages().deferred().size());
+        terminal_->joinGroup(kRelay1 + "#1");
+        CPPUNIT_ASSERT(terminal_->engine->groups().find(kGroup)->findTerminal(newcomer) != nullptr);
+        CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
+    }
+
+    void duplicateOfADeferredMessageIsAppliedOnce() {
+        const auto body = terminalBody(kGroup, makeTerminal("client13@relay-server1.net", kRelay1, 1));
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2", body);
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2", body);
+        terminal_->joinGroup(kRelay1 + "#1");
+        CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outboxOf(*terminal_->engine, MessageType::answer).size());
+    }
+
+    void stillUnsatisfiedDeferredMessageStaysAndIsCounted() {
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#5",
+                             terminalBody("0002@relay-server1", makeTerminal(kClient12, kRelay1, 1)));
+        terminal_->joinGroup(kRelay1 + "#1");  // another group: the deferred one still waits
+        const auto deferred = terminal_->engine->messages().deferred();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
+        CPPUNIT_ASSERT(deferred[0].attempts >= 1);
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists("0002@relay-server1"));
+    }
+
+    void refusedMessageIsAnsweredWithOkFalse() {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("group_id", kGroup);
+        terminal_->fromRelay(MessageType::request_server_info, kRelay1 + "#9", body);
+        auto answers = outboxOf(*terminal_->engine, MessageType::answer);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
+        const auto& answer = answers[0];
+        CPPUNIT_ASSERT_EQUAL(kRelay1, answer.to);
+        CPPUNIT_ASSERT_EQUAL(kClient11, answer.from);
+        CPPUNIT_ASSERT(!json::requireBool(answer.body, "ok", "body"));
+        CPPUNIT_ASSERT_EQUAL(kRelay1 + "#9", json::requireString(answer.body, "re", "body"));
+        CPPUNIT_ASSERT_EQUAL(std::string("request-server-info"), json::requireString(answer.body, "re_type", "body"));
+        CPPUNIT_ASSERT(!json::requireString(answer.body, "reason", "body").empty());
+        // Refused once is refused for good: a redelivery is not answered again.
+        terminal_->fromRelay(MessageType::request_server_info, kRelay1 + "#9", body);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, terminal_->engine->messages().outbox().size());
+    }
+
+    void refusalOfAStrangerIsAnsweredToTheStranger() {
+        const auto bytes = makePayload(MessageType::group_info, kClient12 + "#1", kClient12, kClient11,
+                                       groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 1)}));
+        terminal_->engine->receive(kClient12, bytes);
+        CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
+        const auto answers = outboxOf(*terminal_->engine, MessageType::answer);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
+        CPPUNIT_ASSERT_EQUAL(kClient12, answers[0].to);
+        CPPUNIT_ASSERT(!json::requireBool(answers[0].body, "ok", "body"));
+        RS_ASSERT_CONTAINS(json::requireString(answers[0].body, "reason", "body"), "own relay");
+    }
+
+    void refusedAnswersAreNotAnswered() {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("re", std::string("x#1"));
+        body->set("ok", false);
+        terminal_->engine->receive(kClient12, makePayload(MessageType::answer, kClient12 + "#1", kClient12, kClient11, body));
+        terminal_->engine->receive(kClient12, makePayload(MessageType::synchronize_result, kClient12 + "#2", kClient12,
+                                                          kClient11, new Poco::JSON::Object));
+        CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
+        CPPUNIT_ASSERT(terminal_->engine->messages().seen(kClient12 + "#1"));
+    }
+
+    void malformedBodyIsRefusedNamingTheField() {
+        terminal_->fromRelay(MessageType::group_info, kRelay1 + "#1", new Poco::JSON::Object);
+        const auto answers = outboxOf(*terminal_->engine, MessageType::answer);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
+        CPPUNIT_ASSERT(!json::requireBool(answers[0].body, "ok", "body"));
+        RS_ASSERT_CONTAINS(json::requireString(answers[0].body, "reason", "body"), "body.group");
+        CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
+    }
+
+    void relayRefusesGroupInfoThatDoesNotListIt() {
+        openRelay2();
+        relay_->receive(kRelay1, makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kRelay2,
+                                             groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {})));
+        CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
+        const auto answers = outboxOf(*relay_, MessageType::answer);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
+        CPPUNIT_ASSERT_EQUAL(kRelay1, answers[0].to);
+        CPPUNIT_ASSERT(!json::requireBool(answers[0].body, "ok", "body"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, relay_->messages().outbox().size());  // no server-info asked
+    }
+
+    void relayDefersUpdateGroupInfoUntilItKnowsTheGroup() {
+        openRelay2();
+        const std::string relay3 = "relay-server3@net";
+        relay_->receive(kRelay1, makePayload(MessageType::update_group_info, kRelay1 + "#7", kRelay1, kRelay2,
+                                             groupInfoBody(kGroup, {{kRelay1, "Branch A"}, {kRelay2, ""}, {relay3, ""}},
+                                                           {})));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, relay_->messages().deferred().size());
+        CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
+
+        relay_->receive(kRelay1, makePayload(MessageType::group_info, kRelay1 + "#3", kRelay1, kRelay2,
+                                             groupInfoBody(kGroup, {{kRelay1, "Branch A"}, {kRelay2, ""}}, {})));
+        CPPUNIT_ASSERT(relay_->messages().deferred().empty());
+        const auto group = relay_->groups().find(kGroup);
+        CPPUNIT_ASSERT(group.has_value());
+        CPPUNIT_ASSERT(group->hasRelay(relay3));
+        CPPUNIT_ASSERT_EQUAL(std::string("Branch B"), group->findRelay(kRelay2)->display_name);
+        std::set<std::string> asked;
+        for (const auto& message : outboxOf(*relay_, MessageType::request_server_info)) asked.insert(message.to);
+        CPPUNIT_ASSERT((asked == std::set<std::string>{kRelay1, relay3}));
+    }
+
+    void sentMessagesCarryUniqueIdsFromThisAccount() {
+        terminal_->joinGroup(kRelay1 + "#1");
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2",
+                             terminalBody(kGroup, makeTerminal("client13@relay-server1.net", kRelay1, 1)));
+        terminal_->fromRelay(MessageType::request_server_info, kRelay1 + "#3", new Poco::JSON::Object);
+        terminal_->open();  // ids keep counting after a restart
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#4",
+                             terminalBody(kGroup, makeTerminal("client14@relay-server1.net", kRelay1, 1)));
+        std::set<std::string> ids;
+        const auto sent = outboxOf(*terminal_->engine);
+        for (const auto& message : sent) {
+            CPPUNIT_ASSERT_EQUAL(kClient11, message.from);
+            CPPUNIT_ASSERT_EQUAL(0, message.id.compare(0, kClient11.size() + 1, kClient11 + "#"));
+            ids.insert(message.id);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t{4}, sent.size());
+        CPPUNIT_ASSERT_EQUAL(sent.size(), ids.size());
+    }
+
+    // deleteTerminal then addTerminal again at the relay sends delete-group-info (version 2) and
+    // then group-info with this terminal at version 3. Delivered the other way round, the stale
+    // removal must not throw the terminal out of a group it has been re-admitted to.
+    void lateSelfRemovalDoesNotUndoAReadmission() {
+        terminal_->fromRelay(MessageType::group_info, kRelay1 + "#5",
+                             groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 3)}));
+        terminal_->fromRelay(MessageType::delete_group_info, kRelay1 + "#4",
+                             terminalBody(kGroup, makeTerminal(kClient11, kRelay1, 2, true)));
+        const auto group = terminal_->engine->groups().find(kGroup);
+        CPPUNIT_ASSERT_MESSAGE("a stale delete-group-info (version 2) removed the group", group.has_value());
+        CPPUNIT_ASSERT(group->findTerminal(kClient11) != nullptr);
+    }
+
+private:
+    void openRelay2() {
+        relay_database_ = std::make_unique<Database>(dir_->url("relay2.db"));
+        relay_ = std::make_unique<RelayEngine>(*relay_database_, kRelay2, "Branch B");
+    }
+
+    std::unique_ptr<TempDir> dir_;
+    std::unique_ptr<TerminalHarness> terminal_;
+    std::unique_ptr<Database> relay_database_;
+    std::unique_ptr<RelayEngine> relay_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(EngineBaseTest);
+
+}  // namespace relaysync::core::coretest

@@ -1,0 +1,111 @@
+#pragma once
+// A terminal or relay engine on its own database, fed payloads by hand, with its outbox read
+// back as decoded messages.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/timestamp_size_checker.h"
+#include "core_test_support.h"
+#include "engine/relay_engine.h"
+#include "engine/sync_messages.h"
+#include "engine/terminal_engine.h"
+#include "memory_store.h"
+#include "protocol/bodies.h"
+#include "protocol/json_fields.h"
+
+namespace relaysync::core::coretest {
+
+inline const std::string kGroup = "0001@relay-server1";
+inline const std::string kShareTime = "20071001150032";
+
+// Every message waiting in an engine's outbox, oldest first.
+inline std::vector<Message> outboxOf(EngineBase& engine) {
+    std::vector<Message> messages;
+    for (const auto& item : engine.messages().outbox()) {
+        auto message = decode(item.payload);
+        CPPUNIT_ASSERT_EQUAL(item.destination, message.to);
+        messages.push_back(std::move(message));
+    }
+    return messages;
+}
+
+inline std::vector<Message> outboxOf(EngineBase& engine, MessageType type) {
+    std::vector<Message> matching;
+    for (auto& message : outboxOf(engine))
+        if (message.type == type) matching.push_back(std::move(message));
+    return matching;
+}
+
+inline Poco::JSON::Object::Ptr groupInfoBody(const std::string& group_id, std::vector<GroupRelay> relays,
+                                             std::vector<ShareableTerminal> terminals) {
+    RelayGroup group;
+    group.id = group_id;
+    group.relays = std::move(relays);
+    group.terminals = std::move(terminals);
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("group", toJson(group));
+    return body;
+}
+
+inline Poco::JSON::Object::Ptr terminalBody(const std::string& group_id, const ShareableTerminal& terminal) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("group_id", group_id);
+    body->set("terminal", toJson(terminal));
+    return body;
+}
+
+inline Poco::JSON::Object::Ptr entriesBody(const std::string& share_id, const std::vector<ResourceEntry>& entries) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("share_id", share_id);
+    body->set("entries", toJson(entries));
+    return body;
+}
+
+// client11 at relay-server1, with a memory store mounted at "c:".
+class TerminalHarness {
+public:
+    explicit TerminalHarness(const TempDir& dir, CheckPolicy policy = {}) : dir_(dir), policy_(policy) {
+        store = std::make_shared<test::MemoryStore>("c");
+        router.add("c:", store);
+        open();
+    }
+
+    // A restart: the engine and its database connection are made anew from the same file.
+    void open() {
+        engine.reset();
+        database.reset();
+        database = std::make_unique<Database>(dir_.url("client11.db"));
+        engine = std::make_unique<TerminalEngine>(*database, kClient11, kRelay1, router, checker, policy_,
+                                                  [] { return kShareTime; });
+    }
+
+    void fromRelay(MessageType type, const std::string& id, Poco::JSON::Object::Ptr body) {
+        engine->receive(kRelay1, makePayload(type, id, kRelay1, kClient11, std::move(body)));
+    }
+
+    // group-info admitting client11 and client12 at relay-server1, and client21 at relay-server2.
+    void joinGroup(const std::string& id = kRelay1 + "#1") {
+        fromRelay(MessageType::group_info, id,
+                  groupInfoBody(kGroup, {{kRelay1, "Branch A"}, {kRelay2, "Branch B"}},
+                                {makeTerminal(kClient11, kRelay1, 1), makeTerminal(kClient12, kRelay1, 1),
+                                 makeTerminal(kClient21, kRelay2, 1)}));
+    }
+
+    void clearOutbox() {
+        for (const auto& item : engine->messages().outbox()) engine->messages().removeFromOutbox(item.seq);
+    }
+
+    std::shared_ptr<test::MemoryStore> store;
+    StoreRouter router;
+    TimestampSizeChecker checker;
+    std::unique_ptr<Database> database;
+    std::unique_ptr<TerminalEngine> engine;
+
+private:
+    const TempDir& dir_;
+    CheckPolicy policy_;
+};
+
+}  // namespace relaysync::core::coretest

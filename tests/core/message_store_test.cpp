@@ -1,0 +1,151 @@
+// The messages a node keeps: outbox order, ids already handled, and deferred messages, all of
+// which must outlive a restart.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "core_test_support.h"
+#include "persistence/message_store.h"
+
+namespace relaysync::core::coretest {
+
+class MessageStoreTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(MessageStoreTest);
+    CPPUNIT_TEST(outboxKeepsSendingOrder);
+    CPPUNIT_TEST(removeFromOutboxRemovesOnlyThatMessage);
+    CPPUNIT_TEST(outboxPayloadIsKeptByteForByte);
+    CPPUNIT_TEST(outboxSurvivesReopenAndKeepsNumberingUp);
+    CPPUNIT_TEST(seenIsPerIdAndMarkingTwiceIsHarmless);
+    CPPUNIT_TEST(deferredMessagesKeepSenderReasonAndOrder);
+    CPPUNIT_TEST(deferredAttemptsAreCountedAndRemovalIsPerMessage);
+    CPPUNIT_TEST(deferredAndSeenSurviveReopen);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override { dir_ = std::make_unique<TempDir>(); }
+    void tearDown() override { dir_.reset(); }
+
+    void outboxKeepsSendingOrder() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.enqueue(kRelay2, "one");
+        messages.enqueue(kClient11, "two");
+        messages.enqueue(kRelay2, "three");
+        const auto outbox = messages.outbox();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, outbox.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("one"), outbox[0].payload);
+        CPPUNIT_ASSERT_EQUAL(kRelay2, outbox[0].destination);
+        CPPUNIT_ASSERT_EQUAL(std::string("two"), outbox[1].payload);
+        CPPUNIT_ASSERT_EQUAL(kClient11, outbox[1].destination);
+        CPPUNIT_ASSERT_EQUAL(std::string("three"), outbox[2].payload);
+        CPPUNIT_ASSERT(outbox[0].seq < outbox[1].seq && outbox[1].seq < outbox[2].seq);
+    }
+
+    void removeFromOutboxRemovesOnlyThatMessage() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.enqueue(kRelay2, "one");
+        messages.enqueue(kRelay2, "two");
+        messages.removeFromOutbox(messages.outbox().front().seq);
+        const auto outbox = messages.outbox();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, outbox.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("two"), outbox[0].payload);
+        messages.removeFromOutbox(12345);  // unknown: nothing happens
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.outbox().size());
+    }
+
+    void outboxPayloadIsKeptByteForByte() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        const std::string bytes = makePayload(MessageType::answer, "x#1", kRelay1, kRelay2) +
+                                  "'quote' \"double\" \xE5\xA4\xA7\xE9\x98\xAA\n\ttab";
+        messages.enqueue(kRelay2, bytes);
+        CPPUNIT_ASSERT_EQUAL(bytes, messages.outbox().at(0).payload);
+    }
+
+    void outboxSurvivesReopenAndKeepsNumberingUp() {
+        std::int64_t first_seq = 0;
+        {
+            Database database(dir_->url());
+            MessageStore messages(database);
+            messages.enqueue(kRelay2, "before restart");
+            first_seq = messages.outbox().at(0).seq;
+            messages.removeFromOutbox(first_seq);
+            messages.enqueue(kRelay2, "kept across restart");
+        }
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.enqueue(kRelay2, "after restart");
+        const auto outbox = messages.outbox();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outbox.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("kept across restart"), outbox[0].payload);
+        CPPUNIT_ASSERT_EQUAL(std::string("after restart"), outbox[1].payload);
+        CPPUNIT_ASSERT(outbox[1].seq > outbox[0].seq);
+        CPPUNIT_ASSERT(outbox[0].seq > first_seq);
+    }
+
+    void seenIsPerIdAndMarkingTwiceIsHarmless() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        CPPUNIT_ASSERT(!messages.seen(kRelay1 + "#1"));
+        messages.markSeen(kRelay1 + "#1");
+        messages.markSeen(kRelay1 + "#1");
+        CPPUNIT_ASSERT(messages.seen(kRelay1 + "#1"));
+        CPPUNIT_ASSERT(!messages.seen(kRelay1 + "#10"));
+        CPPUNIT_ASSERT(!messages.seen(kRelay2 + "#1"));
+    }
+
+    void deferredMessagesKeepSenderReasonAndOrder() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.defer(kRelay1, "payload-1", "group 0001@relay-server1 is not known here yet", 1000);
+        messages.defer(kRelay2, "payload-2", "share s1 is not known here yet", 1000);
+        const auto deferred = messages.deferred();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, deferred.size());
+        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender);
+        CPPUNIT_ASSERT_EQUAL(std::string("payload-1"), deferred[0].payload);
+        CPPUNIT_ASSERT_EQUAL(std::string("group 0001@relay-server1 is not known here yet"), deferred[0].reason);
+        CPPUNIT_ASSERT_EQUAL(0, deferred[0].attempts);
+        CPPUNIT_ASSERT_EQUAL(kRelay2, deferred[1].sender);
+        CPPUNIT_ASSERT(deferred[0].seq < deferred[1].seq);
+    }
+
+    void deferredAttemptsAreCountedAndRemovalIsPerMessage() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.defer(kRelay1, "a", "why a", 1000);
+        messages.defer(kRelay1, "b", "why b", 1000);
+        const auto seq_a = messages.deferred().at(0).seq;
+        messages.countDeferredAttempt(seq_a);
+        messages.countDeferredAttempt(seq_a);
+        auto deferred = messages.deferred();
+        CPPUNIT_ASSERT_EQUAL(2, deferred[0].attempts);
+        CPPUNIT_ASSERT_EQUAL(0, deferred[1].attempts);
+        messages.removeDeferred(seq_a);
+        deferred = messages.deferred();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("b"), deferred[0].payload);
+    }
+
+    void deferredAndSeenSurviveReopen() {
+        {
+            Database database(dir_->url());
+            MessageStore messages(database);
+            messages.defer(kRelay1, "early", "waits", 1000);
+            messages.markSeen("m#1");
+        }
+        Database database(dir_->url());
+        MessageStore messages(database);
+        CPPUNIT_ASSERT(messages.seen("m#1"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.deferred().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("early"), messages.deferred()[0].payload);
+        // Numbering continues, so the order of deferral is kept.
+        messages.defer(kRelay1, "later", "waits too", 1000);
+        CPPUNIT_ASSERT_EQUAL(std::string("later"), messages.deferred().at(1).payload);
+    }
+
+private:
+    std::unique_ptr<TempDir> dir_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(MessageStoreTest);
+
+}  // namespace relaysync::core::coretest
