@@ -19,6 +19,8 @@ inline constexpr const char* kVersion1[] = {
     " owner VARCHAR(255) NOT NULL, location VARCHAR(4096) NOT NULL, status VARCHAR(64) NOT NULL,"
     " kind VARCHAR(16) NOT NULL, modified_ms BIGINT NOT NULL, size BIGINT NOT NULL, hash VARCHAR(255) NOT NULL,"
     " version BIGINT NOT NULL, removed INTEGER NOT NULL, PRIMARY KEY (share_id, name))",
+    // CheckAnotherResourceInfo finds every share listing an entity by its owner and location.
+    "CREATE INDEX IF NOT EXISTS resource_entries_by_location ON resource_entries (owner, location)",
     "CREATE TABLE IF NOT EXISTS outbox (seq BIGINT PRIMARY KEY, destination VARCHAR(255) NOT NULL, payload TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS seen_messages (message_id VARCHAR(512) PRIMARY KEY)",
     "CREATE TABLE IF NOT EXISTS deferred_messages (seq BIGINT PRIMARY KEY, sender VARCHAR(255) NOT NULL,"
