@@ -2,17 +2,18 @@
 
 #include <chrono>
 
+#include "engine/sync_messages.h"
+#include "protocol/bodies.h"
 #include "protocol/codec.h"
+#include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
 
 namespace relaysync::core {
 
-namespace {
-std::int64_t nowMs() {
+std::int64_t EngineBase::nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
-}  // namespace
 
 EngineBase::EngineBase(Database& database, std::string account)
     : database_(database),
@@ -21,7 +22,28 @@ EngineBase::EngineBase(Database& database, std::string account)
       messages_(database),
       syncs_(database),
       account_(std::move(account)),
+      fanout_(syncs_,
+              [this](const std::string& to, const SyncReport& report) {
+                  if (to.empty())
+                      log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
+                  else
+                      send(MessageType::synchronize_result, to, reportBody(report));
+              }),
       logger_(Poco::Logger::get("relaysync.engine")) {}
+
+HandleResult EngineBase::handleReply(const Message& message) {
+    if (message.type == MessageType::synchronize_result) {
+        fanout_.onReport(message.from, reportFromJson(json::requireObject(message.body, "report", "body"), "body.report"));
+    } else if (!message.body->optValue<bool>("ok", false)) {
+        logger_.warning("%s: %s refused %s %s: %s", account_, message.from, json::optionalString(message.body, "re_type"),
+                        json::optionalString(message.body, "re"), json::optionalString(message.body, "reason"));
+    }
+    return HandleResult::applied();
+}
+
+void EngineBase::expireSyncs() {
+    runCommand([&] { fanout_.expire(nowMs(), kSyncAnswerTimeoutMs); });
+}
 
 void EngineBase::receive(const std::string& authenticated_from, const std::string& payload) {
     if (process(authenticated_from, payload, Delivery::fresh)) retryDeferred();

@@ -8,6 +8,7 @@
 #include <Poco/Logger.h>
 
 #include "engine/handle_result.h"
+#include "engine/sync_fanout.h"
 #include "persistence/database.h"
 #include "persistence/group_repository.h"
 #include "persistence/message_store.h"
@@ -29,6 +30,8 @@ public:
     // A message that waits longer than this for what it depends on is dropped (and logged):
     // whatever it waited for is not coming, e.g. the share was left meanwhile.
     static constexpr std::int64_t kDeferredLifetimeMs = 24LL * 3600 * 1000;
+    // How long a synchronize waits for a node it asked that was reachable then.
+    static constexpr std::int64_t kSyncAnswerTimeoutMs = 15LL * 60 * 1000;
 
     using ReachabilityQuery = std::function<sdk::Reachability(const std::string& account)>;
 
@@ -41,6 +44,10 @@ public:
     // a refusal is answered.
     void receive(const std::string& authenticated_from, const std::string& payload);
 
+    // Closes synchronizes that have waited longer than kSyncAnswerTimeoutMs for an answer: the
+    // silent nodes are reported as unreachable. Called periodically by the node.
+    void expireSyncs();
+
     // How the engine learns whether a node can be asked now (the transport's view).
     void setReachabilityQuery(ReachabilityQuery query) { reachability_ = std::move(query); }
 
@@ -52,11 +59,14 @@ public:
 
 protected:
     virtual HandleResult handle(const Message& message) = 0;
+    // synchronize-result and answer, which relays and terminals treat alike.
+    HandleResult handleReply(const Message& message);
 
     // Queues a message; written to the outbox in the caller's transaction.
     void send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body);
     void answer(const Message& request, bool ok, const std::string& reason = {});
     bool reachable(const std::string& account) const;
+    static std::int64_t nowMs();
 
     // Runs a command in one transaction, then retries deferred messages.
     template <class Command>
@@ -82,6 +92,7 @@ protected:
     MessageStore messages_;
     SyncStore syncs_;
     const std::string account_;
+    SyncFanout fanout_;
 
 private:
     enum class Delivery { fresh, retry };

@@ -8,14 +8,7 @@ namespace relaysync::core {
 
 RelayEngine::RelayEngine(Database& database, std::string account, std::string display_name)
     : EngineBase(database, std::move(account)),
-      display_name_(std::move(display_name)),
-      fanout_(syncs_, [this](const std::string& to, const SyncReport& report) {
-          if (to.empty()) {
-              log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
-              return;
-          }
-          send(MessageType::synchronize_result, to, reportBody(report));
-      }) {}
+      display_name_(std::move(display_name)) {}
 
 HandleResult RelayEngine::handle(const Message& message) {
     switch (message.type) {
@@ -32,14 +25,7 @@ HandleResult RelayEngine::handle(const Message& message) {
     case MessageType::synchronize_instruction:
     case MessageType::synchronize: return onSynchronize(message);
     case MessageType::synchronize_result:
-        fanout_.onReport(message.from, reportFromJson(json::requireObject(message.body, "report", "body"), "body.report"));
-        return HandleResult::applied();
-    case MessageType::answer:
-        if (!message.body->optValue<bool>("ok", false))
-            log().warning("%s: %s refused %s %s: %s", account_, message.from,
-                          json::optionalString(message.body, "re_type"), json::optionalString(message.body, "re"),
-                          json::optionalString(message.body, "reason"));
-        return HandleResult::applied();
+    case MessageType::answer: return handleReply(message);
     }
     return HandleResult::refused("a relay does not handle this message type");
 }

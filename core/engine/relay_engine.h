@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "engine/engine_base.h"
-#include "engine/sync_fanout.h"
 
 namespace relaysync::core {
 
@@ -62,7 +61,6 @@ private:
     std::string ownRelayTerminal(const RelayGroup& group, const std::string& account) const;
 
     const std::string display_name_;
-    SyncFanout fanout_;
 };
 
 }  // namespace relaysync::core

@@ -89,7 +89,7 @@ std::string RelayEngine::startSynchronize(const std::string& sync_id, const std:
     };
     for (const auto& [relay, for_names] : relays) ask(MessageType::synchronize, relay, for_names);
     for (const auto& [terminal, for_names] : terminals) ask(MessageType::synchronize_instruction, terminal, for_names);
-    fanout_.open(sync_id, reply_to, waiting_for, report);
+    fanout_.open(sync_id, reply_to, waiting_for, report, nowMs());
     return sync_id;
 }
 

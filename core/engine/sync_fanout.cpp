@@ -3,8 +3,9 @@
 namespace relaysync::core {
 
 void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
-                      const std::vector<std::string>& waiting_for, SyncReport report_so_far) {
+                      const std::vector<std::string>& waiting_for, SyncReport report_so_far, std::int64_t now_ms) {
     SyncSession session;
+    session.opened_ms = now_ms;
     session.sync_id = sync_id;
     session.reply_to = reply_to;
     session.waiting_for.insert(waiting_for.begin(), waiting_for.end());
@@ -25,6 +26,17 @@ void SyncFanout::onReport(const std::string& from, const SyncReport& report) {
         finish(*session);
     } else {
         store_.putSession(*session);
+    }
+}
+
+void SyncFanout::expire(std::int64_t now_ms, std::int64_t max_age_ms) {
+    for (auto& session : store_.sessions()) {
+        if (now_ms - session.opened_ms <= max_age_ms) continue;
+        for (const auto& silent : session.waiting_for) session.report.unreachable_nodes.push_back(silent);
+        session.report.problems.push_back("no answer within " + std::to_string(max_age_ms / 1000) + " s from " +
+                                          std::to_string(session.waiting_for.size()) + " node(s)");
+        store_.removeSession(session.sync_id);
+        finish(session);
     }
 }
 

@@ -22,10 +22,14 @@ public:
 
     // Opens a sync that waits for `waiting_for`; with nobody to wait for it finishes at once.
     void open(const std::string& sync_id, const std::string& reply_to, const std::vector<std::string>& waiting_for,
-              SyncReport report_so_far);
+              SyncReport report_so_far, std::int64_t now_ms);
 
     // An answer arrived. Late and duplicate answers are ignored.
     void onReport(const std::string& from, const SyncReport& report);
+
+    // Finishes every sync open for longer than `max_age_ms`, reporting the nodes that never
+    // answered as unreachable.
+    void expire(std::int64_t now_ms, std::int64_t max_age_ms);
 
 private:
     void finish(const SyncSession& session);

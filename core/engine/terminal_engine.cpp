@@ -28,13 +28,7 @@ TerminalEngine::TerminalEngine(Database& database, std::string account, std::str
       stores_(stores),
       checker_(checker),
       policy_(policy),
-      timestamp_(timestamp ? std::move(timestamp) : utcTimestamp),
-      fanout_(syncs_, [this](const std::string& to, const SyncReport& report) {
-          if (to.empty())
-              log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
-          else
-              send(MessageType::synchronize_result, to, reportBody(report));
-      }) {}
+      timestamp_(timestamp ? std::move(timestamp) : utcTimestamp) {}
 
 std::string TerminalEngine::newShareId() {
     auto id = timestamp_() + account_;
@@ -110,10 +104,10 @@ std::string TerminalEngine::synchronize(const std::string& share_id, const std::
         auto own = checkAndPublish(share_id, names);
         send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names}.toBody());
         if (reachable(relay_)) {
-            fanout_.open(sync_id, "", {relay_}, own);
+            fanout_.open(sync_id, "", {relay_}, own, nowMs());
         } else {
             own.unreachable_nodes.push_back(relay_);
-            fanout_.open(sync_id, "", {}, own);
+            fanout_.open(sync_id, "", {}, own, nowMs());
         }
         return sync_id;
     });
@@ -153,14 +147,7 @@ HandleResult TerminalEngine::handle(const Message& message) {
     case MessageType::delete_resource_info: return onResourceInfo(message, true);
     case MessageType::synchronize_instruction: return onSynchronizeInstruction(message);
     case MessageType::synchronize_result:
-        fanout_.onReport(message.from, reportFromJson(json::requireObject(message.body, "report", "body"), "body.report"));
-        return HandleResult::applied();
-    case MessageType::answer:
-        if (!message.body->optValue<bool>("ok", false))
-            log().warning("%s: %s refused %s %s: %s", account_, message.from,
-                          json::optionalString(message.body, "re_type"), json::optionalString(message.body, "re"),
-                          json::optionalString(message.body, "reason"));
-        return HandleResult::applied();
+    case MessageType::answer: return handleReply(message);
     default: return HandleResult::refused(std::string("a terminal does not handle ") + wireName(message.type));
     }
 }

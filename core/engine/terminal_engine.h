@@ -9,7 +9,6 @@
 #include "engine/engine_base.h"
 #include "engine/resource_check.h"
 #include "engine/store_router.h"
-#include "engine/sync_fanout.h"
 
 namespace relaysync::core {
 
@@ -55,7 +54,6 @@ private:
     sdk::EntityChecker& checker_;
     const CheckPolicy policy_;
     std::function<std::string()> timestamp_;
-    SyncFanout fanout_;
 };
 
 }  // namespace relaysync::core

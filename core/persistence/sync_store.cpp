@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Tuple.h>
 
 #include "protocol/bodies.h"
 #include "protocol/json_fields.h"
@@ -24,17 +25,32 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+SyncSession sessionFromJson(const std::string& sync_id, const std::string& body) {
+    const auto object = parse(body);
+    SyncSession result;
+    result.sync_id = sync_id;
+    result.opened_ms = object->optValue<Poco::Int64>("opened_ms", 0);
+    result.reply_to = json::requireString(object, "reply_to", "sync_session");
+    for (auto& node : json::requireStrings(object, "waiting_for", "sync_session")) result.waiting_for.insert(node);
+    result.report = reportFromJson(json::requireObject(object, "report", "sync_session"), "sync_session.report");
+    return result;
+}
+}  // namespace
+
 std::optional<SyncSession> SyncStore::session(const std::string& sync_id) {
     std::string id = sync_id;
     std::vector<std::string> bodies;
     session_ << "SELECT body FROM sync_sessions WHERE sync_id = ?", into(bodies), use(id), now;
     if (bodies.empty()) return std::nullopt;
-    const auto object = parse(bodies.front());
-    SyncSession result;
-    result.sync_id = sync_id;
-    result.reply_to = json::requireString(object, "reply_to", "sync_session");
-    for (auto& node : json::requireStrings(object, "waiting_for", "sync_session")) result.waiting_for.insert(node);
-    result.report = reportFromJson(json::requireObject(object, "report", "sync_session"), "sync_session.report");
+    return sessionFromJson(sync_id, bodies.front());
+}
+
+std::vector<SyncSession> SyncStore::sessions() {
+    std::vector<Poco::Tuple<std::string, std::string>> rows;
+    session_ << "SELECT sync_id, body FROM sync_sessions ORDER BY sync_id", into(rows), now;
+    std::vector<SyncSession> result;
+    for (const auto& row : rows) result.push_back(sessionFromJson(row.get<0>(), row.get<1>()));
     return result;
 }
 
@@ -43,6 +59,7 @@ void SyncStore::putSession(const SyncSession& session) {
     object->set("reply_to", session.reply_to);
     object->set("waiting_for", json::toArray({session.waiting_for.begin(), session.waiting_for.end()}));
     object->set("report", toJson(session.report));
+    object->set("opened_ms", session.opened_ms);
     std::string id = session.sync_id, body = stringify(object);
     session_ << "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
                 " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",

@@ -17,6 +17,7 @@ struct SyncSession {
     std::string reply_to;         // who asked this node, and gets the summed report
     std::set<std::string> waiting_for;  // nodes that have not answered yet
     SyncReport report;            // what has come back so far
+    std::int64_t opened_ms = 0;   // when it was opened (ms since the epoch)
 };
 
 class SyncStore {
@@ -24,6 +25,7 @@ public:
     explicit SyncStore(Database& database) : database_(database), session_(database.session()) {}
 
     std::optional<SyncSession> session(const std::string& sync_id);
+    std::vector<SyncSession> sessions();
     void putSession(const SyncSession& session);
     void removeSession(const std::string& sync_id);
 

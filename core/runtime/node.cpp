@@ -63,6 +63,7 @@ void Node::stop() {
 }
 
 void Node::dispatchLoop() {
+    auto last_expiry = std::chrono::steady_clock::now();
     for (;;) {
         {
             std::unique_lock lock(wake_mutex_);
@@ -71,6 +72,11 @@ void Node::dispatchLoop() {
             wake_requested_ = false;
         }
         try {
+            if (std::chrono::steady_clock::now() - last_expiry > kExpiryInterval) {
+                last_expiry = std::chrono::steady_clock::now();
+                std::lock_guard lock(mutex_);
+                engine_->expireSyncs();
+            }
             dispatcher_->flush(&mutex_);
         } catch (const std::exception& e) {
             Poco::Logger::get("relaysync.outbox").error("%s: outbox flush failed: %s", account(), std::string(e.what()));

@@ -43,6 +43,8 @@ public:
     };
     // Retry interval of the background dispatcher for peers that were unreachable.
     static constexpr std::chrono::milliseconds kRetryInterval{1000};
+    // How often the background dispatcher closes synchronizes that waited too long.
+    static constexpr std::chrono::seconds kExpiryInterval{10};
 
     // Starts the transport (throws std::runtime_error with its reason) and sends what waits.
     void start(Dispatch dispatch = Dispatch::inline_flush);

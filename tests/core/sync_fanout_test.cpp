@@ -36,6 +36,7 @@ class SyncFanoutTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(ownSyncStoresTheResultAndForwardedOneDoesNot);
     CPPUNIT_TEST(survivesReopenOfTheDatabase);
     CPPUNIT_TEST(concurrentSyncsAreKeptApart);
+    CPPUNIT_TEST(silentNodesAreReportedWhenTheSyncExpires);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -50,8 +51,22 @@ public:
         dir_.reset();
     }
 
+    void silentNodesAreReportedWhenTheSyncExpires() {
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
+        fanout_->onReport(kRelay2, answer("x", 2));
+        fanout_->expire(1000 + 60'000, 60'000);  // not older than the limit yet
+        CPPUNIT_ASSERT(sent_.empty());
+        fanout_->expire(1000 + 60'001, 60'000);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
+        CPPUNIT_ASSERT_EQUAL(kClient11, sent_[0].to);
+        CPPUNIT_ASSERT((sent_[0].report.unreachable_nodes == std::vector<std::string>{kClient12}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_[0].report.problems.size());
+        fanout_->onReport(kClient12, answer("x", 1));  // too late: ignored
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
+    }
+
     void finishesOnlyWhenEveryoneHasAnswered() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0));
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
         CPPUNIT_ASSERT(sent_.empty());
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT(sent_.empty());
@@ -66,7 +81,7 @@ public:
     void reportSumsWhatWasFoundSoFarAndEveryAnswer() {
         auto so_far = answer("", 1, 1);
         so_far.unknown_resources = {"folderQ"};
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, so_far);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, so_far, 1000);
         auto from_relay = answer("x", 4, 1);
         from_relay.unreachable_nodes = {"client22@relay-server2.net"};
         fanout_->onReport(kRelay2, from_relay);
@@ -80,7 +95,7 @@ public:
     }
 
     void duplicateAnswerIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0));
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
         fanout_->onReport(kRelay2, answer("x", 2));
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT(sent_.empty());
@@ -90,7 +105,7 @@ public:
     }
 
     void lateAnswerAfterFinishingIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0));
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
         fanout_->onReport(kRelay2, answer("x", 2));
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
@@ -98,7 +113,7 @@ public:
     }
 
     void answerFromSomeoneNotAskedIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0));
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
         fanout_->onReport("relay-server3@net", answer("x", 9));
         CPPUNIT_ASSERT(sent_.empty());
         fanout_->onReport(kRelay2, answer("x", 1));
@@ -114,7 +129,7 @@ public:
     void nobodyToWaitForFinishesAtOnce() {
         auto so_far = answer("", 3);
         so_far.unreachable_nodes = {kRelay2};
-        fanout_->open("x", kClient11, {}, so_far);
+        fanout_->open("x", kClient11, {}, so_far, 1000);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
         CPPUNIT_ASSERT_EQUAL(kClient11, sent_[0].to);
         CPPUNIT_ASSERT_EQUAL(std::string("x"), sent_[0].report.sync_id);
@@ -123,7 +138,7 @@ public:
     }
 
     void ownSyncStoresTheResultAndForwardedOneDoesNot() {
-        fanout_->open("mine", "", {kRelay2}, answer("mine", 1));
+        fanout_->open("mine", "", {kRelay2}, answer("mine", 1), 1000);
         CPPUNIT_ASSERT(!syncs_->result("mine").has_value());
         fanout_->onReport(kRelay2, answer("mine", 2));
         const auto result = syncs_->result("mine");
@@ -131,13 +146,13 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, result->checked);
         CPPUNIT_ASSERT_EQUAL(std::string(), sent_.at(0).to);
 
-        fanout_->open("theirs", kClient11, {}, answer("theirs", 1));
+        fanout_->open("theirs", kClient11, {}, answer("theirs", 1), 1000);
         CPPUNIT_ASSERT(!syncs_->result("theirs").has_value());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, syncs_->results().size());
     }
 
     void survivesReopenOfTheDatabase() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 1));
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 1), 1000);
         fanout_->onReport(kRelay2, answer("x", 2));
         open();  // a restart: nothing but the database is kept
         CPPUNIT_ASSERT(sent_.empty());
@@ -150,8 +165,8 @@ public:
     }
 
     void concurrentSyncsAreKeptApart() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0));
-        fanout_->open("y", kClient12, {kRelay2}, answer("y", 0));
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
+        fanout_->open("y", kClient12, {kRelay2}, answer("y", 0), 1000);
         fanout_->onReport(kRelay2, answer("y", 5));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
         CPPUNIT_ASSERT_EQUAL(kClient12, sent_[0].to);
