@@ -45,6 +45,13 @@ Poco::JSON::Object::Ptr result(const std::string& key, const std::string& value)
 
 Poco::JSON::Object::Ptr empty() { return new Poco::JSON::Object; }
 
+// A report as JSON, with the operator's rendering of it under "text".
+Poco::JSON::Object::Ptr reportResult(const SyncReport& report) {
+    auto json = syncReportToJson(report);
+    json->set("text", renderSyncReport(report));
+    return json;
+}
+
 using Command = std::function<Poco::JSON::Object::Ptr(Node&, const Arguments&)>;
 
 const std::map<std::string, Command>& commands() {
@@ -55,7 +62,13 @@ const std::map<std::string, Command>& commands() {
              answer->set("role", node.isRelay() ? "relay" : "terminal");
              return answer;
          }},
-        {"status", [](Node& node, const Arguments&) { return statusToJson(readNodeStatus(node)); }},
+        {"status",
+         [](Node& node, const Arguments&) {
+             const auto status = readNodeStatus(node);
+             auto answer = statusToJson(status);
+             answer->set("text", renderNodeStatus(status));
+             return answer;
+         }},
         {"create-group",
          [](Node& node, const Arguments& args) {
              const auto peer = args.optionalText("peer");
@@ -99,7 +112,7 @@ const std::map<std::string, Command>& commands() {
              const auto report = node.withTerminal([&](TerminalEngine& terminal) {
                  return terminal.checkResources(args.text("share"), args.texts("names"));
              });
-             return syncReportToJson(report);
+             return reportResult(report);
          }},
         {"sync",
          [](Node& node, const Arguments& args) {
@@ -117,7 +130,7 @@ const std::map<std::string, Command>& commands() {
                  answer->set("sync_id", sync_id);
                  if (const auto report = engine.syncs().result(sync_id)) {
                      answer->set("finished", true);
-                     answer->set("report", syncReportToJson(*report));
+                     answer->set("report", reportResult(*report));
                  } else if (const auto session = engine.syncs().session(sync_id)) {
                      answer->set("finished", false);
                      answer->set("waiting_for",

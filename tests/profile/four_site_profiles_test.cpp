@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "profile/profile_loader.h"
@@ -33,7 +35,10 @@ class FourSiteProfilesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override { ::setenv("RELAYSYNC_DATA", kData, 1); }
+    void setUp() override {
+        ::setenv("RELAYSYNC_DATA", kData, 1);
+        ::setenv("RELAYSYNC_CERTS", "/etc/relaysync/certs", 1);
+    }
 
     void everyFileInTheFolderLoads() {
         std::set<std::string> names;
@@ -107,18 +112,31 @@ public:
         }
     }
 
+    // Relays listen on distinct ports and know each other; terminals dial their own relay.
     void listenPortsAndDatabasesAreDistinct() {
         std::set<std::string> listens;
         std::set<std::string> databases;
+        std::map<std::string, std::string> relay_listens;
+        std::vector<Profile> terminals;
         for (const auto& entry : std::filesystem::directory_iterator(kFourSiteDir)) {
             if (entry.path().extension() != ".yaml") continue;
             const Profile p = loadProfile(entry.path().string());
-            CPPUNIT_ASSERT_MESSAGE(p.source, listens.insert(p.transport.config.at("listen")).second);
             CPPUNIT_ASSERT_MESSAGE(p.source, databases.insert(p.database).second);
+            if (p.role == NodeRole::relay) {
+                CPPUNIT_ASSERT_MESSAGE(p.source, listens.insert(p.transport.config.at("listen")).second);
+                relay_listens[p.account] = p.transport.config.at("listen");
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(p.source, std::size_t{2}, static_cast<std::size_t>(std::count(
+                    p.transport.config.at("peers").begin(), p.transport.config.at("peers").end(), ',')));
+            } else {
+                CPPUNIT_ASSERT_MESSAGE(p.source, p.transport.config.count("listen") == 0);
+                terminals.push_back(p);
+            }
         }
-        CPPUNIT_ASSERT_EQUAL(std::size_t{12}, listens.size());
-        CPPUNIT_ASSERT(listens.count("127.0.0.1:7101") == 1);
-        CPPUNIT_ASSERT(listens.count("127.0.0.1:7111") == 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{4}, listens.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{12}, databases.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1:7101"), relay_listens.at("relay-server1@net"));
+        for (const auto& t : terminals)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(t.source, t.relay + "=" + relay_listens.at(t.relay), t.transport.config.at("peers"));
     }
 };
 

@@ -138,6 +138,8 @@ int run(int argc, char** argv) {
     setUpLogging(options.verbose);
     const auto data_dir = prepareDataDir(options.data_dir);
     ::setenv("RELAYSYNC_DATA", data_dir.c_str(), 1);
+    // The profiles name certificates for the real transport, which the demo does not load.
+    ::setenv("RELAYSYNC_CERTS", (data_dir / "certs").c_str(), 0);
 
     std::cout << "relaysync demo: the four-site example of CN101471843A, every node in one process\n"
               << "  profiles: " << fs::absolute(options.config_dir).lexically_normal().string() << "\n"

@@ -1,0 +1,202 @@
+// relaysync-admin: the operator's and the user's command line for a local relay or terminal.
+//
+//   relaysync-admin --profile FILE [--json] [--timeout SECONDS] COMMAND [ARGUMENT...]
+//   relaysync-admin --socket PATH ...
+//
+// Errors are one line on standard error; the exit code is 0 on success, 1 when the daemon
+// refused or the command failed, 2 for a usage error or an unreachable daemon, 3 when a
+// synchronize did not finish within the timeout.
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "admin/admin_socket.h"
+#include "admin_client.h"
+#include "assembly/status_view.h"
+#include "profile/profile_loader.h"
+#include "protocol/json_fields.h"
+
+namespace relaysync::core {
+namespace {
+
+constexpr int kExitFailed = 1, kExitUsage = 2, kExitTimeout = 3;
+
+const char* kUsage = R"(usage: relaysync-admin (--profile FILE | --socket PATH) [--json] [--timeout SECONDS] COMMAND [ARG...]
+
+Relay commands (patent Fig. 10-11):
+  create-group [PEER]                        new group, inviting the relay account PEER
+  add-group RELAY GROUP                      invite RELAY into GROUP
+  add-terminal GROUP TERMINAL [NAME [DEPT]]  admit one of this relay's terminals to GROUP
+  delete-terminal GROUP TERMINAL             withdraw it
+Terminal commands (Fig. 12-16):
+  create-share GROUP NAME [MEMBER...]        CreateSharedResource; prints the share id
+  add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
+  check SHARE [NAME...]                      CheckResource on what this terminal owns
+Both:
+  sync SHARE [NAME...]                       synchronize the share (or the named resources) and
+                                             wait for the report, showing who is still checking
+  sync-status SYNC_ID                        the report of an earlier synchronize, or who it waits for
+  status                                     relay groups and shared resources as this node stores them
+  ping                                       the daemon's account and role
+)";
+
+struct Invocation {
+    std::string profile, socket, command;
+    std::vector<std::string> args;
+    bool json = false;
+    int timeout_seconds = 300;
+};
+
+[[noreturn]] void usageError(const std::string& message) {
+    std::cerr << "relaysync-admin: " << message << "\n" << kUsage;
+    std::exit(kExitUsage);
+}
+
+Invocation parse(int argc, char** argv) {
+    Invocation call;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&] {
+            if (i + 1 >= argc) usageError(arg + " needs a value");
+            return std::string(argv[++i]);
+        };
+        if (!call.command.empty()) call.args.push_back(arg);
+        else if (arg == "--profile") call.profile = value();
+        else if (arg == "--socket") call.socket = value();
+        else if (arg == "--json") call.json = true;
+        else if (arg == "--timeout") {
+            try {
+                call.timeout_seconds = std::stoi(value());
+            } catch (const std::exception&) {
+                usageError("--timeout takes a whole number of seconds");
+            }
+        } else if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else if (arg.rfind("--", 0) == 0) usageError("unknown option " + arg);
+        else call.command = arg;
+    }
+    if (call.command.empty()) usageError("no command given");
+    if (call.profile.empty() == call.socket.empty()) usageError("give exactly one of --profile FILE and --socket PATH");
+    return call;
+}
+
+// Builds the request for a command line, checking the number of arguments.
+Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
+    struct Shape {
+        std::vector<std::string> required, optional;
+        std::string rest;  // name of a trailing list, if any
+    };
+    static const std::map<std::string, Shape> shapes{
+        {"ping", {}},
+        {"status", {}},
+        {"create-group", {{}, {"peer"}, ""}},
+        {"add-group", {{"relay", "group"}, {}, ""}},
+        {"add-terminal", {{"group", "terminal"}, {"display_name", "department"}, ""}},
+        {"delete-terminal", {{"group", "terminal"}, {}, ""}},
+        {"create-share", {{"group", "name"}, {}, "members"}},
+        {"add-resource", {{"share", "name", "location"}, {}, ""}},
+        {"check", {{"share"}, {}, "names"}},
+        {"sync", {{"share"}, {}, "names"}},
+        {"sync-status", {{"sync_id"}, {}, ""}},
+    };
+    const auto shape = shapes.find(call.command);
+    if (shape == shapes.end()) usageError("unknown command '" + call.command + "'");
+    const auto& [required, optional, rest] = shape->second;
+    if (call.args.size() < required.size()) usageError(call.command + " needs " + std::to_string(required.size()) + " argument(s)");
+    if (rest.empty() && call.args.size() > required.size() + optional.size())
+        usageError(call.command + " takes at most " + std::to_string(required.size() + optional.size()) + " argument(s)");
+
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    std::size_t i = 0;
+    for (const auto& name : required) args->set(name, call.args[i++]);
+    for (const auto& name : optional)
+        if (i < call.args.size()) args->set(name, call.args[i++]);
+    if (!rest.empty()) args->set(rest, json::toArray({call.args.begin() + static_cast<long>(i), call.args.end()}));
+
+    Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
+    request->set("command", call.command);
+    request->set("args", args);
+    return request;
+}
+
+Poco::JSON::Object::Ptr ask(const std::string& socket, const Poco::JSON::Object::Ptr& request) {
+    auto response = askDaemon(socket, request);
+    if (!response->optValue<bool>("ok", false)) {
+        std::cerr << "relaysync-admin: " << json::optionalString(response, "error") << "\n";
+        std::exit(kExitFailed);
+    }
+    response->remove("ok");
+    return response;
+}
+
+// Prints a result: its JSON with --json, else its "text" or its fields one per line.
+void show(Poco::JSON::Object::Ptr result, bool as_json) {
+    if (as_json) {
+        result->remove("text");
+        std::cout << toJsonText(result) << "\n";
+    } else if (result->has("text")) {
+        std::cout << json::optionalString(result, "text");
+    } else {
+        for (const auto& name : result->getNames()) std::cout << name << ": " << result->get(name).toString() << "\n";
+    }
+}
+
+// Waits for a synchronize, showing on standard error who it still waits for.
+int awaitSync(const Invocation& call, const std::string& socket, const std::string& sync_id) {
+    Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
+    request->set("command", "sync-status");
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    args->set("sync_id", sync_id);
+    request->set("args", args);
+    const auto start = std::chrono::steady_clock::now();
+    std::string shown;
+    for (;;) {
+        const auto status = ask(socket, request);
+        if (status->optValue<bool>("finished", false)) {
+            if (!call.json) std::cerr << "\n";
+            show(status->getObject("report"), call.json);
+            return 0;
+        }
+        const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (elapsed > call.timeout_seconds) {
+            std::cerr << "\nrelaysync-admin: synchronize " << sync_id << " has not finished after " << call.timeout_seconds
+                      << " s; ask again with: sync-status " << sync_id << "\n";
+            return kExitTimeout;
+        }
+        std::string waiting;
+        for (const auto& node : json::requireStrings(status, "waiting_for", "sync-status")) waiting += " " + node;
+        if (!call.json && waiting != shown) {
+            std::cerr << "\rsynchronize " << sync_id << ": waiting for" << waiting << "   " << std::flush;
+            shown = waiting;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
+int run(int argc, char** argv) {
+    const auto call = parse(argc, argv);
+    const auto request = requestFor(call);
+    const auto socket = call.socket.empty() ? adminSocketPath(loadProfile(call.profile)) : call.socket;
+    const auto result = ask(socket, request);
+    if (call.command == "sync") return awaitSync(call, socket, json::optionalString(result, "sync_id"));
+    show(result, call.json);
+    return 0;
+}
+
+}  // namespace
+}  // namespace relaysync::core
+
+int main(int argc, char** argv) {
+    try {
+        return relaysync::core::run(argc, argv);
+    } catch (const relaysync::core::AdminConnectionError& e) {
+        std::cerr << "relaysync-admin: " << e.what() << "\n";
+        return relaysync::core::kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "relaysync-admin: " << e.what() << "\n";
+        return relaysync::core::kExitFailed;
+    }
+}

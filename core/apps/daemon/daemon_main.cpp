@@ -1,0 +1,108 @@
+// relaysync-relay and relaysync-terminal: one site's relay server or one user's terminal agent,
+// started from its YAML profile (Poco ServerApplication: --daemon, --pidfile=FILE, signals).
+//
+//   relaysync-relay --profile=config/four-site/relay1.yaml [--daemon --pidfile=/run/r1.pid]
+//   relaysync-terminal --profile=client11.yaml --check     (validate the profile and plugins)
+#include <csignal>
+#include <iostream>
+
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include "admin/admin_commands.h"
+#include "admin/admin_server.h"
+#include "admin/admin_socket.h"
+#include "assembly/node_factory.h"
+#include "logging_setup.h"
+#include "profile/profile_loader.h"
+
+#ifndef RELAYSYNC_DAEMON_ROLE
+#error "RELAYSYNC_DAEMON_ROLE must be \"relay\" or \"terminal\""
+#endif
+
+namespace relaysync::core {
+namespace {
+
+constexpr const char* kRole = RELAYSYNC_DAEMON_ROLE;
+
+class Daemon final : public Poco::Util::ServerApplication {
+protected:
+    void defineOptions(Poco::Util::OptionSet& options) override {
+        ServerApplication::defineOptions(options);
+        options.addOption(Poco::Util::Option("profile", "p", "the node's YAML profile").argument("FILE").repeatable(false));
+        options.addOption(Poco::Util::Option("check", "c", "load the profile and its plugins, then exit"));
+        options.addOption(Poco::Util::Option("help", "h", "show this help"));
+    }
+
+    void handleOption(const std::string& name, const std::string& value) override {
+        ServerApplication::handleOption(name, value);
+        if (name == "profile") profile_path_ = value;
+        if (name == "check") check_only_ = true;
+        if (name == "help") {
+            help_ = true;
+            stopOptionsProcessing();
+        }
+    }
+
+    int main(const std::vector<std::string>&) override {
+        if (help_) {
+            Poco::Util::HelpFormatter help(options());
+            help.setCommand(commandName());
+            help.setUsage("--profile=FILE [--check] [--daemon] [--pidfile=FILE]");
+            help.setHeader(std::string("Runs a relaysync ") + kRole + " from its YAML profile.");
+            help.format(std::cout);
+            return EXIT_OK;
+        }
+        if (profile_path_.empty()) return fail(EXIT_USAGE, "--profile=FILE is required (try --help)");
+        std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error to handle, not a signal
+        try {
+            const auto profile = loadProfile(profile_path_);
+            const std::string role = profile.role == NodeRole::relay ? "relay" : "terminal";
+            if (role != kRole)
+                return fail(EXIT_CONFIG, profile.source + ": node.role is " + role + "; run relaysync-" + role + " for it");
+            configureLogging(profile.log);
+            PluginHost host(profile.plugin_paths);
+            auto node = buildNode(profile, host);
+            if (check_only_) {
+                std::cout << profile.source << ": " << kRole << " " << profile.account << " is ready to start\n";
+                return EXIT_OK;
+            }
+            return serve(profile, *node);
+        } catch (const std::exception& e) {
+            return fail(EXIT_CONFIG, e.what());
+        }
+    }
+
+private:
+    int serve(const Profile& profile, Node& node) {
+        auto& log = Poco::Logger::get("relaysync.daemon");
+        node.start(Node::Dispatch::background);
+        AdminServer admin(adminSocketPath(profile),
+                          [&node](const Poco::JSON::Object::Ptr& request) { return runAdminCommand(node, request); });
+        admin.start();
+        log.information("%s %s is running (profile %s, admin socket %s)", std::string(kRole), profile.account,
+                        profile.source, admin.socketPath());
+        waitForTerminationRequest();
+        log.information("%s %s is stopping", std::string(kRole), profile.account);
+        admin.stop();
+        node.stop();
+        return EXIT_OK;
+    }
+
+    int fail(int code, const std::string& message) {
+        std::cerr << commandName() << ": " << message << "\n";
+        Poco::Logger::get("relaysync.daemon").error("%s", message);
+        return code;
+    }
+
+    std::string profile_path_;
+    bool check_only_ = false;
+    bool help_ = false;
+};
+
+}  // namespace
+}  // namespace relaysync::core
+
+POCO_SERVER_MAIN(relaysync::core::Daemon)
