@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev
+  libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
 )
 
 missing=()

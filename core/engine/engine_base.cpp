@@ -45,29 +45,31 @@ void EngineBase::expireSyncs() {
     runCommand([&] { fanout_.expire(nowMs(), kSyncAnswerTimeoutMs); });
 }
 
-void EngineBase::receive(const std::string& authenticated_from, const std::string& payload) {
-    if (process(authenticated_from, payload, Delivery::fresh)) retryDeferred();
+bool EngineBase::receive(const std::string& authenticated_from, const std::string& payload) {
+    const auto outcome = process(authenticated_from, payload, Delivery::fresh);
+    if (outcome == Outcome::done) retryDeferred();
+    return outcome != Outcome::failed;
 }
 
-bool EngineBase::process(const std::string& sender, const std::string& payload, Delivery delivery) {
+EngineBase::Outcome EngineBase::process(const std::string& sender, const std::string& payload, Delivery delivery) {
     Message message;
     try {
         message = decode(payload);
     } catch (const ProtocolError& e) {
         logger_.warning("%s: dropped a message from %s: %s", account_, sender, std::string(e.what()));
-        return true;
+        return Outcome::done;
     }
     // Ids are "<from>#<n>": a node can only use up its own ids, never block another's.
     if (message.from != sender || message.to != account_ || message.id.rfind(sender + "#", 0) != 0) {
         logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s (ids must be '<from>#n')", account_,
                         std::string(wireName(message.type)), message.id, message.from, message.to, sender);
-        return true;
+        return Outcome::done;
     }
     try {
         HandleResult result;
         {
             Transaction transaction(database_);
-            if (messages_.seen(message.id)) return true;
+            if (messages_.seen(message.id)) return Outcome::done;
             try {
                 result = handle(message);
             } catch (const ProtocolError& e) {
@@ -76,7 +78,7 @@ bool EngineBase::process(const std::string& sender, const std::string& payload, 
             if (result.kind == HandleResult::Kind::applied) {
                 messages_.markSeen(message.id);
                 transaction.commit();
-                return true;
+                return Outcome::done;
             }
         }  // deferred or refused: whatever the handler wrote is rolled back here
         Transaction transaction(database_);
@@ -87,7 +89,7 @@ bool EngineBase::process(const std::string& sender, const std::string& payload, 
                                     message.id, sender, result.reason);
             }
             transaction.commit();
-            return false;
+            return Outcome::waiting;
         }
         messages_.markSeen(message.id);
         if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
@@ -95,12 +97,13 @@ bool EngineBase::process(const std::string& sender, const std::string& payload, 
         transaction.commit();
         logger_.warning("%s: refused %s %s from %s: %s", account_, std::string(wireName(message.type)), message.id,
                         sender, result.reason);
-        return true;
+        return Outcome::done;
     } catch (const std::exception& e) {
-        // A storage failure: nothing was committed, so a redelivery can still succeed.
+        // A storage failure: nothing was committed; the transport does not acknowledge, so the
+        // sender tries again.
         logger_.error("%s: could not handle %s %s from %s: %s", account_, std::string(wireName(message.type)),
                       message.id, sender, std::string(e.what()));
-        return delivery == Delivery::fresh;
+        return Outcome::failed;
     }
 }
 
@@ -114,7 +117,7 @@ void EngineBase::retryDeferred() {
                 messages_.removeDeferred(waiting.seq);
                 continue;
             }
-            if (process(waiting.sender, waiting.payload, Delivery::retry)) {
+            if (process(waiting.sender, waiting.payload, Delivery::retry) == Outcome::done) {
                 messages_.removeDeferred(waiting.seq);
                 progress = true;
             } else {

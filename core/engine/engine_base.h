@@ -41,8 +41,8 @@ public:
     const std::string& account() const { return account_; }
 
     // A payload arrived from `authenticated_from`. Never throws: bad input is logged and dropped,
-    // a refusal is answered.
-    void receive(const std::string& authenticated_from, const std::string& payload);
+    // a refusal is answered. False only when it could not be stored (the sender should retry).
+    bool receive(const std::string& authenticated_from, const std::string& payload);
 
     // Closes synchronizes that have waited longer than kSyncAnswerTimeoutMs for an answer: the
     // silent nodes are reported as unreachable. Called periodically by the node.
@@ -96,8 +96,12 @@ protected:
 
 private:
     enum class Delivery { fresh, retry };
-    // Returns true when the message is finished with (applied, refused, duplicate or garbage).
-    bool process(const std::string& sender, const std::string& payload, Delivery delivery);
+    enum class Outcome {
+        done,     // applied, refused, duplicate or garbage: finished with
+        waiting,  // deferred until what it depends on arrives
+        failed,   // storage failed; nothing was committed
+    };
+    Outcome process(const std::string& sender, const std::string& payload, Delivery delivery);
     void retryDeferred();
 
     ReachabilityQuery reachability_;

@@ -73,7 +73,8 @@ std::size_t InProcessNetwork::run(std::size_t limit) {
         if (shuffle_) pick = ready[std::uniform_int_distribution<std::size_t>(0, ready.size() - 1)(*shuffle_)];
         const auto delivery = queue_[pick];
         queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
-        listeners_.at(delivery.to)->onMessage(delivery.from, delivery.payload);
+        // A message the receiver could not store goes back in the queue, as a real sender retries.
+        if (!listeners_.at(delivery.to)->onMessage(delivery.from, delivery.payload).isOk()) queue_.push_back(delivery);
         ++delivered;
     }
     return delivered;

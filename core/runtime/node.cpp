@@ -84,8 +84,9 @@ void Node::dispatchLoop() {
     }
 }
 
-void Node::onMessage(const std::string& from, const std::string& payload) {
-    locked([&] { engine_->receive(from, payload); });
+sdk::Status Node::onMessage(const std::string& from, const std::string& payload) {
+    const bool taken = locked([&] { return engine_->receive(from, payload); });
+    return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
 }
 
 void Node::onReachabilityChanged(const std::string&, bool reachable) {

@@ -58,7 +58,7 @@ public:
     template <class Action>
     auto withEngine(Action&& action) { return locked([&] { return action(*engine_); }); }
 
-    void onMessage(const std::string& from, const std::string& payload) override;
+    sdk::Status onMessage(const std::string& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;
 
 private:

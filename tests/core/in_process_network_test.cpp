@@ -17,9 +17,10 @@ const std::string kC = "c@net";
 
 class Recorder final : public sdk::TransportListener {
 public:
-    void onMessage(const std::string& from, const std::string& payload) override {
+    sdk::Status onMessage(const std::string& from, const std::string& payload) override {
         received.push_back({from, payload});
         if (reply) reply(from, payload);
+        return sdk::Status::ok();
     }
     void onReachabilityChanged(const std::string& account, bool reachable) override {
         changes.push_back(account + (reachable ? " up" : " down"));

@@ -16,8 +16,9 @@ using sdk::PluginKind;
 
 class RecordingListener final : public sdk::TransportListener {
 public:
-    void onMessage(const std::string& from, const std::string& payload) override {
+    sdk::Status onMessage(const std::string& from, const std::string& payload) override {
         received.push_back(from + ": " + payload);
+        return sdk::Status::ok();
     }
     std::vector<std::string> received;
 };

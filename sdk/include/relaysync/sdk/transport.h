@@ -14,11 +14,16 @@ class RELAYSYNC_SDK_VISIBLE TransportListener {
 public:
     virtual ~TransportListener() = default;
 
-    // A payload arrived from the authenticated account `from`. Called on a transport thread;
-    // may be called concurrently for different peers. Must not throw.
-    virtual void onMessage(const std::string& from, const std::string& payload) = 0;
+    // A payload arrived from the authenticated account `from`. Called on a transport thread,
+    // possibly concurrently (also for one peer, over two connections); delivery is at least
+    // once, and core ignores duplicates. Must not throw.
+    //   ok     the message is taken (stored, or judged and dropped): acknowledge it;
+    //   other  it could not be taken now (e.g. the disk failed): do NOT acknowledge it, so that
+    //          the sender keeps it and tries again.
+    virtual Status onMessage(const std::string& from, const std::string& payload) = 0;
 
     // A peer became reachable (true) or unreachable (false); core then retries its outbox.
+    // Called on a transport thread, in order per account; it may call send().
     virtual void onReachabilityChanged(const std::string& /*account*/, bool /*reachable*/) {}
 };
 
@@ -32,17 +37,21 @@ public:
     // which outlives the transport. ok, or why it cannot start (bad address, bad certificate).
     virtual Status start(const std::string& own_account, TransportListener& listener) = 0;
 
-    // Hands one payload over for delivery to `to`.
-    //   ok            the transport has taken it and will deliver it, or has delivered it;
-    //   unreachable   the peer cannot be reached now: core keeps the message and retries;
+    // Delivers one payload to `to`. Core deletes the message from its persistent outbox when
+    // this returns ok, so ok must mean the receiver's onMessage returned ok (or, for a transport
+    // without acknowledgements, as near to that as it can get). May block until then, up to the
+    // transport's timeouts; core never calls it holding a lock that onMessage needs.
+    //   ok            delivered;
+    //   unreachable   not delivered now (no connection, timeout): core keeps it and retries;
     //   other codes   the message can never be delivered as it is (unknown account, too large).
-    // Thread-safe.
+    // Thread-safe. One caller's messages to one peer arrive in the order sent.
     virtual Status send(const std::string& to, const std::string& payload) = 0;
 
     // What the transport knows now of whether `account` can be reached. Thread-safe.
     virtual Reachability reachability(const std::string& account) const = 0;
 
-    // Stops all delivery; no listener call happens after it returns.
+    // Stops all delivery; no listener call happens after it returns. Not to be called from a
+    // listener callback.
     virtual void stop() = 0;
 };
 

@@ -1,0 +1,169 @@
+#include "direct_config.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <charconv>
+#include <set>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "frame.h"
+
+namespace relaysync::transport_direct {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+    throw std::invalid_argument(key + ": " + what);
+}
+
+std::string trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    const auto last = text.find_last_not_of(" \t");
+    return text.substr(first, last - first + 1);
+}
+
+class Reader {
+public:
+    explicit Reader(const sdk::PluginConfig& config) : config_(config) {
+        for (const auto& [key, value] : config_) {
+            bool known = false;
+            for (const auto& declared : kConfigKeys) known = known || key == declared.name;
+            if (!known) fail(key, "unknown setting of the direct transport");
+        }
+    }
+
+    std::string text(const char* key) const {
+        if (auto found = config_.find(key); found != config_.end()) return found->second;
+        for (const auto& declared : kConfigKeys)
+            if (std::string(declared.name) == key && declared.default_value) return declared.default_value;
+        return {};
+    }
+
+    std::uint64_t number(const char* key, std::uint64_t min, std::uint64_t max) const {
+        const std::string value = trim(text(key));
+        std::uint64_t parsed = 0;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (value.empty() || error != std::errc() || end != value.data() + value.size())
+            fail(key, "'" + value + "' is not a whole number");
+        if (parsed < min || parsed > max)
+            fail(key, std::to_string(parsed) + " is out of range (" + std::to_string(min) + " to " +
+                          std::to_string(max) + ")");
+        return parsed;
+    }
+
+    milliseconds duration(const char* key, std::uint64_t min_ms) const {
+        constexpr std::uint64_t kDay = 24ull * 3600 * 1000;
+        return milliseconds(number(key, min_ms, kDay));
+    }
+
+    bool flag(const char* key) const {
+        const std::string value = trim(text(key));
+        if (value == "true") return true;
+        if (value == "false") return false;
+        fail(key, "'" + value + "' is neither true nor false");
+    }
+
+    // A readable regular file; the path is named, the content never is.
+    std::string pemFile(const char* key) const {
+        const std::string path = trim(text(key));
+        if (path.empty()) fail(key, "required unless plaintext is true");
+        struct stat info {};
+        if (::stat(path.c_str(), &info) != 0) fail(key, path + " does not exist");
+        if (!S_ISREG(info.st_mode)) fail(key, path + " is not a regular file");
+        if (::access(path.c_str(), R_OK) != 0) fail(key, path + " is not readable by this user");
+        return path;
+    }
+
+private:
+    const sdk::PluginConfig& config_;
+};
+
+HostPort parseHostPort(const std::string& key, const std::string& text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) fail(key, "'" + text + "' is not host:port");
+    std::string host = text.substr(0, colon);
+    const std::string port_text = text.substr(colon + 1);
+    if (host.front() == '[') {
+        if (host.size() < 3 || host.back() != ']') fail(key, "'" + text + "' has a malformed [IPv6] host");
+        host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string::npos) {
+        fail(key, "'" + text + "': write an IPv6 host in brackets, e.g. [::1]:7443");
+    }
+    unsigned port = 0;
+    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535)
+        fail(key, "'" + text + "' needs a port from 1 to 65535");
+    return {host, static_cast<std::uint16_t>(port)};
+}
+
+std::vector<PeerEntry> parsePeers(const std::string& text) {
+    std::vector<PeerEntry> peers;
+    std::set<std::string> seen;
+    if (trim(text).empty()) return peers;
+    std::size_t start = 0;
+    for (;;) {
+        const auto comma = text.find(',', start);
+        const std::string item = trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        const auto equals = item.find('=');
+        if (item.empty()) fail("peers", "empty entry in '" + text + "'");
+        if (equals == std::string::npos || equals == 0)
+            fail("peers", "'" + item + "' is not account=host:port");
+        PeerEntry peer{trim(item.substr(0, equals)), parseHostPort("peers", trim(item.substr(equals + 1)))};
+        if (const auto problem = accountProblem(peer.account); !problem.empty())
+            fail("peers", "'" + peer.account + "': " + problem);
+        if (!seen.insert(peer.account).second) fail("peers", peer.account + " is listed twice");
+        peers.push_back(std::move(peer));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return peers;
+}
+
+}  // namespace
+
+std::string HostPort::text() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+DirectConfig parseConfig(const sdk::PluginConfig& config) {
+    const Reader read(config);
+    DirectConfig parsed;
+
+    if (const std::string listen = trim(read.text("listen")); !listen.empty()) {
+        parsed.listen = parseHostPort("listen", listen);
+        try {
+            Poco::Net::SocketAddress(parsed.listen->host, parsed.listen->port);
+        } catch (const Poco::Exception& e) {
+            fail("listen", "cannot use host '" + parsed.listen->host + "': " + e.displayText());
+        }
+    }
+    parsed.peers = parsePeers(read.text("peers"));
+
+    parsed.plaintext = read.flag("plaintext");
+    if (!parsed.plaintext) {
+        parsed.certificate = read.pemFile("certificate");
+        parsed.private_key = read.pemFile("private_key");
+        parsed.ca = read.pemFile("ca");
+    }
+
+    parsed.max_frame_bytes = read.number("max_frame_bytes", 1024, std::uint64_t(1) << 30);
+    parsed.connect_timeout = read.duration("connect_timeout_ms", 1);
+    parsed.ack_timeout = read.duration("ack_timeout_ms", 1);
+    parsed.keepalive = read.duration("keepalive_ms", 10);
+    parsed.reconnect_initial = read.duration("reconnect_initial_ms", 1);
+    parsed.reconnect_max = read.duration("reconnect_max_ms", 1);
+    if (parsed.reconnect_max < parsed.reconnect_initial)
+        fail("reconnect_max_ms", "must not be smaller than reconnect_initial_ms (" +
+                                     std::to_string(parsed.reconnect_initial.count()) + ")");
+    return parsed;
+}
+
+}  // namespace relaysync::transport_direct

@@ -1,0 +1,63 @@
+#pragma once
+// The direct transport's settings: the key table core validates profiles against, and the
+// parsed, checked form the transport runs on.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relaysync/sdk/plugin_config.h"
+
+namespace relaysync::transport_direct {
+
+inline constexpr sdk::ConfigKey kConfigKeys[] = {
+    {"listen", "", "host:port to accept connections on, e.g. 0.0.0.0:7443; empty: do not listen (terminals usually only dial)"},
+    {"peers", "", "comma-separated account=host:port list dialed at start and kept connected (a relay lists the other relays, a terminal its relay)"},
+    {"certificate", "", "PEM file with this node's certificate (subject CN = its account), optionally followed by intermediates; required unless plaintext"},
+    {"private_key", "", "PEM file with the certificate's private key, unencrypted, readable only by relaysync; required unless plaintext"},
+    {"ca", "", "PEM file with the certificate authority that signs every node's certificate; required unless plaintext"},
+    {"plaintext", "false", "true: no TLS, accounts taken on trust (tests and isolated labs only)"},
+    {"max_frame_bytes", "8388608", "largest frame accepted or sent, in bytes; bigger frames close the connection"},
+    {"connect_timeout_ms", "3000", "time allowed to connect, complete the TLS handshake and exchange HELLO"},
+    {"ack_timeout_ms", "10000", "how long send() waits for the peer to acknowledge a message"},
+    {"keepalive_ms", "10000", "send PING after this much idle time; close a connection silent for 3 times this"},
+    {"reconnect_initial_ms", "200", "first delay before redialing a listed peer; doubles after each failure"},
+    {"reconnect_max_ms", "5000", "longest delay between attempts to dial a listed peer"},
+};
+
+struct HostPort {
+    std::string host;  // without IPv6 brackets
+    std::uint16_t port = 0;
+    std::string text() const;  // "host:port", "[v6]:port"
+};
+
+struct PeerEntry {
+    std::string account;
+    HostPort address;
+};
+
+struct DirectConfig {
+    std::optional<HostPort> listen;
+    std::vector<PeerEntry> peers;
+    std::string certificate;
+    std::string private_key;
+    std::string ca;
+    bool plaintext = false;
+    std::size_t max_frame_bytes = 0;
+    std::chrono::milliseconds connect_timeout{};
+    std::chrono::milliseconds ack_timeout{};
+    std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds reconnect_initial{};
+    std::chrono::milliseconds reconnect_max{};
+};
+
+// Reads `config`, taking the table's default for a missing key. Throws std::invalid_argument
+// whose message starts with the offending key, e.g. "ack_timeout_ms: '10s' is not a whole
+// number of milliseconds". Checks syntax and ranges and that the PEM files are readable files;
+// their content is checked when the TLS contexts are built.
+DirectConfig parseConfig(const sdk::PluginConfig& config);
+
+}  // namespace relaysync::transport_direct

@@ -1,0 +1,97 @@
+#pragma once
+// The "direct" transport: relays and terminals connect to each other over TCP with mutual TLS,
+// without a SIP server in between. It owns
+//   - the listener (optional): accepts connections, each served by a Connection;
+//   - the supervisor: dials the listed peers, keeps them connected with exponential backoff,
+//     and joins the threads of connections that have ended;
+//   - the peer table: which connections are established for which account;
+//   - the notifier: reports reachability changes to the listener in order.
+// send() uses an established connection to the account, whichever side dialed it.
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <Poco/Logger.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include "connection.h"
+#include "direct_config.h"
+#include "reachability_notifier.h"
+#include "relaysync/sdk/plugin_config.h"
+#include "relaysync/sdk/transport.h"
+#include "tls_context.h"
+
+namespace relaysync::transport_direct {
+
+class DirectTransport final : public sdk::Transport, private ConnectionEvents {
+public:
+    // Throws std::invalid_argument naming the config key at fault.
+    explicit DirectTransport(const sdk::PluginConfig& config);
+    ~DirectTransport() override;
+
+    // Once per instance. Fails when own_account is not the account of the certificate, or the
+    // listen address cannot be bound (the status says why).
+    sdk::Status start(const std::string& own_account, sdk::TransportListener& listener) override;
+    // ok only once the peer acknowledged the payload, which it does after its listener's
+    // onMessage returned. unreachable: no connection could be had, the connection closed, or
+    // no ACK within ack_timeout_ms (the peer may still have received it). invalid_argument: the
+    // payload does not fit in max_frame_bytes.
+    sdk::Status send(const std::string& to, const std::string& payload) override;
+    // reachable: a connection is established; unknown: a listed peer, not connected now;
+    // unreachable: anyone else.
+    sdk::Reachability reachability(const std::string& account) const override;
+    void stop() override;
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    struct Peer {
+        PeerEntry entry;
+        std::shared_ptr<Connection> outbound;  // being dialed, or established
+        Clock::time_point next_attempt{};
+        std::chrono::milliseconds backoff{};
+        bool failing = false;  // the last dial failed; repeats are logged quietly
+        std::string last_failure;
+    };
+    enum class State { created, running, stopped };
+
+    bool onEstablished(const std::shared_ptr<Connection>& connection) override;
+    bool onMessage(const Connection& connection, const std::string& payload) override;
+    void onClosed(const std::shared_ptr<Connection>& connection, const CloseReason& reason) override;
+
+    ConnectionEvents& events() { return *this; }
+    void acceptLoop();
+    void superviseLoop();
+    void dialLocked(Peer& peer);
+    std::shared_ptr<Connection> connectionToLocked(const std::string& account) const;
+    std::size_t handshakingInboundLocked() const;
+    ConnectionSettings settings(bool outbound) const;
+    void logStart() const;
+
+    const DirectConfig config_;
+    const std::optional<TlsContexts> tls_;
+    Poco::Logger& log_;
+
+    std::mutex stop_mutex_;  // one stop() at a time, so each returns only when all is stopped
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    State state_ = State::created;
+    std::string own_account_;
+    sdk::TransportListener* listener_ = nullptr;
+    std::map<std::string, Peer> peers_;
+    std::map<std::string, std::vector<std::shared_ptr<Connection>>> established_;
+    std::vector<std::shared_ptr<Connection>> connections_;  // all not yet joined
+    std::unique_ptr<Poco::Net::ServerSocket> server_;
+    std::thread acceptor_;
+    std::thread supervisor_;
+    ReachabilityNotifier notifier_;
+};
+
+}  // namespace relaysync::transport_direct
