@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "admin/admin_socket.h"
-#include "admin_client.h"
+#include "admin/admin_client.h"
 #include "assembly/status_view.h"
 #include "profile/profile_loader.h"
 #include "protocol/json_fields.h"

@@ -1,4 +1,4 @@
-#include "admin_client.h"
+#include "admin/admin_client.h"
 
 #include <sstream>
 
