@@ -1,5 +1,7 @@
 #include "assembly/status_view.h"
 
+#include "protocol/bodies.h"
+
 #include <algorithm>
 #include <ctime>
 #include <sstream>
@@ -8,6 +10,7 @@
 #include <Poco/JSONString.h>
 
 #include "assembly/text_table.h"
+#include "protocol/bodies.h"
 
 namespace relaysync::core {
 
@@ -127,21 +130,8 @@ std::string renderSyncReport(const SyncReport& report) {
     return out;
 }
 
-Poco::JSON::Object::Ptr syncReportToJson(const SyncReport& report) {
-    auto object = orderedObject();
-    object->set("sync_id", report.sync_id);
-    object->set("share_id", report.share_id);
-    object->set("checked", report.checked);
-    object->set("unchanged", report.unchanged);
-    object->set("changed", report.changed);
-    object->set("gone", report.gone);
-    object->set("recovered", report.recovered);
-    object->set("unreachable", report.unreachable);
-    object->set("unknown_resources", stringArray(report.unknown_resources));
-    object->set("unreachable_nodes", stringArray(report.unreachable_nodes));
-    object->set("problems", stringArray(report.problems));
-    return object;
-}
+// The protocol's own form: the admin channel shows reports as the nodes send them.
+Poco::JSON::Object::Ptr syncReportToJson(const SyncReport& report) { return toJson(report); }
 
 Poco::JSON::Object::Ptr statusToJson(const NodeStatus& status) {
     auto object = orderedObject();

@@ -39,6 +39,9 @@ private:
     HandleResult onRequestServerInfo(const Message& message);
     HandleResult onServerInfo(const Message& message);
     HandleResult onTerminalGroupInfo(const Message& message, bool removed);
+    // The group, when `relay` is in it as far as this relay knows; else why a message must wait.
+    std::optional<RelayGroup> groupWithRelay(const std::string& group_id, const std::string& relay,
+                                             std::string& waiting);
     void storeTerminalsOf(const std::string& relay, const RelayGroup& group);
     void sendServerInfoRequest(const std::string& group_id, const std::string& relay);
     void notifyTerminalChange(const RelayGroup& group, const ShareableTerminal& terminal);

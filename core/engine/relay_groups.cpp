@@ -106,6 +106,18 @@ void RelayEngine::sendServerInfoRequest(const std::string& group_id, const std::
     send(MessageType::request_server_info, relay, body);
 }
 
+std::optional<RelayGroup> RelayEngine::groupWithRelay(const std::string& group_id, const std::string& relay,
+                                                     std::string& waiting) {
+    auto group = groups_.find(group_id);
+    if (!group)
+        waiting = "group " + group_id + " is not known here yet";
+    else if (!group->hasRelay(relay))
+        waiting = relay + " is not in " + group_id + " yet";
+    else
+        return group;
+    return std::nullopt;
+}
+
 // A relay speaks only for the terminals registered with it; the others' records arrive in
 // their own relays' server-info.
 void RelayEngine::storeTerminalsOf(const std::string& relay, const RelayGroup& group) {
@@ -135,9 +147,9 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
 
 HandleResult RelayEngine::onUpdateGroupInfo(const Message& message) {
     const auto update = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
-    const auto group = groups_.find(update.id);
-    if (!group) return HandleResult::deferred("group " + update.id + " is not known here yet");
-    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + update.id + " yet");
+    std::string waiting;
+    const auto group = groupWithRelay(update.id, message.from, waiting);
+    if (!group) return HandleResult::deferred(waiting);
     for (const auto& relay : update.relays) {
         if (relay.account == account_ || group->hasRelay(relay.account)) continue;
         groups_.putRelay(update.id, relay);
@@ -152,9 +164,9 @@ HandleResult RelayEngine::onRequestServerInfo(const Message& message) {
     const auto group_id = json::requireString(message.body, "group_id", "body");
     const auto requester = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
     if (requester.account != message.from) return HandleResult::refused("request-server-info speaks for another relay");
-    const auto group = groups_.find(group_id);
-    if (!group) return HandleResult::deferred("group " + group_id + " is not known here yet");
-    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + group_id + " yet");
+    std::string waiting;
+    const auto group = groupWithRelay(group_id, message.from, waiting);
+    if (!group) return HandleResult::deferred(waiting);
     groups_.putRelay(group_id, requester);
 
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -172,9 +184,9 @@ HandleResult RelayEngine::onServerInfo(const Message& message) {
     const auto group_id = json::requireString(message.body, "group_id", "body");
     const auto relay = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
     if (relay.account != message.from) return HandleResult::refused("server-info speaks for another relay");
-    const auto group = groups_.find(group_id);
-    if (!group) return HandleResult::deferred("group " + group_id + " is not known here yet");
-    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + group_id + " yet");
+    std::string waiting;
+    const auto group = groupWithRelay(group_id, message.from, waiting);
+    if (!group) return HandleResult::deferred(waiting);
     groups_.putRelay(group_id, relay);
     const auto terminals = json::requireArray(message.body, "terminals", "body");
     for (std::size_t i = 0; i < terminals->size(); ++i) {
@@ -191,9 +203,9 @@ HandleResult RelayEngine::onTerminalGroupInfo(const Message& message, bool remov
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.relay != message.from)
         return HandleResult::refused(message.from + " cannot speak for " + terminal.account + " of " + terminal.relay);
-    const auto group = groups_.find(group_id);
-    if (!group) return HandleResult::deferred("group " + group_id + " is not known here yet");
-    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + group_id + " yet");
+    std::string waiting;
+    const auto group = groupWithRelay(group_id, message.from, waiting);
+    if (!group) return HandleResult::deferred(waiting);
     if (groups_.putTerminalIfNewer(group_id, terminal)) {
         for (const auto& own : group->terminals)
             if (own.relay == account_) send(message.type, own.account, terminalBody(group_id, terminal));

@@ -73,9 +73,9 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
 HandleResult RelayEngine::onPolicyData(const Message& message) {
     const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
     const auto entries = entriesFromJson(message.body, "entries", "body");
-    const auto group = groups_.find(share.group_id);
-    if (!group) return HandleResult::deferred("group " + share.group_id + " is not known here yet");
-    if (!group->hasRelay(message.from)) return HandleResult::deferred(message.from + " is not in " + group->id + " yet");
+    std::string waiting;
+    const auto group = groupWithRelay(share.group_id, message.from, waiting);
+    if (!group) return HandleResult::deferred(waiting);
     const auto creator_relay = group->relayOf(share.creator);
     if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet");
     if (*creator_relay != message.from)

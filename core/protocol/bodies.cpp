@@ -141,7 +141,8 @@ std::vector<ResourceEntry> entriesFromJson(const Poco::JSON::Object::Ptr& body, 
 }
 
 Poco::JSON::Object::Ptr toJson(const SyncReport& report) {
-    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    // In reading order: operators see this object as it is (relaysync-admin --json).
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     object->set("sync_id", report.sync_id);
     object->set("share_id", report.share_id);
     object->set("checked", report.checked);

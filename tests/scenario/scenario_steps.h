@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <cppunit/extensions/HelperMacros.h>
+
 #include "four_sites.h"
 
 namespace relaysync::test {
@@ -31,5 +33,17 @@ std::optional<core::ResourceEntry> entryAt(FourSites& sites, const std::string& 
                                            const std::string& name);
 std::optional<core::Share> shareAt(FourSites& sites, const std::string& node, const std::string& share_id);
 std::optional<core::RelayGroup> groupAt(FourSites& sites, const std::string& node, const std::string& group_id);
+
+// Runs `command`, which must throw a CommandError whose text contains `expected`.
+template <class Command>
+void expectCommandError(const std::string& expected, Command&& command) {
+    try {
+        command();
+    } catch (const core::CommandError& e) {
+        CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find(expected) != std::string::npos);
+        return;
+    }
+    CPPUNIT_FAIL("expected a CommandError containing '" + expected + "'");
+}
 
 }  // namespace relaysync::test

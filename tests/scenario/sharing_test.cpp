@@ -152,17 +152,6 @@ private:
             return text;
         });
     }
-
-    template <class F>
-    static void expectCommandError(const std::string& expected, F&& command) {
-        try {
-            command();
-        } catch (const core::CommandError& e) {
-            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find(expected) != std::string::npos);
-            return;
-        }
-        CPPUNIT_FAIL("expected a CommandError containing '" + expected + "'");
-    }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(SharingTest);

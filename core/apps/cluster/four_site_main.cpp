@@ -1,0 +1,264 @@
+// relaysync-four-site: the four-site example of patent CN101471843A as real processes on
+// 127.0.0.1 talking TLS. It starts the 4 relays and 8 terminal agents of config/four-site, forms
+// the relay groups of Fig. 6 and shares workspace1 with admin commands, changes one file and
+// deletes another, runs one synchronize from client11, prints the tables before and after, and
+// stops everything it started. Exit status 0 when every member converged, 1 otherwise.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Poco/Exception.h>
+
+#include "assembly/text_table.h"
+#include "cluster/cluster.h"
+#include "cluster/four_site.h"
+#include "cluster/wait.h"
+
+namespace fs = std::filesystem;
+using namespace relaysync;
+using namespace relaysync::cluster;
+using namespace relaysync::cluster::four_site;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: relaysync-four-site [--config DIR] [--data DIR] [--bin DIR]
+
+Runs the four-site example of patent CN101471843A as 12 real processes on 127.0.0.1 (TLS, relays
+on ports 7101-7104): groups of Fig. 6, workspace1 shared, one file changed and one deleted, one
+synchronize from client11; prints the tables before and after, then stops every process it
+started. Exit status 0 when every member converged, 1 otherwise.
+
+  --config DIR  the site profiles (default: )" RELAYSYNC_FOUR_SITE_CONFIG_DIR R"()
+  --data DIR    data folder: databases, logs, stores, certificates (default: ./.demo); wiped at
+                start if it is empty or was made by relaysync-four-site, refused otherwise
+  --bin DIR     where relaysync-relay, -terminal and -admin are (default: this program's folder)
+)";
+
+// Marks a data folder as this program's own, so that wiping it never destroys anything else.
+constexpr const char* kMarker = ".relaysync-four-site";
+
+struct Options {
+    fs::path config_dir = RELAYSYNC_FOUR_SITE_CONFIG_DIR;
+    fs::path data_dir = ".demo";
+    fs::path bin_dir;
+    bool help = false;
+};
+
+Options parseOptions(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value (see --help)");
+            return argv[++i];
+        };
+        if (arg == "--config") options.config_dir = value();
+        else if (arg == "--data") options.data_dir = value();
+        else if (arg == "--bin") options.bin_dir = value();
+        else if (arg == "--help" || arg == "-h") options.help = true;
+        else throw std::invalid_argument("unknown argument '" + arg + "' (see --help)");
+    }
+    return options;
+}
+
+fs::path ownFolder() {
+    std::error_code error;
+    const auto self = fs::read_symlink("/proc/self/exe", error);
+    return error ? fs::path(RELAYSYNC_FOUR_SITE_BIN_DIR) : self.parent_path();
+}
+
+fs::path prepareDataDir(const fs::path& requested) {
+    const auto dir = fs::absolute(requested).lexically_normal();
+    if (fs::exists(dir)) {
+        if (!fs::is_directory(dir)) throw std::runtime_error("data folder " + dir.string() + " is not a folder");
+        if (!fs::is_empty(dir) && !fs::exists(dir / kMarker))
+            throw std::runtime_error("refusing to wipe data folder " + dir.string() +
+                                     ": it is not empty and was not made by relaysync-four-site (no " + kMarker +
+                                     " in it); name another with --data");
+        fs::remove_all(dir);
+    }
+    fs::create_directories(dir);
+    std::ofstream(dir / kMarker) << "made by relaysync-four-site; wiped at its next start\n";
+    return dir;
+}
+
+void heading(const std::string& text) { std::cout << "\n" << text << "\n" << std::flush; }
+
+std::string indented(const std::string& text, const std::string& indent = "  ") {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        out += indent + text.substr(start, end - start) + "\n";
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+void printTables(Cluster& cluster, const std::string& title, const std::vector<std::string>& nodes) {
+    std::cout << "\n==================== " << title << " ====================\n";
+    for (const auto& node : nodes) {
+        const auto& info = cluster.node(node);
+        std::cout << "\n--- " << label(info.account()) << "  " << info.account() << "  (" << info.profile.display_name
+                  << ", pid " << cluster.pid(node) << ")\n"
+                  << indented(cluster.status(node).text);
+    }
+    std::cout << std::flush;
+}
+
+// One line per node: what it holds of both shares, as its own admin status says.
+void printSummary(Cluster& cluster, const Ids& ids) {
+    core::TextTable table({{"NODE"}, {"PID", core::TextTable::Align::right}, {"GROUPS", core::TextTable::Align::right},
+                           {"WORKSPACE1"}, {"budget.xls", core::TextTable::Align::right}, {"file100.pdf"},
+                           {"PROJECTS"}, {"file100.pdf"}});
+    for (const auto& account : cluster.accounts()) {
+        std::vector<std::string> row{label(account), std::to_string(cluster.pid(account))};
+        try {
+            const auto status = cluster.status(account);
+            row.push_back(std::to_string(status.groups.size()));
+            const auto describe = [](const ShareView* share, const std::string& name) {
+                if (!share) return std::string("-");
+                const auto* entry = share->entry(name);
+                return entry ? entry->status : std::string("(removed)");
+            };
+            const auto* workspace = status.share(ids.workspace1);
+            const auto* projects = status.share(ids.projects);
+            row.push_back(workspace ? std::to_string(workspace->entries.size()) + " entries" : "-");
+            const auto* budget = workspace ? workspace->entry("budget.xls") : nullptr;
+            row.push_back(budget ? std::to_string(budget->size) + " bytes" : "-");
+            row.push_back(describe(workspace, "file100.pdf"));
+            row.push_back(projects ? std::to_string(projects->entries.size()) + " entries" : "-");
+            row.push_back(describe(projects, "file100.pdf"));
+        } catch (const std::exception& e) {
+            row.push_back(std::string("(") + e.what() + ")");
+        }
+        table.addRow(row);
+    }
+    std::cout << table.render("  ") << std::flush;
+}
+
+int run(const Options& options) {
+    interruptOnSignals();
+    const auto data_dir = prepareDataDir(options.data_dir);
+    auto tools = ClusterTools::fromBuildTree();
+    tools.bin_dir = options.bin_dir.empty() ? ownFolder() : fs::absolute(options.bin_dir);
+    const auto config_dir = fs::absolute(options.config_dir).lexically_normal();
+
+    std::cout << "relaysync-four-site: the four-site example of CN101471843A, as real processes on 127.0.0.1 (TLS)\n"
+              << "  profiles:     " << config_dir.string() << "\n"
+              << "  data:         " << data_dir.string() << "  (RELAYSYNC_DATA)\n"
+              << "  certificates: " << (data_dir / "certs").string() << "  (RELAYSYNC_CERTS)\n"
+              << "  programs:     " << tools.bin_dir.string() << "\n"
+              << "  plugins:      " << tools.plugin_dir.string() << "  (RELAYSYNC_PLUGIN_DIR)\n";
+
+    Cluster cluster(tools, data_dir, data_dir / "certs");
+    const auto names = cluster.addNodes(config_dir);
+    Scenario scenario(cluster, &std::cout);
+
+    heading("Certificates (scripts/make-certs.sh): one CA, one certificate per account (CN = the account)");
+    cluster.makeCertificates(cluster.accounts());
+    std::cout << "  " << cluster.accounts().size() << " certificates and the CA in " << cluster.certsDir().string() << "\n";
+
+    heading("Resource entities on disk (the terminals' local stores)");
+    scenario.createEntities();
+
+    heading("Starting " + std::to_string(names.size()) + " processes (each ready when it answers ping on its admin socket)");
+    cluster.startAll();
+    core::TextTable started({{"NODE"}, {"ACCOUNT"}, {"PROGRAM"}, {"PID", core::TextTable::Align::right}, {"LISTENS"},
+                             {"ADMIN SOCKET"}});
+    for (const auto& name : names) {
+        const auto& info = cluster.node(name);
+        const auto listen = info.profile.transport.config.find("listen");
+        started.addRow({label(info.account()), info.account(), info.isRelay() ? "relaysync-relay" : "relaysync-terminal",
+                        std::to_string(cluster.pid(name)),
+                        listen == info.profile.transport.config.end() ? "" : listen->second,
+                        fs::relative(info.admin_socket, data_dir).string()});
+    }
+    std::cout << started.render("  ");
+
+    heading("Relay groups (Fig. 10)");
+    scenario.formGroups();
+    heading("Resource-shareable terminals (Fig. 11)");
+    scenario.admitTerminals();
+    heading("Shares and resources (Fig. 12)");
+    scenario.shareResources();
+    const auto& ids = scenario.ids();
+
+    printTables(cluster, "BEFORE the synchronize", {"relay3", "client11"});
+
+    heading("The world changes (Fig. 9)");
+    const auto budget_size = scenario.changeEntities();
+
+    heading("Synchronize (Fig. 13, 15, 16)");
+    std::cout << "  client11 sync workspace1 " << ids.workspace1 << "\n" << std::flush;
+    const auto started_at = std::chrono::steady_clock::now();
+    const auto report = scenario.synchronize(C11, ids.workspace1, {}, [&](const std::vector<std::string>& waiting) {
+        std::string who;
+        for (const auto& each : waiting) who += " " + label(each);
+        std::cout << "    " << seconds(std::chrono::steady_clock::now() - started_at) << "  waiting for" << who << "\n"
+                  << std::flush;
+    });
+    std::cout << "    " << seconds(std::chrono::steady_clock::now() - started_at) << "  finished\n";
+    heading("Sync report (stored at client11, summed over every terminal reached)");
+    std::cout << indented(report.text);
+
+    heading("Waiting until every member and its relay shows the result");
+    std::string problem;
+    try {
+        waitUntil("every node converged", scenario.bound(), [&] { return scenario.finalStateProblems(budget_size); });
+        std::cout << "  converged\n";
+    } catch (const ClusterError& e) {
+        if (interruptRequested()) throw;
+        problem = e.what();
+        std::cout << "  NOT converged: " << problem << "\n";
+    }
+
+    printTables(cluster, "AFTER the synchronize", {"relay3", "client11", "client32"});
+    heading("Every node, as its own admin status says");
+    printSummary(cluster, ids);
+    const bool mark = cluster.node(C31).profile.gone_entity == core::GoneEntityMode::mark;
+    if (problem.empty())
+        std::cout << "  budget.xls shows " << budget_size << " bytes at every holder of workspace1; file100.pdf is "
+                  << (mark ? "marked \"file not found\"" : "removed")
+                  << " in both shares (CheckAnotherResourceInfo, seq 44); R4, client41 and client42 hold nothing.\n";
+
+    heading("Stopping every process this program started (SIGTERM, by pid)");
+    const auto stopped = cluster.stopAll();
+    std::cout << "  stopped " << stopped.stopped << " processes"
+              << (stopped.unclean.empty() ? ", all exited cleanly" : "") << "\n";
+    for (const auto& each : stopped.unclean) std::cout << "  not clean: " << each << "\n";
+    std::cout << "  logs: " << (data_dir / "<node>.log").string() << "\n" << std::flush;
+
+    if (!problem.empty()) {
+        std::cerr << "relaysync-four-site: the nodes did not converge: " << problem << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const auto options = parseOptions(argc, argv);
+        if (options.help) {
+            std::cout << kUsage;
+            return 0;
+        }
+        return run(options);
+    } catch (const Poco::Exception& e) {
+        std::cout.flush();
+        std::cerr << "relaysync-four-site: " << e.displayText() << "\n";
+    } catch (const std::exception& e) {
+        std::cout.flush();
+        std::cerr << "relaysync-four-site: " << e.what() << "\n";
+    }
+    return 1;
+}

@@ -1,0 +1,47 @@
+#pragma once
+// Site profiles written from a few values, for clusters that must not use the fixed ports of
+// config/four-site (tests on a shared machine) or need a node set up differently (a foreign
+// certificate, a wrong peer). The YAML is the format of docs/profile.md.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "profile/profile.h"
+
+namespace relaysync::cluster {
+
+struct ProfileSpec {
+    core::NodeRole role = core::NodeRole::relay;
+    std::string name;  // file name without .yaml; also names its database, log and store folders
+    std::string account, display_name;
+    std::string department;  // terminals
+    std::string relay;       // terminals: their relay's account
+    std::string listen;      // "127.0.0.1:7101"; empty: does not listen
+    std::vector<std::pair<std::string, std::string>> peers;  // account, "host:port"
+    // Empty: ${RELAYSYNC_CERTS}/<account>.pem and .key, and ${RELAYSYNC_CERTS}/ca.pem.
+    std::string certificate, private_key, ca;
+    std::vector<std::pair<std::string, std::string>> transport_settings;  // more `direct` keys
+    std::vector<std::pair<std::string, std::string>> stores;              // prefix, local root
+    std::string gone_entity = "mark";
+    int max_removals_per_check = 100;
+    std::string log_level = "information";  // the log goes to ${RELAYSYNC_DATA}/<name>.log
+};
+
+std::string profileYaml(const ProfileSpec& spec);
+// Writes <dir>/<name>.yaml and returns its path; throws ClusterError when it cannot.
+std::filesystem::path writeProfile(const std::filesystem::path& dir, const ProfileSpec& spec);
+
+// The four sites of design.md as in config/four-site (same names, accounts, display names,
+// departments, stores), with the relays on 127.0.0.1 at `relay_ports` (R1..R4).
+std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& relay_ports,
+                                          const std::string& gone_entity = "mark");
+
+// `count` TCP ports on 127.0.0.1 that were free a moment ago (bound to port 0 by the system,
+// all at once so they differ, then released).
+std::vector<std::uint16_t> freePorts(std::size_t count);
+
+}  // namespace relaysync::cluster
