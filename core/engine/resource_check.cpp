@@ -37,12 +37,17 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
         if (entry.owner == owner && (names.empty() || std::count(names.begin(), names.end(), entry.name)))
             locations.insert(entry.location);
 
+    // Every share that lists one of these entities, in any group (CheckAnotherResourceInfo),
+    // read in one query: a check of many entities must not cost a query each.
+    std::map<std::string, std::vector<ResourceEntry>> listings;
+    for (auto& entry : shares.entriesOwnedBy(owner))
+        if (locations.count(entry.location)) listings[entry.location].push_back(std::move(entry));
+
     std::size_t gone = 0;
-    for (const auto& location : locations) {
-        // Every share that lists this entity, in any group (CheckAnotherResourceInfo). The
-        // entity is looked at once for each distinct record of it (normally exactly once).
+    for (const auto& [location, listed] : listings) {
+        // The entity is looked at once for each distinct record of it (normally exactly once).
         std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>> looked_at;
-        for (const auto& entry : shares.entriesAt(owner, location)) {
+        for (const auto& entry : listed) {
             auto known = std::find_if(looked_at.begin(), looked_at.end(),
                                       [&](const auto& seen) { return seen.first == entry.details; });
             if (known == looked_at.end())

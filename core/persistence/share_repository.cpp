@@ -118,6 +118,10 @@ std::vector<ResourceEntry> ShareRepository::entriesAt(const std::string& owner, 
 // same name at once, at different relays) are settled the same way everywhere, whatever the
 // order of arrival: the smaller account keeps the name. Relays refuse a terminal's attempt to
 // take over a name that is live (RelayEngine::onResourceInfo).
+std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {
+    return selectEntries("WHERE owner = ? AND removed = 0", {owner});
+}
+
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
     const auto stored = this->entry(entry.share_id, entry.name);
     if (stored) {

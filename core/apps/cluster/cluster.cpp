@@ -201,7 +201,7 @@ void Cluster::launch(const std::string& node) {
 
 void Cluster::waitReady(const std::string& node) {
     auto& each = member(node);
-    const auto request = object();
+    auto request = object();
     request->set("command", "ping");
     waitUntil(each.info.name + " answers ping", bounds_.ready, [&]() -> std::string {
         if (!each.process.running())
@@ -264,7 +264,7 @@ Cluster::StopSummary Cluster::stopAll() {
 
 Poco::JSON::Object::Ptr Cluster::ask(const std::string& node, const std::string& command, Poco::JSON::Object::Ptr args) {
     const auto& info = member(node).info;
-    const auto request = object();
+    auto request = object();
     request->set("command", command);
     request->set("args", args ? args : object());
     Poco::JSON::Object::Ptr response;
@@ -282,20 +282,20 @@ Poco::JSON::Object::Ptr Cluster::ask(const std::string& node, const std::string&
 NodeStatusView Cluster::status(const std::string& node) { return parseNodeStatus(ask(node, "status")); }
 
 std::string Cluster::createGroup(const std::string& relay, const std::string& peer) {
-    const auto args = object();
+    auto args = object();
     if (!peer.empty()) args->set("peer", peer);
     return textOf(ask(relay, "create-group", args), "group_id", "create-group");
 }
 
 void Cluster::addGroup(const std::string& relay, const std::string& new_relay, const std::string& group) {
-    const auto args = object();
+    auto args = object();
     args->set("relay", new_relay);
     args->set("group", group);
     ask(relay, "add-group", args);
 }
 
 void Cluster::addTerminal(const std::string& relay, const std::string& group, const std::string& terminal) {
-    const auto args = object();
+    auto args = object();
     args->set("group", group);
     args->set("terminal", terminal);
     for (const auto& each : members_)
@@ -308,7 +308,7 @@ void Cluster::addTerminal(const std::string& relay, const std::string& group, co
 }
 
 void Cluster::deleteTerminal(const std::string& relay, const std::string& group, const std::string& terminal) {
-    const auto args = object();
+    auto args = object();
     args->set("group", group);
     args->set("terminal", terminal);
     ask(relay, "delete-terminal", args);
@@ -316,7 +316,7 @@ void Cluster::deleteTerminal(const std::string& relay, const std::string& group,
 
 std::string Cluster::createShare(const std::string& terminal, const std::string& group, const std::string& name,
                                  const std::vector<std::string>& members) {
-    const auto args = object();
+    auto args = object();
     args->set("group", group);
     args->set("name", name);
     args->set("members", array(members));
@@ -325,7 +325,7 @@ std::string Cluster::createShare(const std::string& terminal, const std::string&
 
 void Cluster::addResource(const std::string& terminal, const std::string& share, const std::string& name,
                           const std::string& location) {
-    const auto args = object();
+    auto args = object();
     args->set("share", share);
     args->set("name", name);
     args->set("location", location);
@@ -333,21 +333,21 @@ void Cluster::addResource(const std::string& terminal, const std::string& share,
 }
 
 SyncReportView Cluster::check(const std::string& terminal, const std::string& share, const std::vector<std::string>& names) {
-    const auto args = object();
+    auto args = object();
     args->set("share", share);
     args->set("names", array(names));
     return parseSyncReport(ask(terminal, "check", args));
 }
 
 std::string Cluster::startSync(const std::string& node, const std::string& share, const std::vector<std::string>& names) {
-    const auto args = object();
+    auto args = object();
     args->set("share", share);
     args->set("names", array(names));
     return textOf(ask(node, "sync", args), "sync_id", "sync");
 }
 
 SyncState Cluster::syncState(const std::string& node, const std::string& sync_id) {
-    const auto args = object();
+    auto args = object();
     args->set("sync_id", sync_id);
     const auto answer = ask(node, "sync-status", args);
     SyncState state;

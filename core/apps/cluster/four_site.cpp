@@ -139,7 +139,8 @@ void Scenario::waitHolds(const std::string& node, const std::string& id) {
 }
 
 std::string Scenario::groupsAgree() {
-    const auto reference = cluster_.status(R1).group(ids_.group1);
+    const auto r1 = cluster_.status(R1);
+    const auto* reference = r1.group(ids_.group1);
     if (!reference) return "R1 does not hold " + ids_.group1;
     for (const auto& [account, name] : std::vector<std::pair<std::string, std::string>>{
              {R1, "Tokyo"}, {R2, "Osaka"}, {R3, "Nagoya"}}) {
@@ -225,15 +226,15 @@ void Scenario::shareResources() {
         ids_.workspace1);
     ids_.projects = cluster_.createShare(C31, ids_.group2, "projects", {C32});
     say("             client31 create-share " + ids_.group2 + " projects client32 -> " + ids_.projects);
-    const auto add = [&](const std::string& share, const std::vector<Resource>& resources) {
+    const auto add = [&](const std::string& share, const std::string& share_name, const std::vector<Resource>& resources) {
         for (const auto& [owner, name, location] : resources) {
             waitHolds(owner, share);  // the policy-data has to reach the owner first
             cluster_.addResource(owner, share, name, location);
-            say("  seq 32     " + label(owner) + " add-resource " + name + " " + location);
+            say("  seq 32     " + label(owner) + " add-resource " + share_name + " " + name + " " + location);
         }
     };
-    add(ids_.workspace1, kWorkspace1);
-    add(ids_.projects, kProjects);
+    add(ids_.workspace1, "workspace1", kWorkspace1);
+    add(ids_.projects, "projects", kProjects);
     const auto all = [](std::size_t count) {
         return [count](const ShareView& share) {
             return share.entries.size() == count ? std::string()
