@@ -58,8 +58,59 @@ void Node::stop() {
         if (!started_) return;
         started_ = false;
     }
-    // Without the node's lock: a transport thread may be waiting for it in onMessage.
+    // Without the node's lock: a transport thread may be waiting for it in onMessage. Stopping
+    // the transport also ends the sends the sender threads are waiting in.
     parts_.transport->stop();
+    for (auto& [destination, sender] : senders_) sender.join();
+    senders_.clear();
+    finished_.clear();
+}
+
+void Node::startSenders() {
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> destinations;
+    {
+        std::lock_guard lock(mutex_);
+        destinations = engine_->messages().outboxDestinations();
+    }
+    for (const auto& destination : destinations) {
+        if (senders_.count(destination)) continue;
+        if (auto retry = retry_at_.find(destination); retry != retry_at_.end()) {
+            if (retry->second > now) continue;
+            retry_at_.erase(retry);
+        }
+        senders_[destination] = std::thread([this, destination] {
+            bool delivered = false;
+            try {
+                delivered = dispatcher_->flushDestination(destination, &mutex_);
+            } catch (const std::exception& e) {
+                Poco::Logger::get("relaysync.outbox").error("%s: sending to %s failed: %s", account(), destination,
+                                                            std::string(e.what()));
+            }
+            {
+                std::lock_guard lock(wake_mutex_);
+                finished_[destination] = delivered;
+                wake_requested_ = true;
+            }
+            wake_.notify_one();
+        });
+    }
+}
+
+void Node::joinFinishedSenders() {
+    std::map<std::string, bool> finished;
+    std::set<std::string> back;
+    {
+        std::lock_guard lock(wake_mutex_);
+        finished.swap(finished_);
+        back.swap(back_);
+    }
+    for (const auto& [destination, delivered] : finished) {
+        senders_.at(destination).join();
+        senders_.erase(destination);
+        if (!delivered) retry_at_[destination] = std::chrono::steady_clock::now() + kRetryInterval;
+    }
+    for (const auto& destination : back) retry_at_.erase(destination);
 }
 
 void Node::dispatchLoop() {
@@ -77,7 +128,8 @@ void Node::dispatchLoop() {
                 std::lock_guard lock(mutex_);
                 engine_->expireSyncs();
             }
-            dispatcher_->flush(&mutex_);
+            joinFinishedSenders();
+            startSenders();
         } catch (const std::exception& e) {
             Poco::Logger::get("relaysync.outbox").error("%s: outbox flush failed: %s", account(), std::string(e.what()));
         }
@@ -89,8 +141,13 @@ sdk::Status Node::onMessage(const std::string& from, const std::string& payload)
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
 }
 
-void Node::onReachabilityChanged(const std::string&, bool reachable) {
-    if (reachable) locked([] {});
+void Node::onReachabilityChanged(const std::string& account, bool reachable) {
+    if (!reachable) return;
+    {
+        std::lock_guard lock(wake_mutex_);
+        back_.insert(account);
+    }
+    locked([] {});
 }
 
 void Node::flushLocked() {

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -81,6 +83,9 @@ private:
     }
 
     void dispatchLoop();
+    // Starts a sender for each destination with waiting messages and none running yet.
+    void startSenders();
+    void joinFinishedSenders();
 
     std::mutex mutex_;
     Parts parts_;
@@ -96,6 +101,15 @@ private:
     std::condition_variable wake_;
     bool wake_requested_ = false;
     bool stopping_ = false;
+    // One sender thread per destination with messages in flight: a peer that is slow to
+    // acknowledge holds up its own messages only. Touched by the dispatcher thread only
+    // (and by stop() once that has ended); finished_ is guarded by wake_mutex_.
+    std::map<std::string, std::thread> senders_;
+    std::map<std::string, bool> finished_;  // destination -> everything went
+    // Destinations found unreachable are tried again after kRetryInterval, or as soon as the
+    // transport says they are back (back_, guarded by wake_mutex_).
+    std::map<std::string, std::chrono::steady_clock::time_point> retry_at_;
+    std::set<std::string> back_;
 };
 
 }  // namespace relaysync::core

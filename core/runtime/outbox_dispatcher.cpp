@@ -22,22 +22,36 @@ std::size_t OutboxDispatcher::flush(std::mutex* database_lock) {
     const auto items = withLock(database_lock, [&] { return messages_.outbox(); });
     for (const auto& item : items) {
         if (waiting.count(item.destination)) continue;
-        const auto status = transport_.send(item.destination, item.payload);
-        if (status.isOk()) {
-            withLock(database_lock, [&] { messages_.removeFromOutbox(item.seq); });
+        if (deliver(item, database_lock))
             ++sent;
-        } else if (status.isUnreachable()) {
-            // Kept for a later flush; the transport tells us when the peer is back.
+        else
             waiting.insert(item.destination);
-            logger_.debug("message for %s waits: %s", item.destination, status.toString());
-        } else {
-            // It can never go as it is; set aside, so that it does not hold up the peer's others.
-            withLock(database_lock, [&] { messages_.moveToDeadLetters(item, status.toString()); });
-            logger_.error("message %s for %s cannot be delivered and was set aside: %s", std::to_string(item.seq),
-                          item.destination, status.toString());
-        }
     }
     return sent;
+}
+
+bool OutboxDispatcher::flushDestination(const std::string& destination, std::mutex* database_lock) {
+    for (const auto& item : withLock(database_lock, [&] { return messages_.outboxFor(destination); }))
+        if (!deliver(item, database_lock)) return false;
+    return true;
+}
+
+bool OutboxDispatcher::deliver(const OutboxItem& item, std::mutex* database_lock) {
+    const auto status = transport_.send(item.destination, item.payload);
+    if (status.isOk()) {
+        withLock(database_lock, [&] { messages_.removeFromOutbox(item.seq); });
+    } else if (status.isUnreachable()) {
+        // Kept for a later flush (and so is everything after it for this peer, to keep order);
+        // the transport tells us when the peer is back.
+        logger_.debug("message for %s waits: %s", item.destination, status.toString());
+        return false;
+    } else {
+        // It can never go as it is; set aside, so that it does not hold up the peer's others.
+        withLock(database_lock, [&] { messages_.moveToDeadLetters(item, status.toString()); });
+        logger_.error("message %s for %s cannot be delivered and was set aside: %s", std::to_string(item.seq),
+                      item.destination, status.toString());
+    }
+    return true;
 }
 
 }  // namespace relaysync::core

@@ -21,8 +21,14 @@ public:
     // each database access and released while the transport sends, which may block until the
     // peer acknowledges; without it the caller holds whatever lock guards the database.
     std::size_t flush(std::mutex* database_lock = nullptr);
+    // The same for one destination only, so that a slow peer holds up nobody else's messages.
+    // False when the peer could not be reached and messages wait for it.
+    bool flushDestination(const std::string& destination, std::mutex* database_lock);
 
 private:
+    // Hands one message to the transport; false when its peer cannot be reached now.
+    bool deliver(const OutboxItem& item, std::mutex* database_lock);
+
     MessageStore& messages_;
     sdk::Transport& transport_;
     Poco::Logger& logger_;

@@ -25,6 +25,9 @@ namespace relaysync::cluster {
 
 namespace {
 
+// Starts the line the cluster writes into a daemon's output file before each launch.
+constexpr const char* kOutputHeader = "---- relaysync cluster: ";
+
 Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object; }
 
 Poco::JSON::Array::Ptr array(const std::vector<std::string>& values) {
@@ -64,7 +67,7 @@ std::string lastLines(const std::string& text, std::size_t count) {
     std::vector<std::string> lines;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(line);
+        if (!line.empty() && line.rfind(kOutputHeader, 0) != 0) lines.push_back(line);
     std::string joined;
     for (auto i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
         joined += (joined.empty() ? "" : " | ") + lines[i];
@@ -135,6 +138,10 @@ const NodeInfo& Cluster::addNode(const fs::path& profile_path) {
     added->info.name = path.stem().string();
     added->info.profile_path = path;
     added->info.admin_socket = core::adminSocketPath(profile);
+    // sockaddr_un holds 108 bytes with the terminating NUL; say so rather than fail obscurely.
+    if (added->info.admin_socket.string().size() > 107)
+        throw ClusterError(path.string() + ": the admin socket path " + added->info.admin_socket.string() +
+                           " is longer than a Unix socket allows (107 bytes); use a shorter data folder");
     added->info.output = data_dir_ / (added->info.name + ".out");
     added->info.profile = std::move(profile);
     for (const auto& existing : members_)
@@ -193,7 +200,7 @@ void Cluster::launch(const std::string& node) {
         throw ClusterError(each.info.name + " is already running (pid " + std::to_string(each.process.pid()) + ")");
     const auto program = tools_.bin_dir / (each.info.isRelay() ? "relaysync-relay" : "relaysync-terminal");
     std::ofstream(each.info.output, std::ios::app)
-        << "---- relaysync cluster: starting " << program.string() << " --profile=" << each.info.profile_path.string()
+        << kOutputHeader << "starting " << program.string() << " --profile=" << each.info.profile_path.string()
         << "\n";
     each.process = ChildProcess(
         LaunchSpec{program, {"--profile=" + each.info.profile_path.string()}, environment(), each.info.output, {}});
@@ -205,7 +212,7 @@ void Cluster::waitReady(const std::string& node) {
     request->set("command", "ping");
     waitUntil(each.info.name + " answers ping", bounds_.ready, [&]() -> std::string {
         if (!each.process.running())
-            throw ClusterError(each.info.name + " (" + each.info.account() + ") exited during start-up (" +
+            throw WaitAborted(each.info.name + " (" + each.info.account() + ") exited during start-up (" +
                                each.process.describeEnd() + "): " + lastLines(outputText(node), 2));
         if (!fs::exists(each.info.admin_socket)) return "no admin socket " + each.info.admin_socket.string() + " yet";
         const auto answer = core::askDaemon(each.info.admin_socket.string(), request);

@@ -17,4 +17,11 @@ public:
     using ClusterError::ClusterError;
 };
 
+// Thrown by a waitUntil condition to end the wait at once: waiting longer cannot help (the
+// process being waited for has exited).
+class WaitAborted : public ClusterError {
+public:
+    using ClusterError::ClusterError;
+};
+
 }  // namespace relaysync::cluster

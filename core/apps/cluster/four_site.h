@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -64,7 +65,8 @@ public:
 
     // --- checks ----------------------------------------------------------------------------------
     const Ids& ids() const { return ids_; }
-    // The members of a share (as its creator stores it) and their relays: who must hold it.
+    // The members of a share (as the first running node holding it stores them) and their
+    // relays: who must hold it.
     std::vector<std::string> holdersOf(const std::string& share_id);
     // Empty when every holder of the share holds it with the same entries and `expectation`
     // holds at each, and no other node of the cluster holds it; else the first problems found.

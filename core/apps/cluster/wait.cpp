@@ -46,6 +46,8 @@ void waitUntil(const std::string& what, std::chrono::milliseconds bound, const s
         throwIfInterrupted();
         try {
             reason = condition();
+        } catch (const WaitAborted&) {
+            throw;
         } catch (const std::exception& e) {
             reason = e.what();
         }

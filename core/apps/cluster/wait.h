@@ -9,7 +9,8 @@ namespace relaysync::cluster {
 
 // Asks `condition` every `poll` until it returns an empty string, for at most `bound`. The
 // condition returns why it is not met yet ("client22 shows budget.xls with 26 bytes"); a
-// condition that throws std::exception counts as not met, with the exception's text as reason.
+// condition that throws std::exception counts as not met, with the exception's text as reason,
+// except WaitAborted, which ends the wait at once (rethrown as is).
 // On timeout throws ClusterError: "timed out after 30 s waiting until <what>: <last reason>".
 // Also throws ClusterError when an interrupt was requested (see requestInterrupt).
 void waitUntil(const std::string& what, std::chrono::milliseconds bound, const std::function<std::string()>& condition,

@@ -1,0 +1,101 @@
+#include "e2e_site.h"
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "cluster/wait.h"
+
+namespace relaysync::e2e {
+
+namespace {
+
+fs::path makeTemporaryFolder() {
+    // Short: admin sockets live in it, and a Unix socket path has at most 107 bytes.
+    std::string pattern = (fs::temp_directory_path() / "relaysync-e2e-XXXXXX").string();
+    if (pattern.size() > 60) pattern = "/tmp/relaysync-e2e-XXXXXX";
+    if (!::mkdtemp(pattern.data())) throw cluster::ClusterError("cannot make a temporary folder " + pattern);
+    return pattern;
+}
+
+}  // namespace
+
+E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()) {
+    try {
+        const auto ports = cluster::freePorts(4);
+        auto specs = cluster::fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]}, options.gone_entity);
+        if (options.adjust) options.adjust(specs);
+        if (const char* level = std::getenv("RELAYSYNC_E2E_LOG_LEVEL"); level && *level)
+            for (auto& spec : specs) spec.log_level = level;
+        for (const auto& spec : specs) cluster::writeProfile(dir_ / "profiles", spec);
+
+        cluster_ = std::make_unique<cluster::Cluster>(cluster::ClusterTools::fromBuildTree(), dir_ / "data",
+                                                      dir_ / "data" / "certs");
+        cluster_->addNodes(dir_ / "profiles");
+        auto accounts = cluster_->accounts();
+        accounts.insert(accounts.end(), options.extra_certificates.begin(), options.extra_certificates.end());
+        cluster_->makeCertificates(accounts);
+        scenario_ = std::make_unique<cluster::four_site::Scenario>(*cluster_, nullptr, 30s);
+        scenario_->createEntities();
+        if (options.before_start) options.before_start(*cluster_);
+        cluster_->startAll();
+    } catch (...) {
+        scenario_.reset();
+        cluster_.reset();
+        std::error_code ignored;
+        fs::remove_all(dir_, ignored);
+        throw;
+    }
+}
+
+E2eSite::~E2eSite() {
+    scenario_.reset();
+    cluster_.reset();  // stops every node it started
+    const char* keep = std::getenv("RELAYSYNC_E2E_KEEP");
+    std::error_code ignored;
+    if (keep && std::string(keep) == "1")
+        std::fprintf(stderr, "\n(RELAYSYNC_E2E_KEEP: kept %s)\n", dir_.c_str());
+    else
+        fs::remove_all(dir_, ignored);
+}
+
+void E2eSite::formGroupsAndShare() {
+    scenario_->formGroups();
+    scenario_->admitTerminals();
+    scenario_->shareResources();
+}
+
+std::uint16_t E2eSite::listenPort(const std::string& relay) const {
+    const auto& config = cluster_->node(relay).profile.transport.config;
+    const auto listen = config.find("listen");
+    if (listen == config.end()) throw cluster::ClusterError(relay + " does not listen");
+    return static_cast<std::uint16_t>(std::stoi(listen->second.substr(listen->second.rfind(':') + 1)));
+}
+
+void E2eSite::writeEntity(const std::string& terminal, const std::string& location, const std::string& content) {
+    const auto path = cluster_->entityPath(terminal, location);
+    fs::create_directories(path.parent_path());
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << content;
+    file.close();
+    if (!file) throw cluster::ClusterError("cannot write " + path.string());
+}
+
+std::string E2eSite::logSince(const std::string& node, std::size_t offset) const {
+    const auto text = cluster_->logText(node);
+    return offset < text.size() ? text.substr(offset) : std::string();
+}
+
+void waitConverged(E2eSite& site, const std::string& what, const std::string& share_id,
+                   const cluster::four_site::ShareExpectation& expectation, const std::set<std::string>& skip) {
+    site.scenario().waitShareConverged(what, share_id, expectation, skip);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+    return text;
+}
+
+}  // namespace relaysync::e2e

@@ -1,0 +1,70 @@
+#pragma once
+// One four-site cluster of real processes for one test: its own temporary folder (profiles,
+// data, certificates), the relays on ports that were free, every node started. The destructor
+// stops every process it started (by pid) and removes the folder; RELAYSYNC_E2E_KEEP=1 keeps the
+// folder for a look at the logs; RELAYSYNC_E2E_LOG_LEVEL=debug sets every node's log level. Children die with the test process even if it is killed
+// (core/apps/cluster/child_process.h).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cluster/cluster.h"
+#include "cluster/four_site.h"
+#include "cluster/profile_writer.h"
+
+namespace relaysync::e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class E2eSite {
+public:
+    struct Options {
+        std::string gone_entity = "mark";
+        // Changes the generated profiles (or adds nodes) before they are written.
+        std::function<void(std::vector<cluster::ProfileSpec>&)> adjust;
+        // Extra accounts to make certificates for (beyond the nodes').
+        std::vector<std::string> extra_certificates;
+        // Runs after the certificates are made, before any node starts.
+        std::function<void(cluster::Cluster&)> before_start;
+    };
+
+    E2eSite() : E2eSite(Options{}) {}
+    explicit E2eSite(Options options);
+    ~E2eSite();
+
+    cluster::Cluster& cluster() { return *cluster_; }
+    cluster::four_site::Scenario& scenario() { return *scenario_; }
+    const cluster::four_site::Ids& ids() const { return scenario_->ids(); }
+    const fs::path& dir() const { return dir_; }
+
+    // Fig. 10-12: groups formed, terminals admitted, workspace1 and projects shared with every
+    // resource, each step waited for at every node concerned.
+    void formGroupsAndShare();
+    // The port a relay listens on.
+    std::uint16_t listenPort(const std::string& relay) const;
+    // Writes (or rewrites) a file in a terminal's store.
+    void writeEntity(const std::string& terminal, const std::string& location, const std::string& content);
+    // The part of a node's log file written since `offset` (a size taken earlier).
+    std::string logSince(const std::string& node, std::size_t offset) const;
+
+private:
+    fs::path dir_;
+    std::unique_ptr<cluster::Cluster> cluster_;
+    std::unique_ptr<cluster::four_site::Scenario> scenario_;
+};
+
+// Every holder of the share shows `expectation` (and the same entries), nobody else holds it.
+void waitConverged(E2eSite& site, const std::string& what, const std::string& share_id,
+                   const cluster::four_site::ShareExpectation& expectation, const std::set<std::string>& skip = {});
+
+// "a, b, c" for messages.
+std::string joined(const std::vector<std::string>& items);
+
+}  // namespace relaysync::e2e
