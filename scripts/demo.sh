@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The main job: sets up, builds, and runs the four-site example of design.md (relays R1..R4,
-# terminals 11..42, SQLite files under ./.demo) and prints the relay-group and shared-resource
-# tables before and after one synchronize.
+# The main job: sets up, builds, and runs the four-site example of design.md as real processes
+# on 127.0.0.1: 4 relays and 8 terminal agents from config/four-site, talking over TLS with
+# certificates made on the spot. It forms the relay groups, shares workspace1, adds resources,
+# changes and deletes files, runs one synchronize, prints the tables before and after, and
+# stops every process it started. State, logs and certificates are kept in ./.demo.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/scripts/build.sh" relaysync-demo relaysync_storage_local
-export RELAYSYNC_PLUGIN_DIR="$top/build/plugins"
-exec "$top/build/bin/relaysync-demo" --config "$top/config/four-site" --data "$top/.demo" "$@"
+"$top/scripts/build.sh" relaysync-four-site
+exec "$top/build/bin/relaysync-four-site" --config "$top/config/four-site" --data "$top/.demo" "$@"

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "admin/admin_client.h"
 #include "admin/admin_commands.h"
@@ -45,6 +46,7 @@ class AdminChannelTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(commandsDriveGroupsSharesAndSync);
     CPPUNIT_TEST(anotherUserIsRefused);
     CPPUNIT_TEST(unreachableDaemonIsAClearError);
+    CPPUNIT_TEST(hungDaemonTimesOut);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -171,6 +173,23 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, WEXITSTATUS(status));
         const auto groups = relay_->withEngine([](core::EngineBase& e) { return e.groups().groupIds(); });
         CPPUNIT_ASSERT(groups.empty());
+    }
+
+    void hungDaemonTimesOut() {
+        const auto path = (directory_ / "slow.sock").string();
+        core::AdminServer slow(path, [](const Poco::JSON::Object::Ptr&) {
+            std::this_thread::sleep_for(std::chrono::seconds(3));
+            return Poco::JSON::Object::Ptr(new Poco::JSON::Object);
+        });
+        slow.start();
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            askDaemon(path, request("ping"), Poco::Timespan(1, 0));
+            CPPUNIT_FAIL("expected AdminConnectionError");
+        } catch (const core::AdminConnectionError& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("did not answer within 1 s") != std::string::npos);
+        }
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
     }
 
     void unreachableDaemonIsAClearError() {
