@@ -67,6 +67,16 @@ const std::map<std::string, Command>& commands() {
              const auto status = readNodeStatus(node);
              auto answer = statusToJson(status);
              answer->set("text", renderNodeStatus(status));
+             answer->set("traffic", node.withEngine([](EngineBase& engine) {
+                 Poco::JSON::Object::Ptr traffic = new Poco::JSON::Object;
+                 for (const auto& [type, count] : engine.traffic()) {
+                     Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
+                     counts->set("sent", count.sent);
+                     counts->set("received", count.received);
+                     traffic->set(type, counts);
+                 }
+                 return traffic;
+             }));
              return answer;
          }},
         {"create-group",

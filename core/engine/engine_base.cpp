@@ -65,6 +65,7 @@ EngineBase::Outcome EngineBase::process(const std::string& sender, const std::st
                         std::string(wireName(message.type)), message.id, message.from, message.to, sender);
         return Outcome::done;
     }
+    if (delivery == Delivery::fresh) ++traffic_[wireName(message.type)].received;
     try {
         HandleResult result;
         {
@@ -135,6 +136,7 @@ void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Objec
     message.to = to;
     message.body = std::move(body);
     messages_.enqueue(to, encode(message));
+    ++traffic_[wireName(type)].sent;
 }
 
 void EngineBase::answer(const Message& request, bool ok, const std::string& reason) {

@@ -3,6 +3,7 @@
 // in one transaction with the messages it sends, defer what arrived early) and the outbox.
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include <Poco/Logger.h>
@@ -50,6 +51,14 @@ public:
 
     // How the engine learns whether a node can be asked now (the transport's view).
     void setReachabilityQuery(ReachabilityQuery query) { reachability_ = std::move(query); }
+
+    // Messages this engine has queued and taken in since it started, by wire type: what a
+    // synchronize cost can be read off a running node (status "traffic").
+    struct TrafficCount {
+        std::int64_t sent = 0;
+        std::int64_t received = 0;
+    };
+    const std::map<std::string, TrafficCount>& traffic() const { return traffic_; }
 
     // Read access for status pages and tests.
     GroupRepository& groups() { return groups_; }
@@ -106,6 +115,7 @@ private:
 
     ReachabilityQuery reachability_;
     Poco::Logger& logger_;
+    std::map<std::string, TrafficCount> traffic_;
 };
 
 }  // namespace relaysync::core

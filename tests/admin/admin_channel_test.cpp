@@ -147,6 +147,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("folderA"), entry->getValue<std::string>("name"));
         CPPUNIT_ASSERT_EQUAL(15, entry->getValue<int>("size"));
         CPPUNIT_ASSERT(answer->getValue<std::string>("text").find("folderA") != std::string::npos);
+        // What it cost: the relay took one synchronize-instruction and answered it.
+        const auto traffic = answer->getObject("traffic");
+        CPPUNIT_ASSERT_EQUAL(1, traffic->getObject("synchronize-instruction")->getValue<int>("received"));
+        CPPUNIT_ASSERT_EQUAL(1, traffic->getObject("synchronize-result")->getValue<int>("sent"));
     }
 
     // Tests run as root here; a child that becomes "nobody" plays another local user.

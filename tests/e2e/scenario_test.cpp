@@ -2,6 +2,8 @@
 // TLS, driven and checked only through each node's admin socket (status JSON) and the admin CLI.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <map>
+
 #include <Poco/JSON/Parser.h>
 
 #include "e2e_site.h"
@@ -120,12 +122,26 @@ public:
 
         // Fig. 14: a targeted sync through the admin CLI reaches only the owners of folderB and
         // folderE and checks just those two.
+        // Every node counts the messages it takes in, by type ("traffic" in its status).
+        auto received = [&](const std::string& node, const std::string& type) -> std::int64_t {
+            const auto traffic = cluster.ask(node, "status")->getObject("traffic");
+            return traffic->has(type) ? traffic->getObject(type)->getValue<std::int64_t>("received") : 0;
+        };
+        const std::vector<std::pair<std::string, std::string>> watched{
+            {R2, "synchronize"}, {R3, "synchronize"}, {C12, "synchronize-instruction"},
+            {C21, "synchronize-instruction"}, {C22, "synchronize-instruction"}, {C31, "synchronize-instruction"}};
+        std::map<std::string, std::int64_t> before;
+        for (const auto& [node, type] : watched) before[node] = received(node, type);
         const auto targeted = cluster.adminCli(C11, {"--json", "sync", ids.workspace1, "folderB", "folderE"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(targeted.err, 0, targeted.exit_code);
         const auto targeted_report = cluster::parseSyncReport(parseJson(targeted.out));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), targeted_report.checked);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), targeted_report.unchanged);
         CPPUNIT_ASSERT(targeted_report.unknown_resources.empty() && targeted_report.unreachable_nodes.empty());
+        // Only the owners (client12 at R1, client31 at R3) and R3 on the way were asked.
+        const std::map<std::string, std::int64_t> asked{{R2, 0}, {R3, 1}, {C12, 1}, {C21, 0}, {C22, 0}, {C31, 1}};
+        for (const auto& [node, type] : watched)
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(node + " " + type, before[node] + asked.at(node), received(node, type));
 
         // A name not in the share is reported, not silently dropped.
         const auto unknown = cluster.adminCli(C11, {"--json", "sync", ids.workspace1, "folderB", "no-such-entry"});
