@@ -63,6 +63,7 @@ protected:
             if (role != kRole)
                 return fail(EXIT_CONFIG, profile.source + ": node.role is " + role + "; run relaysync-" + role + " for it");
             configureLogging(profile.log);
+            logging_configured_ = true;
             PluginHost host(profile.plugin_paths);
             auto node = buildNode(profile, host);
             if (check_only_) {
@@ -93,13 +94,15 @@ private:
 
     int fail(int code, const std::string& message) {
         std::cerr << commandName() << ": " << message << "\n";
-        Poco::Logger::get("relaysync.daemon").error("%s", message);
+        // Also into the profile's log file once there is one (a daemon's standard error is gone).
+        if (logging_configured_) Poco::Logger::get("relaysync.daemon").error("%s", message);
         return code;
     }
 
     std::string profile_path_;
     bool check_only_ = false;
     bool help_ = false;
+    bool logging_configured_ = false;
 };
 
 }  // namespace
