@@ -84,6 +84,13 @@ EngineBase::Outcome EngineBase::process(const std::string& sender, const std::st
         }  // deferred or refused: whatever the handler wrote is rolled back here
         Transaction transaction(database_);
         if (result.kind == HandleResult::Kind::deferred) {
+            if (delivery == Delivery::fresh && messages_.deferredCount(sender) >= kMaxDeferredPerSender) {
+                logger_.warning("%s: dropped %s %s from %s: %s, and %s already has %s messages waiting", account_,
+                                std::string(wireName(message.type)), message.id, sender, result.reason, sender,
+                                std::to_string(kMaxDeferredPerSender));
+                transaction.commit();
+                return Outcome::done;
+            }
             if (delivery == Delivery::fresh) {
                 messages_.defer(sender, payload, result.reason, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),

@@ -31,6 +31,9 @@ public:
     // A message that waits longer than this for what it depends on is dropped (and logged):
     // whatever it waited for is not coming, e.g. the share was left meanwhile.
     static constexpr std::int64_t kDeferredLifetimeMs = 24LL * 3600 * 1000;
+    // Reordering leaves a few messages waiting; more than this from one sender is not
+    // reordering, and every deferred message costs a retry after each change: refuse more.
+    static constexpr std::size_t kMaxDeferredPerSender = 50;
     // How long a synchronize waits for a node it asked that was reachable then.
     static constexpr std::int64_t kSyncAnswerTimeoutMs = 15LL * 60 * 1000;
 

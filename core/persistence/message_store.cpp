@@ -88,6 +88,13 @@ std::vector<DeferredMessage> MessageStore::deferred() {
     return items;
 }
 
+std::size_t MessageStore::deferredCount(const std::string& sender) {
+    std::string from = sender;
+    std::size_t count = 0;
+    session_ << "SELECT COUNT(*) FROM deferred_messages WHERE sender = ?", into(count), use(from), now;
+    return count;
+}
+
 void MessageStore::removeDeferred(std::int64_t seq) {
     Poco::Int64 key = seq;
     session_ << "DELETE FROM deferred_messages WHERE seq = ?", use(key), now;

@@ -45,6 +45,7 @@ public:
     void defer(const std::string& sender, const std::string& payload, const std::string& reason,
                std::int64_t now_ms);
     std::vector<DeferredMessage> deferred();
+    std::size_t deferredCount(const std::string& sender);
     void removeDeferred(std::int64_t seq);
     void countDeferredAttempt(std::int64_t seq);
 
