@@ -41,13 +41,17 @@ public:
 
     void run() override {
         Poco::Net::SocketStream stream(socket());
-        if (!peerIsTrusted(socket().impl()->sockfd())) {
-            Poco::Logger::get("relaysync.admin").warning("admin: refused a connection from another user");
-            reply(stream, errorResponse("permission denied: only root and the daemon's user may administer it"));
-            return;
-        }
+        const bool trusted = peerIsTrusted(socket().impl()->sockfd());
         std::string line;
-        while (readLine(stream, line)) reply(stream, answer(line));
+        while (readLine(stream, line)) {
+            if (!trusted) {
+                // Answered, not just closed, so the user sees why; nothing of the request is used.
+                Poco::Logger::get("relaysync.admin").warning("admin: refused a request from another user");
+                reply(stream, errorResponse("permission denied: only root and the daemon's user may administer it"));
+                return;
+            }
+            reply(stream, answer(line));
+        }
     }
 
 private:
