@@ -11,7 +11,7 @@ namespace {
 using core::PluginHost;
 using sdk::PluginKind;
 
-class ConfigTest : public CppUnit::TestFixture {
+class ConfigTest : public HostFixture {
     CPPUNIT_TEST_SUITE(ConfigTest);
     CPPUNIT_TEST(testUnknownKeyIsNamedWithItsPositionAndTheAllowedKeys);
     CPPUNIT_TEST(testUnknownKeyWithoutPosition);
@@ -27,15 +27,6 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override {
-        env_.emplace(std::nullopt);
-        host_.emplace(std::vector<std::string>{fixtureDir()});
-    }
-    void tearDown() override {
-        host_.reset();
-        env_.reset();
-    }
-
     void testUnknownKeyIsNamedWithItsPositionAndTheAllowedKeys() {
         auto choice = choiceOf("memory", {{"root", "x"}, {"mdoe", "slow"}});
         choice.position = positionOf("config/r1.yaml", 12, 5);
@@ -123,8 +114,6 @@ private:
         return pluginErrorOf([&] { host_->createStore(choice); });
     }
 
-    std::optional<ScopedPluginDir> env_;
-    std::optional<PluginHost> host_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(ConfigTest);

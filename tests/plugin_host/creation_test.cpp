@@ -23,7 +23,7 @@ public:
     std::vector<std::string> received;
 };
 
-class CreationTest : public CppUnit::TestFixture {
+class CreationTest : public HostFixture {
     CPPUNIT_TEST_SUITE(CreationTest);
     CPPUNIT_TEST(testStoreIsCreatedAndWorks);
     CPPUNIT_TEST(testTransportIsCreatedAndWorks);
@@ -40,15 +40,6 @@ class CreationTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override {
-        env_.emplace(std::nullopt);
-        host_.emplace(std::vector<std::string>{fixtureDir()});
-    }
-    void tearDown() override {
-        host_.reset();
-        env_.reset();
-    }
-
     void testStoreIsCreatedAndWorks() {
         const auto store = host_->createStore(choiceOf("memory", {{"root", "/srv"}}));
         sdk::EntityDetails details;
@@ -208,9 +199,6 @@ public:
         CPPUNIT_ASSERT_EQUAL(160, failed.load());
     }
 
-private:
-    std::optional<ScopedPluginDir> env_;
-    std::optional<PluginHost> host_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(CreationTest);

@@ -13,7 +13,7 @@ using sdk::PluginKind;
 
 const std::string kAbi = std::to_string(RELAYSYNC_SDK_ABI_MAJOR);
 
-class LoadingTest : public CppUnit::TestFixture {
+class LoadingTest : public HostFixture {
     CPPUNIT_TEST_SUITE(LoadingTest);
     CPPUNIT_TEST(testTextFileIsNotALoadableLibrary);
     CPPUNIT_TEST(testLibraryWithoutEntryPointIsNotAPlugin);
@@ -31,15 +31,6 @@ class LoadingTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override {
-        env_.emplace(std::nullopt);
-        host_.emplace(std::vector<std::string>{fixtureDir()});
-    }
-    void tearDown() override {
-        host_.reset();
-        env_.reset();
-    }
-
     void testTextFileIsNotALoadableLibrary() {
         const auto error = storeError("text");
         CPPUNIT_ASSERT_EQUAL(fixtureFile("relaysync-storage-text.so"), error.file());
@@ -152,8 +143,6 @@ private:
         return pluginErrorOf([&] { host_->createStore(choiceOf(plugin, config)); });
     }
 
-    std::optional<ScopedPluginDir> env_;
-    std::optional<PluginHost> host_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(LoadingTest);

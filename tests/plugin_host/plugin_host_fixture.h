@@ -64,6 +64,23 @@ core::PluginError pluginErrorOf(Action&& action) {
     CPPUNIT_FAIL("expected a PluginError, nothing was thrown");
 }
 
+// A host that searches the fixture folder only, with RELAYSYNC_PLUGIN_DIR cleared.
+class HostFixture : public CppUnit::TestFixture {
+public:
+    void setUp() override {
+        env_.emplace(std::nullopt);
+        host_.emplace(std::vector<std::string>{fixtureDir()});
+    }
+    void tearDown() override {
+        host_.reset();
+        env_.reset();
+    }
+
+protected:
+    std::optional<ScopedPluginDir> env_;
+    std::optional<core::PluginHost> host_;
+};
+
 }  // namespace relaysync::test
 
 // Asserts that `text` contains `part`, printing both when it does not.
