@@ -66,7 +66,6 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments&) {
              const auto status = readNodeStatus(node);
              auto answer = statusToJson(status);
-             answer->set("text", renderNodeStatus(status));
              answer->set("traffic", node.withEngine([](EngineBase& engine) {
                  Poco::JSON::Object::Ptr traffic = new Poco::JSON::Object;
                  for (const auto& [type, count] : engine.traffic()) {
@@ -77,6 +76,18 @@ const std::map<std::string, Command>& commands() {
                  }
                  return traffic;
              }));
+             // What waits: to be sent, set aside as undeliverable, received too early.
+             answer->set("queues", node.withEngine([](EngineBase& engine) {
+                 Poco::JSON::Object::Ptr queues = new Poco::JSON::Object;
+                 queues->set("outbox", engine.messages().outbox().size());
+                 queues->set("dead_letters", engine.messages().deadLetters().size());
+                 queues->set("deferred", engine.messages().deferred().size());
+                 return queues;
+             }));
+             const auto queues = answer->getObject("queues");
+             answer->set("text", renderNodeStatus(status) + "Messages: " + queues->get("outbox").toString() +
+                                     " to send, " + queues->get("dead_letters").toString() + " set aside, " +
+                                     queues->get("deferred").toString() + " waiting for what they depend on\n");
              return answer;
          }},
         {"create-group",

@@ -151,6 +151,10 @@ public:
         const auto traffic = answer->getObject("traffic");
         CPPUNIT_ASSERT_EQUAL(1, traffic->getObject("synchronize-instruction")->getValue<int>("received"));
         CPPUNIT_ASSERT_EQUAL(1, traffic->getObject("synchronize-result")->getValue<int>("sent"));
+        const auto queues = answer->getObject("queues");
+        CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("outbox"));  // the in-process network took all
+        CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("dead_letters"));
+        CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("deferred"));
     }
 
     // Tests run as root here; a child that becomes "nobody" plays another local user.
