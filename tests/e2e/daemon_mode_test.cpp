@@ -1,0 +1,112 @@
+// The relay daemon as an IT department runs it: --daemon with a pid file, stopped by SIGTERM,
+// and a profile of the wrong role refused with exit code 78 (EX_CONFIG).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "admin/admin_client.h"
+#include "cluster/child_process.h"
+#include "cluster/cluster.h"
+#include "cluster/profile_writer.h"
+
+namespace relaysync::e2e {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class DaemonModeTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(DaemonModeTest);
+    CPPUNIT_TEST(daemonWritesItsPidFileAndStopsOnSigterm);
+    CPPUNIT_TEST(profileOfTheOtherRoleIsRefused);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void setUp() override {
+        tools_ = cluster::ClusterTools::fromBuildTree();
+        dir_ = fs::temp_directory_path() / ("relaysync-daemon-" + std::to_string(std::random_device{}()));
+        fs::create_directories(dir_);
+        const auto port = cluster::freePorts(1).front();
+        profile_ = dir_ / "relay.yaml";
+        std::ofstream(profile_) << "relaysync: 1\n"
+                                   "node: {role: relay, account: relay-server1@net, display_name: Tokyo}\n"
+                                   "database: sqlite:" << (dir_ / "relay.db").string() << "\n"
+                                   "transport:\n  plugin: direct\n  config: {listen: \"127.0.0.1:" << port
+                                << "\", plaintext: \"true\"}\n"
+                                   "plugins: {paths: [" << tools_.plugin_dir.string() << "]}\n"
+                                   "log: {file: " << (dir_ / "relay.log").string() << "}\n";
+    }
+
+    void tearDown() override {
+        if (daemon_pid_ > 0 && ::kill(daemon_pid_, 0) == 0) ::kill(daemon_pid_, SIGKILL);
+        fs::remove_all(dir_);
+    }
+
+    void daemonWritesItsPidFileAndStopsOnSigterm() {
+        const auto pid_file = dir_ / "relay.pid";
+        auto starter = run(tools_.bin_dir / "relaysync-relay",
+                           {"--profile=" + profile_.string(), "--daemon", "--pidfile=" + pid_file.string()});
+        CPPUNIT_ASSERT_MESSAGE("the starting process returns once the daemon is running", starter.waitExit(10s));
+        CPPUNIT_ASSERT_EQUAL(0, starter.exitCode().value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE("pid file", waitFor([&] { return fs::exists(pid_file); }, 10s));
+        std::ifstream(pid_file) >> daemon_pid_;
+        CPPUNIT_ASSERT(daemon_pid_ > 0 && ::kill(daemon_pid_, 0) == 0);
+
+        Poco::JSON::Object::Ptr ping = new Poco::JSON::Object;
+        ping->set("command", "ping");
+        const auto socket = (dir_ / "relay.db.sock").string();
+        CPPUNIT_ASSERT(waitFor([&] { return fs::exists(socket); }, 10s));
+        const auto answer = core::askDaemon(socket, ping, Poco::Timespan(10, 0));
+        CPPUNIT_ASSERT_EQUAL(std::string("relay-server1@net"), answer->getValue<std::string>("account"));
+
+        CPPUNIT_ASSERT_EQUAL(0, ::kill(daemon_pid_, SIGTERM));
+        CPPUNIT_ASSERT_MESSAGE("stops on SIGTERM", waitFor([&] { return ::kill(daemon_pid_, 0) != 0; }, 15s));
+        CPPUNIT_ASSERT_MESSAGE("removes its pid file", !fs::exists(pid_file));
+        CPPUNIT_ASSERT_MESSAGE("removes its admin socket", !fs::exists(socket));
+        std::ifstream log(dir_ / "relay.log");
+        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("is stopping") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE("plaintext is announced", text.find("plaintext") != std::string::npos ||
+                                                             text.find("unencrypted") != std::string::npos);
+    }
+
+    void profileOfTheOtherRoleIsRefused() {
+        auto terminal = run(tools_.bin_dir / "relaysync-terminal", {"--profile=" + profile_.string()});
+        CPPUNIT_ASSERT(terminal.waitExit(10s));
+        CPPUNIT_ASSERT_EQUAL(78, terminal.exitCode().value_or(-1));
+        std::ifstream out(dir_ / "terminal.out");
+        const std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("node.role is relay; run relaysync-relay for it") != std::string::npos);
+    }
+
+private:
+    cluster::ChildProcess run(const fs::path& program, std::vector<std::string> arguments) {
+        cluster::LaunchSpec spec;
+        spec.program = program;
+        spec.arguments = std::move(arguments);
+        for (char** variable = environ; *variable; ++variable) spec.environment.emplace_back(*variable);
+        spec.output = dir_ / (program.filename().string() == "relaysync-terminal" ? "terminal.out" : "relay.out");
+        return cluster::ChildProcess(spec);
+    }
+
+    template <class Condition>
+    static bool waitFor(Condition&& condition, std::chrono::milliseconds bound) {
+        for (auto end = std::chrono::steady_clock::now() + bound; std::chrono::steady_clock::now() < end;) {
+            if (condition()) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return condition();
+    }
+
+    cluster::ClusterTools tools_;
+    fs::path dir_, profile_;
+    pid_t daemon_pid_ = 0;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(DaemonModeTest);
+
+}  // namespace relaysync::e2e
