@@ -66,28 +66,26 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments&) {
              const auto status = readNodeStatus(node);
              auto answer = statusToJson(status);
-             answer->set("traffic", node.withEngine([](EngineBase& engine) {
-                 Poco::JSON::Object::Ptr traffic = new Poco::JSON::Object;
-                 for (const auto& [type, count] : engine.traffic()) {
-                     Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
-                     counts->set("sent", count.sent);
-                     counts->set("received", count.received);
-                     traffic->set(type, counts);
-                 }
-                 return traffic;
-             }));
+             const auto [traffic, queues] = node.withEngine([](EngineBase& engine) {
+                 return std::make_pair(engine.traffic(), engine.messages().counts());
+             });
+             Poco::JSON::Object::Ptr sent_and_received = new Poco::JSON::Object;
+             for (const auto& [type, count] : traffic) {
+                 Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
+                 counts->set("sent", count.sent);
+                 counts->set("received", count.received);
+                 sent_and_received->set(type, counts);
+             }
+             answer->set("traffic", sent_and_received);
              // What waits: to be sent, set aside as undeliverable, received too early.
-             answer->set("queues", node.withEngine([](EngineBase& engine) {
-                 Poco::JSON::Object::Ptr queues = new Poco::JSON::Object;
-                 queues->set("outbox", engine.messages().outbox().size());
-                 queues->set("dead_letters", engine.messages().deadLetters().size());
-                 queues->set("deferred", engine.messages().deferred().size());
-                 return queues;
-             }));
-             const auto queues = answer->getObject("queues");
-             answer->set("text", renderNodeStatus(status) + "Messages: " + queues->get("outbox").toString() +
-                                     " to send, " + queues->get("dead_letters").toString() + " set aside, " +
-                                     queues->get("deferred").toString() + " waiting for what they depend on\n");
+             Poco::JSON::Object::Ptr waiting = new Poco::JSON::Object;
+             waiting->set("outbox", queues.outbox);
+             waiting->set("dead_letters", queues.dead_letters);
+             waiting->set("deferred", queues.deferred);
+             answer->set("queues", waiting);
+             answer->set("text", renderNodeStatus(status) + "Messages: " + std::to_string(queues.outbox) + " to send, " +
+                                     std::to_string(queues.dead_letters) + " set aside, " +
+                                     std::to_string(queues.deferred) + " waiting for what they depend on\n");
              return answer;
          }},
         {"create-group",

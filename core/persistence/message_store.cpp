@@ -6,6 +6,14 @@ using namespace Poco::Data::Keywords;
 
 namespace relaysync::core {
 
+QueueCounts MessageStore::counts() {
+    QueueCounts counts;
+    session_ << "SELECT COUNT(*) FROM outbox", into(counts.outbox), now;
+    session_ << "SELECT COUNT(*) FROM dead_letters", into(counts.dead_letters), now;
+    session_ << "SELECT COUNT(*) FROM deferred_messages", into(counts.deferred), now;
+    return counts;
+}
+
 void MessageStore::enqueue(const std::string& destination, const std::string& payload) {
     Poco::Int64 seq = database_.nextCounter("outbox");
     std::string to = destination, bytes = payload;

@@ -26,8 +26,17 @@ struct DeferredMessage {
     std::int64_t deferred_at_ms = 0;
 };
 
+// How many messages wait, for status pages.
+struct QueueCounts {
+    std::size_t outbox = 0;        // to be sent
+    std::size_t dead_letters = 0;  // set aside as undeliverable
+    std::size_t deferred = 0;      // received before what they depend on
+};
+
 class MessageStore {
 public:
+    QueueCounts counts();
+
     explicit MessageStore(Database& database) : database_(database), session_(database.session()) {}
 
     void enqueue(const std::string& destination, const std::string& payload);

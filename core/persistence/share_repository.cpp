@@ -109,8 +109,8 @@ std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id,
     return found.front();
 }
 
-std::vector<ResourceEntry> ShareRepository::entriesAt(const std::string& owner, const std::string& location) {
-    return selectEntries("WHERE owner = ? AND location = ? AND removed = 0", {owner, location});
+std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {
+    return selectEntries("WHERE owner = ? AND removed = 0", {owner});
 }
 
 // Versions order the changes of one owner. A name that was removed may be claimed again by
@@ -118,10 +118,6 @@ std::vector<ResourceEntry> ShareRepository::entriesAt(const std::string& owner, 
 // same name at once, at different relays) are settled the same way everywhere, whatever the
 // order of arrival: the smaller account keeps the name. Relays refuse a terminal's attempt to
 // take over a name that is live (RelayEngine::onResourceInfo).
-std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {
-    return selectEntries("WHERE owner = ? AND removed = 0", {owner});
-}
-
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
     const auto stored = this->entry(entry.share_id, entry.name);
     if (stored) {

@@ -27,8 +27,6 @@ public:
     std::vector<ResourceEntry> entriesWithTombstones(const std::string& share_id);
     // The stored entry, tombstone included.
     std::optional<ResourceEntry> entry(const std::string& share_id, const std::string& name);
-    // Live entries of `owner` at `location`, in every share this node holds.
-    std::vector<ResourceEntry> entriesAt(const std::string& owner, const std::string& location);
     // Live entries of `owner` in every share this node holds, by location.
     std::vector<ResourceEntry> entriesOwnedBy(const std::string& owner);
     // Stores the entry if its version is newer than the stored one; true if it was.

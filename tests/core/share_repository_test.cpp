@@ -125,6 +125,15 @@ public:
         CPPUNIT_ASSERT(folder == *shares_->entry("s1", "folderZ"));
     }
 
+    // Live entries of `owner` at `location` across shares, as CheckAnotherResourceInfo finds
+    // them (from the owner's entries, in one query).
+    std::vector<ResourceEntry> entriesAt(const std::string& owner, const std::string& location) {
+        std::vector<ResourceEntry> found;
+        for (auto& entry : shares_->entriesOwnedBy(owner))
+            if (entry.location == location) found.push_back(std::move(entry));
+        return found;
+    }
+
     void entriesAtFindsTheEntityInEveryShare() {
         shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient11, "c:/folderA"));
         shares_->putEntryIfNewer(makeEntry("s2", "budget", kClient11, "c:/folderA"));
@@ -134,13 +143,13 @@ public:
         gone.removed = true;
         shares_->putEntryIfNewer(gone);  // a tombstone
 
-        const auto found = shares_->entriesAt(kClient11, "c:/folderA");
+        const auto found = entriesAt(kClient11, "c:/folderA");
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, found.size());
         CPPUNIT_ASSERT_EQUAL(std::string("s1"), found[0].share_id);
         CPPUNIT_ASSERT_EQUAL(std::string("folderA"), found[0].name);
         CPPUNIT_ASSERT_EQUAL(std::string("s2"), found[1].share_id);
         CPPUNIT_ASSERT_EQUAL(std::string("budget"), found[1].name);
-        CPPUNIT_ASSERT(shares_->entriesAt(kClient12, "c:/folderA").empty());
+        CPPUNIT_ASSERT(entriesAt(kClient12, "c:/folderA").empty());
     }
 
     void removeForgetsTheShareItsMembersAndEntries() {
@@ -151,7 +160,7 @@ public:
         shares_->remove("s1");
         CPPUNIT_ASSERT(!shares_->find("s1").has_value());
         CPPUNIT_ASSERT(shares_->entriesWithTombstones("s1").empty());
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, shares_->entriesAt(kClient11, "c:/folderA").size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, entriesAt(kClient11, "c:/folderA").size());
         CPPUNIT_ASSERT(shares_->find("s2").has_value());
         // Stored again afresh, members and all, as a new share.
         CPPUNIT_ASSERT(shares_->putIfNewer(makeShare("s1", {kClient21})));

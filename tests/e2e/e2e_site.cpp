@@ -1,5 +1,6 @@
 #include "e2e_site.h"
 
+#include <signal.h>
 #include <stdlib.h>
 
 #include <cstdlib>
@@ -85,6 +86,22 @@ void E2eSite::writeEntity(const std::string& terminal, const std::string& locati
 std::string E2eSite::logSince(const std::string& node, std::size_t offset) const {
     const auto text = cluster_->logText(node);
     return offset < text.size() ? text.substr(offset) : std::string();
+}
+
+void shareNotesOfClient22(E2eSite& site) {
+    using cluster::four_site::C22;
+    site.writeEntity(C22, "c:/notes.txt", "notes of Osaka PC 22\n");
+    site.cluster().addResource(C22, site.ids().workspace1, "notes.txt", "c:/notes.txt");
+    waitConverged(site, "notes.txt is listed everywhere", site.ids().workspace1,
+                  [](const cluster::ShareView& share) { return cluster::four_site::expectEntry(share, "notes.txt", "ok"); });
+}
+
+StoppedNode::StoppedNode(cluster::Cluster& cluster, std::string node) : cluster_(cluster), node_(std::move(node)) {
+    ::kill(cluster_.pid(node_), SIGSTOP);
+}
+
+StoppedNode::~StoppedNode() {
+    if (cluster_.running(node_)) ::kill(cluster_.pid(node_), SIGCONT);
 }
 
 void waitConverged(E2eSite& site, const std::string& what, const std::string& share_id,

@@ -64,6 +64,23 @@ private:
 void waitConverged(E2eSite& site, const std::string& what, const std::string& share_id,
                    const cluster::four_site::ShareExpectation& expectation, const std::set<std::string>& skip = {});
 
+// client22 shares c:/notes.txt in workspace1 too, so that R2 relays updates of both its
+// terminals; waits until every holder lists it.
+void shareNotesOfClient22(E2eSite& site);
+
+// Holds a node still with SIGSTOP for its lifetime; whatever happens, it is resumed (SIGCONT).
+class StoppedNode {
+public:
+    StoppedNode(cluster::Cluster& cluster, std::string node);
+    ~StoppedNode();
+    StoppedNode(const StoppedNode&) = delete;
+    StoppedNode& operator=(const StoppedNode&) = delete;
+
+private:
+    cluster::Cluster& cluster_;
+    const std::string node_;
+};
+
 // "a, b, c" for messages.
 std::string joined(const std::vector<std::string>& items);
 

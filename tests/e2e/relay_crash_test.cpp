@@ -35,11 +35,7 @@ public:
     void setUp() override {
         site_ = std::make_unique<E2eSite>();
         site_->formGroupsAndShare();
-        // client22 owns an entry too, so that R2 relays updates of both its terminals.
-        site_->writeEntity(C22, "c:/notes.txt", "notes of Osaka PC 22\n");
-        site_->cluster().addResource(C22, site_->ids().workspace1, "notes.txt", "c:/notes.txt");
-        waitConverged(*site_, "notes.txt is listed everywhere", site_->ids().workspace1,
-                      [](const cluster::ShareView& share) { return expectEntry(share, "notes.txt", "ok"); });
+        shareNotesOfClient22(*site_);
     }
     void tearDown() override { site_.reset(); }
 
@@ -50,13 +46,7 @@ public:
     void relayKilledWhileWaitingForItsTerminals() {
         auto& cluster = site_->cluster();
         const auto& ids = site_->ids();
-        ::kill(cluster.pid(C21), SIGSTOP);
-        struct Resume {  // whatever happens, client21 is not left stopped
-            cluster::Cluster& cluster;
-            ~Resume() {
-                if (cluster.running(C21)) ::kill(cluster.pid(C21), SIGCONT);
-            }
-        } resume{cluster};
+        StoppedNode held(cluster, C21);
 
         const auto changes = change();
         const auto sync_id = cluster.startSync(C11, ids.workspace1);

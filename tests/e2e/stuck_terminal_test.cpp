@@ -23,10 +23,7 @@ public:
     void setUp() override {
         site_ = std::make_unique<E2eSite>();
         site_->formGroupsAndShare();
-        site_->writeEntity(C22, "c:/notes.txt", "notes of Osaka PC 22\n");
-        site_->cluster().addResource(C22, site_->ids().workspace1, "notes.txt", "c:/notes.txt");
-        waitConverged(*site_, "notes.txt is listed everywhere", site_->ids().workspace1,
-                      [](const cluster::ShareView& share) { return expectEntry(share, "notes.txt", "ok"); });
+        shareNotesOfClient22(*site_);
     }
     void tearDown() override { site_.reset(); }
 
@@ -35,13 +32,7 @@ public:
     void hungTerminalDoesNotHoldUpItsRelaysOtherMessages() {
         auto& cluster = site_->cluster();
         const auto& ids = site_->ids();
-        ::kill(cluster.pid(C21), SIGSTOP);
-        struct Resume {
-            cluster::Cluster& cluster;
-            ~Resume() {
-                if (cluster.running(C21)) ::kill(cluster.pid(C21), SIGCONT);
-            }
-        } resume{cluster};
+        StoppedNode held(cluster, C21);
 
         for (const std::int64_t version : {2, 3}) {
             site_->writeEntity(C22, "c:/notes.txt", "notes of Osaka PC 22, version " + std::to_string(version) + "\n");
