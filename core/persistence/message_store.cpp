@@ -57,14 +57,6 @@ void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& 
     removeFromOutbox(item.seq);
 }
 
-std::vector<OutboxItem> MessageStore::deadLetters() {
-    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string>> rows;
-    session_ << "SELECT seq, destination, payload FROM dead_letters ORDER BY seq", into(rows), now;
-    std::vector<OutboxItem> items;
-    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
-    return items;
-}
-
 bool MessageStore::seen(const std::string& message_id) {
     std::string id = message_id;
     int count = 0;

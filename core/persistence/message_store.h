@@ -46,7 +46,6 @@ public:
     void removeFromOutbox(std::int64_t seq);
     // A message the transport says can never be delivered: kept aside for the operator.
     void moveToDeadLetters(const OutboxItem& item, const std::string& reason);
-    std::vector<OutboxItem> deadLetters();
 
     bool seen(const std::string& message_id);
     void markSeen(const std::string& message_id);
