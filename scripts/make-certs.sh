@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Makes the certificates the "direct" transport needs: one certificate authority (CA) per site
-# network, and one certificate per account whose subject CN is the account itself.
+# network, and one certificate per account whose subject CN is the account itself and whose
+# subjectAltName says its role, so that a terminal's certificate can never act as a relay.
 #
-#   scripts/make-certs.sh [--ca-name NAME] [--days N] DIR ACCOUNT...
+#   scripts/make-certs.sh [--ca-name NAME] [--days N] DIR CERTIFICATE...
+#
+#   CERTIFICATE is one of
+#     relay:ACCOUNT                 a relay server, e.g. relay:relay-server1@net
+#     terminal:ACCOUNT:RELAY        a terminal of the relay RELAY,
+#                                   e.g. terminal:client11@relay-server1.net:relay-server1@net
 #
 #   DIR/NAME.pem, DIR/NAME.key      the CA (NAME is "ca" unless --ca-name), valid 10 years;
 #                                   made only when missing
 #   DIR/ACCOUNT.pem, DIR/ACCOUNT.key one per account, CN=ACCOUNT, subjectAltName
-#                                   IP:127.0.0.1,DNS:localhost, signed by that CA, valid --days
-#                                   days (default 825); made only when missing
+#                                   IP:127.0.0.1,DNS:localhost and the role URI
+#                                   (urn:relaysync:relay or urn:relaysync:terminal:RELAY), signed
+#                                   by that CA, valid --days days (default 825); made only when
+#                                   missing
 #
 # Keys are EC P-256, unencrypted, mode 600. Running it again skips what exists, so it is safe to
 # re-run to add accounts. `--ca-name rogue-ca` with another DIR makes a separate, unrelated CA
@@ -17,7 +25,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 [--ca-name NAME] [--days N] DIR ACCOUNT..." >&2
+    echo "usage: $0 [--ca-name NAME] [--days N] DIR (relay:ACCOUNT | terminal:ACCOUNT:RELAY)..." >&2
     exit 2
 }
 
@@ -47,7 +55,27 @@ check_name() {
 }
 check_name "$ca_name" "a CA name"
 case "$leaf_days" in ''|*[!0-9]*) echo "$0: --days needs a number of days" >&2; exit 2 ;; esac
-for account in "$@"; do check_name "$account" "an account name"; done
+# Each request becomes "ACCOUNT ROLE-URI" in $requests.
+requests=()
+for request in "$@"; do
+    case "$request" in
+        relay:*:*) echo "$0: '$request': a relay is relay:ACCOUNT" >&2; exit 2 ;;
+        relay:*)
+            account=${request#relay:}
+            check_name "$account" "an account name"
+            requests+=("$account urn:relaysync:relay") ;;
+        terminal:*:*)
+            rest=${request#terminal:}
+            account=${rest%%:*}
+            relay=${rest#*:}
+            check_name "$account" "an account name"
+            check_name "$relay" "a relay account"
+            requests+=("$account urn:relaysync:terminal:$relay") ;;
+        *)
+            echo "$0: '$request': say what the certificate is for: relay:ACCOUNT or terminal:ACCOUNT:RELAY" >&2
+            exit 2 ;;
+    esac
+done
 
 command -v openssl >/dev/null || { echo "$0: the openssl command is needed" >&2; exit 1; }
 umask 077
@@ -86,19 +114,20 @@ else
     echo "kept CA $ca.pem"
 fi
 
-cat >"$work/leaf.ext" <<'EOF'
-basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth,clientAuth
-subjectAltName=IP:127.0.0.1,DNS:localhost
-EOF
-
-for account in "$@"; do
+for request in "${requests[@]}"; do
+    account=${request%% *}
+    role=${request#* }
     out="$dir/$account"
     if pair_present "$out"; then
         echo "kept $out.pem"
         continue
     fi
+    cat >"$work/leaf.ext" <<EOF
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=IP:127.0.0.1,DNS:localhost,URI:$role
+EOF
     new_key "$work/leaf.key"
     openssl req -new -key "$work/leaf.key" -subj "/CN=$account" -out "$work/leaf.csr"
     openssl x509 -req -in "$work/leaf.csr" -CA "$ca.pem" -CAkey "$ca.key" \
@@ -108,5 +137,5 @@ for account in "$@"; do
     chmod 644 "$work/leaf.pem"
     mv "$work/leaf.key" "$out.key"
     mv "$work/leaf.pem" "$out.pem"
-    echo "made $out.pem (key $out.key) for $account"
+    echo "made $out.pem (key $out.key) for $account (${role#urn:relaysync:})"
 done

@@ -24,6 +24,7 @@ public:
         }
     }
     std::string optionalText(const std::string& name) const { return json::optionalString(args_, name); }
+    bool flag(const std::string& name) const { return args_->optValue<bool>(name, false); }
     std::vector<std::string> texts(const std::string& name) const {
         if (!args_->has(name)) return {};
         try {
@@ -92,20 +93,50 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments& args) {
              const auto peer = args.optionalText("peer");
              return result("group_id", node.withRelay([&](RelayEngine& relay) {
-                 return relay.createGroup(peer.empty() ? std::nullopt : std::optional<std::string>(peer));
+                 return relay.createGroup(peer.empty() ? std::nullopt : std::optional<std::string>(peer),
+                                          args.flag("force"));
              }));
          }},
         {"add-group",
          [](Node& node, const Arguments& args) {
-             node.withRelay([&](RelayEngine& relay) { relay.addGroup(args.text("relay"), args.text("group")); });
+             node.withRelay(
+                 [&](RelayEngine& relay) { relay.addGroup(args.text("relay"), args.text("group"), args.flag("force")); });
              return empty();
          }},
         {"add-terminal",
          [](Node& node, const Arguments& args) {
              node.withRelay([&](RelayEngine& relay) {
                  relay.addTerminal(args.text("group"), args.text("terminal"), args.optionalText("display_name"),
-                                   args.optionalText("department"));
+                                   args.optionalText("department"), args.flag("force"));
              });
+             return empty();
+         }},
+        {"invitations",
+         [](Node& node, const Arguments&) {
+             const auto waiting = node.withRelay([](RelayEngine& relay) { return relay.invitations(); });
+             Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+             std::string text = waiting.empty() ? "No invitation waits.\n" : "";
+             for (const auto& invitation : waiting) {
+                 Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
+                 item->set("group_id", invitation.group_id);
+                 item->set("inviter", invitation.inviter);
+                 item->set("received_ms", invitation.received_ms);
+                 list->add(item);
+                 text += invitation.group_id + " from " + invitation.inviter + "\n";
+             }
+             Poco::JSON::Object::Ptr answer = new Poco::JSON::Object;
+             answer->set("invitations", list);
+             answer->set("text", text);
+             return answer;
+         }},
+        {"accept-invitation",
+         [](Node& node, const Arguments& args) {
+             node.withRelay([&](RelayEngine& relay) { relay.acceptInvitation(args.text("group")); });
+             return empty();
+         }},
+        {"refuse-invitation",
+         [](Node& node, const Arguments& args) {
+             node.withRelay([&](RelayEngine& relay) { relay.refuseInvitation(args.text("group")); });
              return empty();
          }},
         {"delete-terminal",

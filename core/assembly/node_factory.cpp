@@ -62,7 +62,9 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
             parts.checker = makeChecker(profile, host);
         }
         parts.database = std::make_unique<Database>(profile.database);
-        if (profile.role == NodeRole::relay) return Node::relay(std::move(parts), profile.account, profile.display_name);
+        if (profile.role == NodeRole::relay)
+            return Node::relay(std::move(parts), profile.account, profile.display_name,
+                               RelayPolicy{profile.accept_invitations_from, profile.terminals});
         return Node::terminal(std::move(parts), profile.account, profile.relay, checkPolicyOf(profile));
     });
 }

@@ -45,13 +45,14 @@ void EngineBase::expireSyncs() {
     runCommand([&] { fanout_.expire(nowMs(), kSyncAnswerTimeoutMs); });
 }
 
-bool EngineBase::receive(const std::string& authenticated_from, const std::string& payload) {
-    const auto outcome = process(authenticated_from, payload, Delivery::fresh);
+bool EngineBase::receive(const sdk::PeerIdentity& from, const std::string& payload) {
+    const auto outcome = process(from, payload, Delivery::fresh);
     if (outcome == Outcome::done) retryDeferred();
     return outcome != Outcome::failed;
 }
 
-EngineBase::Outcome EngineBase::process(const std::string& sender, const std::string& payload, Delivery delivery) {
+EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std::string& payload, Delivery delivery) {
+    const std::string& sender = peer.account;
     Message message;
     try {
         message = decode(payload);
@@ -65,6 +66,13 @@ EngineBase::Outcome EngineBase::process(const std::string& sender, const std::st
                         std::string(wireName(message.type)), message.id, message.from, message.to, sender);
         return Outcome::done;
     }
+    // A terminal talks only to the relay its credentials name, whatever the message says.
+    if (peer.role == sdk::PeerRole::terminal && peer.home_relay != account_) {
+        logger_.warning("%s: dropped %s %s from %s: it is a terminal of %s, not of this node", account_,
+                        std::string(wireName(message.type)), message.id, sender, peer.home_relay);
+        return Outcome::done;
+    }
+    message.from_role = peer.role;
     if (delivery == Delivery::fresh) ++traffic_[wireName(message.type)].received;
     try {
         HandleResult result;
@@ -92,7 +100,7 @@ EngineBase::Outcome EngineBase::process(const std::string& sender, const std::st
                 return Outcome::done;
             }
             if (delivery == Delivery::fresh) {
-                messages_.defer(sender, payload, result.reason, nowMs());
+                messages_.defer(peer, payload, result.reason, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
                                     message.id, sender, result.reason);
             }
@@ -121,7 +129,7 @@ void EngineBase::retryDeferred() {
         for (const auto& waiting : messages_.deferred()) {
             if (nowMs() - waiting.deferred_at_ms > kDeferredLifetimeMs) {
                 logger_.warning("%s: gave up on a message from %s deferred since %s ms ago: %s", account_,
-                                waiting.sender, std::to_string(nowMs() - waiting.deferred_at_ms), waiting.reason);
+                                waiting.sender.account, std::to_string(nowMs() - waiting.deferred_at_ms), waiting.reason);
                 messages_.removeDeferred(waiting.seq);
                 continue;
             }
@@ -147,12 +155,17 @@ void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Objec
 }
 
 void EngineBase::answer(const Message& request, bool ok, const std::string& reason) {
+    sendAnswer(request.from, request.id, request.type, ok, reason);
+}
+
+void EngineBase::sendAnswer(const std::string& to, const std::string& re, MessageType re_type, bool ok,
+                            const std::string& reason) {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("re", request.id);
-    body->set("re_type", std::string(wireName(request.type)));
+    body->set("re", re);
+    body->set("re_type", std::string(wireName(re_type)));
     body->set("ok", ok);
     body->set("reason", reason);
-    send(MessageType::answer, request.from, body);
+    send(MessageType::answer, to, body);
 }
 
 // Only a node known to be reachable is waited for; one that is down or not yet connected is

@@ -44,9 +44,10 @@ public:
 
     const std::string& account() const { return account_; }
 
-    // A payload arrived from `authenticated_from`. Never throws: bad input is logged and dropped,
-    // a refusal is answered. False only when it could not be stored (the sender should retry).
-    bool receive(const std::string& authenticated_from, const std::string& payload);
+    // A payload arrived from the authenticated peer `from`. Never throws: bad input is logged and
+    // dropped, a refusal is answered. False only when it could not be stored (the sender should
+    // retry).
+    bool receive(const sdk::PeerIdentity& from, const std::string& payload);
 
     // Closes synchronizes that have waited longer than kSyncAnswerTimeoutMs for an answer: the
     // silent nodes are reported as unreachable. Called periodically by the node.
@@ -77,6 +78,9 @@ protected:
     // Queues a message; written to the outbox in the caller's transaction.
     void send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body);
     void answer(const Message& request, bool ok, const std::string& reason = {});
+    // The answer to message `re` (of type `re_type`) from `to`, when it is given later.
+    void sendAnswer(const std::string& to, const std::string& re, MessageType re_type, bool ok,
+                    const std::string& reason);
     bool reachable(const std::string& account) const;
     static std::int64_t nowMs();
 
@@ -113,7 +117,7 @@ private:
         waiting,  // deferred until what it depends on arrives
         failed,   // storage failed; nothing was committed
     };
-    Outcome process(const std::string& sender, const std::string& payload, Delivery delivery);
+    Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery);
     void retryDeferred();
 
     ReachabilityQuery reachability_;

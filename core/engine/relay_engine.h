@@ -8,22 +8,33 @@
 #include <vector>
 
 #include "engine/engine_base.h"
+#include "engine/relay_policy.h"
+#include "persistence/invitation_store.h"
 
 namespace relaysync::core {
 
 class RelayEngine : public EngineBase {
 public:
-    RelayEngine(Database& database, std::string account, std::string display_name);
+    RelayEngine(Database& database, std::string account, std::string display_name, RelayPolicy policy = {});
 
     // Operator commands. Each is one transaction; CommandError says why one cannot be done.
 
     // A new group with this relay and, if given, `peer` invited to it (Fig. 10, seq 11-13).
-    std::string createGroup(const std::optional<std::string>& peer);
+    // `force` skips the check that `peer` looks like a relay account.
+    std::string createGroup(const std::optional<std::string>& peer, bool force = false);
     // Invites `relay` into an existing group (seq 14-19).
-    void addGroup(const std::string& relay, const std::string& group_id);
-    // Admits one of this relay's terminals as resource-shareable in a group (Fig. 11).
+    void addGroup(const std::string& relay, const std::string& group_id, bool force = false);
+    // Admits one of this relay's terminals as resource-shareable in a group (Fig. 11): one it has
+    // admitted before or that its profile lists, unless `force`.
     void addTerminal(const std::string& group_id, const std::string& terminal, const std::string& display_name,
-                     const std::string& department);
+                     const std::string& department, bool force = false);
+
+    // Invitations into groups that wait for this relay's operator (docs/protocol.md, "Consent").
+    std::vector<Invitation> invitations();
+    // Joins the group and tells the inviter; CommandError if no such invitation waits.
+    void acceptInvitation(const std::string& group_id);
+    // Declines it and tells the inviter why.
+    void refuseInvitation(const std::string& group_id);
     void deleteTerminal(const std::string& group_id, const std::string& terminal);
     // An operator's synchronize instruction; `names` empty means the whole share. Returns the
     // sync id; the report is stored in syncs() when every node has answered.
@@ -35,6 +46,8 @@ protected:
 private:
     // Group formation (relay_groups.cpp)
     HandleResult onGroupInfo(const Message& message);
+    void joinGroup(const RelayGroup& group, const std::string& inviter);
+    void checkRelayAccount(const std::string& command, const std::string& relay, bool force);
     HandleResult onUpdateGroupInfo(const Message& message);
     HandleResult onRequestServerInfo(const Message& message);
     HandleResult onServerInfo(const Message& message);
@@ -49,8 +62,14 @@ private:
     // Sharing (relay_sharing.cpp)
     HandleResult onCreateSharedResource(const Message& message);
     HandleResult onPolicyData(const Message& message);
-    HandleResult onResourceInfo(const Message& message, bool deletion);
-    void sendPolicyData(const Share& share, const std::set<std::string>& accounts);
+    HandleResult onResourceInfo(const Message& message, sdk::PeerRole role, bool deletion);
+    void sendPolicyData(const RelayGroup& group, const Share& share, const std::set<std::string>& relays,
+                        const std::set<std::string>& own_terminals);
+    void sendOwnRecords(const RelayGroup& group, const std::string& share_id, const std::set<std::string>& relays);
+    void sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+                     const std::vector<ResourceEntry>& entries);
+    // Every record of `share_id` whose owner is a terminal of this relay, tombstones included.
+    std::vector<ResourceEntry> ownTerminalsRecords(const RelayGroup& group, const std::string& share_id);
     // Relays (other than this one) and own terminals that hold `members`.
     void splitByRelay(const RelayGroup& group, const std::vector<std::string>& members,
                       std::set<std::string>& relays, std::set<std::string>& own_terminals) const;
@@ -62,8 +81,11 @@ private:
                                  bool from_relay);
 
     std::string ownRelayTerminal(const RelayGroup& group, const std::string& account) const;
+    sdk::PeerRole roleOf(const Message& message);
 
     const std::string display_name_;
+    const RelayPolicy policy_;
+    InvitationStore invitations_;
 };
 
 }  // namespace relaysync::core

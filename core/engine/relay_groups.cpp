@@ -1,7 +1,11 @@
 // Relay group formation at a relay (patent Fig. 10-11).
 #include <cstdio>
+#include <sstream>
+
+#include <Poco/JSON/Parser.h>
 
 #include "engine/relay_engine.h"
+#include "model/account.h"
 #include "protocol/bodies.h"
 #include "protocol/json_fields.h"
 
@@ -26,10 +30,21 @@ Poco::JSON::Object::Ptr terminalBody(const std::string& group_id, const Shareabl
 
 }  // namespace
 
-std::string RelayEngine::createGroup(const std::optional<std::string>& peer) {
-    if (peer && (peer->empty() || *peer == account_))
-        throw CommandError("createGroup: the peer must be another relay's account");
+// A relay account that is malformed, this relay's own, or a terminal this relay knows would
+// only collect messages in the outbox that nobody ever takes.
+void RelayEngine::checkRelayAccount(const std::string& command, const std::string& relay, bool force) {
+    if (relay == account_) throw CommandError(command + ": " + relay + " is this relay itself");
+    if (force) return;
+    if (const auto problem = accountProblem(relay); !problem.empty())
+        throw CommandError(command + ": '" + relay + "' is not a relay account: " + problem + " (--force to insist)");
+    if (groups_.isTerminal(relay))
+        throw CommandError(command + ": " + relay + " is a terminal, not a relay (--force to insist)");
+}
+
+std::string RelayEngine::createGroup(const std::optional<std::string>& peer, bool force) {
+    if (peer && peer->empty()) throw CommandError("createGroup: the peer must be another relay's account");
     return runCommand([&] {
+        if (peer) checkRelayAccount("createGroup", *peer, force);
         char number[16];
         std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(database_.nextCounter("group")));
         const std::string group_id = std::string(number) + "@" + localPart(account_);
@@ -44,10 +59,11 @@ std::string RelayEngine::createGroup(const std::optional<std::string>& peer) {
     });
 }
 
-void RelayEngine::addGroup(const std::string& relay, const std::string& group_id) {
+void RelayEngine::addGroup(const std::string& relay, const std::string& group_id, bool force) {
     runCommand([&] {
         auto group = groups_.find(group_id);
         if (!group) throw CommandError("addGroup: this relay is not in group " + group_id);
+        if (!relay.empty()) checkRelayAccount("addGroup", relay, force);
         if (relay.empty() || group->hasRelay(relay))
             throw CommandError("addGroup: " + relay + " is already in group " + group_id);
         groups_.putRelay(group_id, {relay, ""});
@@ -59,10 +75,13 @@ void RelayEngine::addGroup(const std::string& relay, const std::string& group_id
 }
 
 void RelayEngine::addTerminal(const std::string& group_id, const std::string& terminal,
-                              const std::string& display_name, const std::string& department) {
+                              const std::string& display_name, const std::string& department, bool force) {
     runCommand([&] {
         const auto group = groups_.find(group_id);
         if (!group) throw CommandError("addTerminal: this relay is not in group " + group_id);
+        if (!force && !policy_.listsTerminal(terminal) && !groups_.isTerminalOf(terminal, account_))
+            throw CommandError("addTerminal: " + terminal + " is not a terminal of this relay (list it under"
+                               " groups.terminals in the profile, or --force)");
         const auto record = groups_.terminalRecord(group_id, terminal);
         if (record && !record->removed) throw CommandError("addTerminal: " + terminal + " is already in " + group_id);
         ShareableTerminal admitted{terminal, account_, display_name, department, record ? record->version + 1 : 1, false};
@@ -130,19 +149,72 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
     if (!group.hasRelay(account_)) return HandleResult::refused("group-info for " + group.id + " does not list this relay");
     if (!group.hasRelay(message.from))
         return HandleResult::refused("group-info for " + group.id + " from a relay it does not list");
-    // Joining is by the inviting operator's decision; see docs/protocol.md, "Consent".
+    if (const auto stored = groups_.find(group.id)) {
+        // A known group changes only on the word of a relay already in it.
+        if (!stored->hasRelay(message.from))
+            return HandleResult::refused(message.from + " is not a relay of group " + group.id + " here");
+        joinGroup(group, message.from);
+        answer(message, true);
+        return HandleResult::applied();
+    }
+    // Joining needs consent here: the profile's allow-list, or the operator.
+    if (policy_.acceptsInvitationsFrom(message.from)) {
+        joinGroup(group, message.from);
+        log().information("%s: joined group %s on the invitation of %s (allowed by the profile)", account_, group.id,
+                          message.from);
+        answer(message, true);
+        return HandleResult::applied();
+    }
+    std::ostringstream json;
+    toJson(group)->stringify(json);
+    invitations_.put(Invitation{group.id, message.from, message.id, json.str(), nowMs()});
+    log().notice("%s: %s invites this relay into group %s; it waits for 'accept-invitation %s' or"
+                 " 'refuse-invitation %s'",
+                 account_, message.from, group.id, group.id, group.id);
+    return HandleResult::applied();
+}
+
+// Stores what a relay of the group (or the inviter) says of it: its relays, and the records of
+// the sender's own terminals; a new group is asked for every other relay's server info.
+void RelayEngine::joinGroup(const RelayGroup& group, const std::string& inviter) {
     const bool known = groups_.exists(group.id);
     groups_.addGroup(group.id);
     for (const auto& relay : group.relays)
         groups_.putRelay(group.id, relay.account == account_ ? GroupRelay{account_, display_name_} : relay);
-    storeTerminalsOf(message.from, group);
-    if (!known) {
-        log().information("%s: joined group %s on the invitation of %s", account_, group.id, message.from);
+    storeTerminalsOf(inviter, group);
+    if (!known)
         for (const auto& relay : group.relays)
             if (relay.account != account_) sendServerInfoRequest(group.id, relay.account);
-    }
-    answer(message, true);
-    return HandleResult::applied();
+}
+
+std::vector<Invitation> RelayEngine::invitations() {
+    return runCommand([&] { return invitations_.all(); });
+}
+
+void RelayEngine::acceptInvitation(const std::string& group_id) {
+    runCommand([&] {
+        const auto invitation = invitations_.find(group_id);
+        if (!invitation) throw CommandError("accept-invitation: no invitation into " + group_id + " waits here");
+        Poco::JSON::Parser parser;
+        const auto group = groupFromJson(parser.parse(invitation->group_json).extract<Poco::JSON::Object::Ptr>(),
+                                         "invitation");
+        joinGroup(group, invitation->inviter);
+        invitations_.remove(group_id);
+        sendAnswer(invitation->inviter, invitation->message_id, MessageType::group_info, true, "");
+        log().information("%s: joined group %s on the invitation of %s (accepted by the operator)", account_, group_id,
+                          invitation->inviter);
+    });
+}
+
+void RelayEngine::refuseInvitation(const std::string& group_id) {
+    runCommand([&] {
+        const auto invitation = invitations_.find(group_id);
+        if (!invitation) throw CommandError("refuse-invitation: no invitation into " + group_id + " waits here");
+        invitations_.remove(group_id);
+        sendAnswer(invitation->inviter, invitation->message_id, MessageType::group_info, false,
+                   "the operator of " + account_ + " declined the invitation into " + group_id);
+        log().information("%s: declined the invitation of %s into group %s", account_, invitation->inviter, group_id);
+    });
 }
 
 HandleResult RelayEngine::onUpdateGroupInfo(const Message& message) {

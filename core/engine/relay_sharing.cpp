@@ -29,16 +29,49 @@ void RelayEngine::splitByRelay(const RelayGroup& group, const std::vector<std::s
     }
 }
 
-void RelayEngine::sendPolicyData(const Share& share, const std::set<std::string>& accounts) {
-    if (accounts.empty()) return;
-    const auto chunks = chunkEntries(shares_.entriesWithTombstones(share.id));
-    for (const auto& to : accounts) {
-        for (const auto& chunk : chunks) {
+std::vector<ResourceEntry> RelayEngine::ownTerminalsRecords(const RelayGroup& group, const std::string& share_id) {
+    std::vector<ResourceEntry> own;
+    for (auto& record : shares_.entriesWithTombstones(share_id))
+        if (group.relayOf(record.owner) == account_) own.push_back(std::move(record));
+    return own;
+}
+
+// Another relay takes from this one only the records of this relay's own terminals (a relay
+// speaks only for them); this relay's own terminals trust it for the whole copy.
+void RelayEngine::sendPolicyData(const RelayGroup& group, const Share& share, const std::set<std::string>& relays,
+                                 const std::set<std::string>& own_terminals) {
+    const auto send_all = [&](const std::set<std::string>& accounts, const std::vector<ResourceEntry>& records) {
+        for (const auto& chunk : chunkEntries(records)) {
             Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
             body->set("share", toJson(share));
             body->set("entries", toJson(chunk));
-            send(MessageType::policy_data, to, body);
+            for (const auto& to : accounts) send(MessageType::policy_data, to, body);
         }
+    };
+    if (!relays.empty()) send_all(relays, ownTerminalsRecords(group, share.id));
+    if (!own_terminals.empty()) send_all(own_terminals, shares_.entriesWithTombstones(share.id));
+}
+
+// A relay that now holds members of the share hears from this relay what this relay's own
+// terminals hold in it: nobody else may tell it.
+void RelayEngine::sendOwnRecords(const RelayGroup& group, const std::string& share_id,
+                                 const std::set<std::string>& relays) {
+    if (relays.empty()) return;
+    std::vector<ResourceEntry> live, tombstones;
+    for (auto& record : ownTerminalsRecords(group, share_id)) (record.removed ? tombstones : live).push_back(record);
+    for (const auto& to : relays) {
+        sendEntries(MessageType::update_resource_info, to, share_id, live);
+        sendEntries(MessageType::delete_resource_info, to, share_id, tombstones);
+    }
+}
+
+void RelayEngine::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+                              const std::vector<ResourceEntry>& entries) {
+    for (const auto& chunk : chunkEntries(entries)) {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share_id", share_id);
+        body->set("entries", toJson(chunk));
+        send(type, to, body);
     }
 }
 
@@ -54,8 +87,8 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
         if (!group->findTerminal(member))
             return HandleResult::refused(member + " is not a shareable terminal of group " + group->id);
     const auto previous = shares_.find(share.id);
-    if (previous && previous->creator != share.creator)
-        return HandleResult::refused("share id " + share.id + " belongs to another creator");
+    if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
+        return HandleResult::refused(problem);
 
     if (shares_.putIfNewer(share)) {
         // Former members hear of the new definition too, so that they drop the share.
@@ -63,8 +96,7 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
         splitByRelay(*group, unionOf(share.members, previous ? previous->members : std::vector<std::string>{}), relays,
                      own_terminals);
         own_terminals.erase(message.from);
-        sendPolicyData(share, relays);
-        sendPolicyData(share, own_terminals);
+        sendPolicyData(*group, share, relays, own_terminals);
     }
     answer(message, true);
     return HandleResult::applied();
@@ -80,10 +112,17 @@ HandleResult RelayEngine::onPolicyData(const Message& message) {
     if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet");
     if (*creator_relay != message.from)
         return HandleResult::refused("policy-data for " + share.id + " must come from its creator's relay");
-    for (const auto& entry : entries)
+    for (const auto& entry : entries) {
         if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
+        const auto owner_relay = group->relayOf(entry.owner);
+        if (!owner_relay) return HandleResult::deferred("owner " + entry.owner + " is not known here yet");
+        if (*owner_relay != message.from)
+            return HandleResult::refused(message.from + " cannot speak for entry '" + entry.name + "' of " + entry.owner);
+    }
 
     const auto previous = shares_.find(share.id);
+    if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
+        return HandleResult::refused(problem);
     bool changed = shares_.putIfNewer(share);
     for (const auto& entry : entries) changed = shares_.putEntryIfNewer(entry) || changed;
     if (changed) {
@@ -91,13 +130,20 @@ HandleResult RelayEngine::onPolicyData(const Message& message) {
         const auto current = *shares_.find(share.id);
         splitByRelay(*group, unionOf(current.members, previous ? previous->members : std::vector<std::string>{}),
                      relays, own_terminals);
-        sendPolicyData(current, own_terminals);
+        sendPolicyData(*group, current, {}, own_terminals);
+        // Relays that hold members only now hear from this relay what its terminals hold.
+        std::set<std::string> member_relays, former_relays, newcomers, unused;
+        splitByRelay(*group, current.members, member_relays, unused);
+        if (previous) splitByRelay(*group, previous->members, former_relays, unused);
+        for (const auto& relay : member_relays)
+            if (relay != message.from && !former_relays.count(relay)) newcomers.insert(relay);
+        sendOwnRecords(*group, share.id, newcomers);
     }
     answer(message, true);
     return HandleResult::applied();
 }
 
-HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) {
+HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole role, bool deletion) {
     const auto share_id = json::requireString(message.body, "share_id", "body");
     const auto entries = entriesFromJson(message.body, "entries", "body");
     const auto share = shares_.find(share_id);
@@ -105,12 +151,14 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) 
     const auto group = groups_.find(share->group_id);
     if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet");
 
-    const bool from_own_terminal = !ownRelayTerminal(*group, message.from).empty();
+    const bool from_own_terminal = role == sdk::PeerRole::terminal;
     if (from_own_terminal) {
+        if (ownRelayTerminal(*group, message.from).empty())
+            return HandleResult::refused(message.from + " is not a shareable terminal of this relay in " + group->id);
         if (!share->isMember(message.from))
             return HandleResult::refused(message.from + " is not a member of share " + share_id);
     } else if (!group->hasRelay(message.from)) {
-        return HandleResult::refused(message.from + " is neither a relay of " + group->id + " nor a terminal here");
+        return HandleResult::refused(message.from + " is not a relay of " + group->id);
     }
     for (const auto& entry : entries) {
         if (entry.share_id != share_id) return HandleResult::refused("an entry of another share");
@@ -135,13 +183,8 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, bool deletion) 
         splitByRelay(*group, share->members, relays, own_terminals);
         own_terminals.erase(message.from);
         if (!from_own_terminal) relays.clear();  // the owner's relay already told every relay
-        for (const auto& chunk : chunkEntries(applied)) {
-            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-            body->set("share_id", share_id);
-            body->set("entries", toJson(chunk));
-            for (const auto& to : relays) send(message.type, to, body);
-            for (const auto& to : own_terminals) send(message.type, to, body);
-        }
+        for (const auto& to : relays) sendEntries(message.type, to, share_id, applied);
+        for (const auto& to : own_terminals) sendEntries(message.type, to, share_id, applied);
     }
     return HandleResult::applied();
 }

@@ -79,7 +79,9 @@ void TerminalEngine::addResource(const std::string& share_id, const std::string&
         entry.location = location;
         if (auto status = checker_.describe(*route.store, route.path, entry.details); !status.isOk())
             throw CommandError("addResource: '" + location + "': " + status.toString());
-        entry.version = existing ? existing->version + 1 : 1;
+        // Versions number this terminal's own record of the name; another owner's never replaces it.
+        const auto own = shares_.entryOf(share_id, name, account_);
+        entry.version = own ? own->version + 1 : 1;
         shares_.putEntryIfNewer(entry);
         publish(MessageType::update_resource_info, share_id, {entry});
     });
@@ -137,7 +139,8 @@ void TerminalEngine::publish(MessageType type, const std::string& share_id, cons
 }
 
 HandleResult TerminalEngine::handle(const Message& message) {
-    if (message.from != relay_) return HandleResult::refused("a terminal takes messages from its own relay only");
+    if (message.from != relay_ || message.from_role == sdk::PeerRole::terminal)
+        return HandleResult::refused("a terminal takes messages from its own relay only");
     switch (message.type) {
     case MessageType::group_info: return onGroupInfo(message);
     case MessageType::add_group_info: return onTerminalGroupInfo(message, false);
@@ -187,6 +190,9 @@ HandleResult TerminalEngine::onPolicyData(const Message& message) {
     const auto entries = entriesFromJson(message.body, "entries", "body");
     for (const auto& entry : entries)
         if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
+    const auto previous = shares_.find(share.id);
+    if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
+        return HandleResult::refused(problem);
     shares_.putIfNewer(share);
     const auto current = shares_.find(share.id);
     if (!current->isMember(account_)) {

@@ -43,4 +43,9 @@ struct Share {
     friend bool operator==(const Share&, const Share&) = default;
 };
 
+// Why `incoming` may not be stored over `stored` (or as a new share), or empty when it may. A
+// share id is bound to its creator (it ends with the creator's account), and a known id never
+// comes to mean another share: another creator or another group.
+std::string shareIdentityProblem(const Share& incoming, const Share* stored);
+
 }  // namespace relaysync::core

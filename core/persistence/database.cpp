@@ -68,8 +68,14 @@ void Database::migrate() {
                             ", newer than this build's " + std::to_string(kSchemaVersion));
     if (found == kSchemaVersion) return;
     Transaction transaction(*this);
-    for (const char* statement : schema::kVersion1) session_ << statement, now;
-    session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', 1)", now;
+    if (found < 1)
+        for (const char* statement : schema::kVersion1) session_ << statement, now;
+    if (found < 2)
+        for (const char* statement : schema::kVersion2) session_ << statement, now;
+    Poco::Int64 version = kSchemaVersion;
+    session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        use(version), now;
     transaction.commit();
 }
 

@@ -80,6 +80,21 @@ bool GroupRepository::putTerminalIfNewer(const std::string& group_id, const Shar
     return true;
 }
 
+bool GroupRepository::isTerminal(const std::string& account) {
+    std::string who = account;
+    int count = 0;
+    session_ << "SELECT COUNT(*) FROM group_terminals WHERE terminal_account = ?", into(count), use(who), now;
+    return count > 0;
+}
+
+bool GroupRepository::isTerminalOf(const std::string& terminal, const std::string& relay) {
+    std::string who = terminal, at = relay;
+    int count = 0;
+    session_ << "SELECT COUNT(*) FROM group_terminals WHERE terminal_account = ? AND relay_account = ? AND removed = 0",
+        into(count), use(who), use(at), now;
+    return count > 0;
+}
+
 void GroupRepository::removeGroup(const std::string& group_id) {
     std::string id = group_id;
     session_ << "DELETE FROM group_terminals WHERE group_id = ?", use(id), now;

@@ -27,6 +27,10 @@ public:
     // Stores `terminal` if its version is newer than what is stored and it does not move an
     // admitted terminal to another relay; true if it was stored.
     bool putTerminalIfNewer(const std::string& group_id, const ShareableTerminal& terminal);
+    // Whether `account` is known as a terminal (admitted or removed) in any group.
+    bool isTerminal(const std::string& account);
+    // Whether `terminal` is admitted, in any group, as a terminal of `relay`.
+    bool isTerminalOf(const std::string& terminal, const std::string& relay);
     // Forgets a group entirely (a terminal that was removed from it).
     void removeGroup(const std::string& group_id);
 

@@ -69,22 +69,26 @@ void MessageStore::markSeen(const std::string& message_id) {
     session_ << "INSERT INTO seen_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", use(id), now;
 }
 
-void MessageStore::defer(const std::string& sender, const std::string& payload, const std::string& reason,
+void MessageStore::defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
                          std::int64_t now_ms) {
     Poco::Int64 seq = database_.nextCounter("deferred"), at = now_ms;
-    std::string from = sender, bytes = payload, why = reason;
-    session_ << "INSERT INTO deferred_messages (seq, sender, payload, reason, attempts, deferred_at_ms)"
-                " VALUES (?, ?, ?, ?, 0, ?)",
-        use(seq), use(from), use(bytes), use(why), use(at), now;
+    std::string from = sender.account, home = sender.home_relay, bytes = payload, why = reason;
+    int role = static_cast<int>(sender.role);
+    session_ << "INSERT INTO deferred_messages (seq, sender, sender_role, sender_home, payload, reason, attempts,"
+                " deferred_at_ms) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+        use(seq), use(from), use(role), use(home), use(bytes), use(why), use(at), now;
 }
 
 std::vector<DeferredMessage> MessageStore::deferred() {
-    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string, int, Poco::Int64>> rows;
-    session_ << "SELECT seq, sender, payload, reason, attempts, deferred_at_ms FROM deferred_messages ORDER BY seq",
+    std::vector<Poco::Tuple<Poco::Int64, std::string, int, std::string, std::string, std::string, int, Poco::Int64>> rows;
+    session_ << "SELECT seq, sender, sender_role, sender_home, payload, reason, attempts, deferred_at_ms"
+                " FROM deferred_messages ORDER BY seq",
         into(rows), now;
     std::vector<DeferredMessage> items;
-    for (const auto& row : rows)
-        items.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>(), row.get<5>()});
+    for (const auto& row : rows) {
+        const sdk::PeerIdentity sender{row.get<1>(), static_cast<sdk::PeerRole>(row.get<2>()), row.get<3>()};
+        items.push_back({row.get<0>(), sender, row.get<4>(), row.get<5>(), row.get<6>(), row.get<7>()});
+    }
     return items;
 }
 

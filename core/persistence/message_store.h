@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "persistence/database.h"
+#include "relaysync/sdk/transport.h"
 
 namespace relaysync::core {
 
@@ -19,7 +20,7 @@ struct OutboxItem {
 
 struct DeferredMessage {
     std::int64_t seq = 0;
-    std::string sender;  // as the transport authenticated it
+    sdk::PeerIdentity sender;  // as the transport authenticated it
     std::string payload;
     std::string reason;
     int attempts = 0;
@@ -50,7 +51,7 @@ public:
     bool seen(const std::string& message_id);
     void markSeen(const std::string& message_id);
 
-    void defer(const std::string& sender, const std::string& payload, const std::string& reason,
+    void defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
                std::int64_t now_ms);
     std::vector<DeferredMessage> deferred();
     std::size_t deferredCount(const std::string& sender);

@@ -1,5 +1,6 @@
 #pragma once
-// The tables of schema version 1, in portable SQL (SQLite and PostgreSQL).
+// The tables, in portable SQL (SQLite and PostgreSQL): version 1, then the steps that take a
+// database from one version to the next. A new database runs every step in order.
 
 namespace relaysync::core::schema {
 
@@ -29,6 +30,28 @@ inline constexpr const char* kVersion1[] = {
     " payload TEXT NOT NULL, reason TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sync_sessions (sync_id VARCHAR(512) PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sync_results (sync_id VARCHAR(512) PRIMARY KEY, seq BIGINT NOT NULL, body TEXT NOT NULL)",
+};
+
+// Version 2: identities carry roles, entries are kept per owner, invitations wait for consent.
+inline constexpr const char* kVersion2[] = {
+    // A deferred message is retried as the peer its transport proved, role included.
+    "ALTER TABLE deferred_messages ADD COLUMN sender_role INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deferred_messages ADD COLUMN sender_home VARCHAR(255) NOT NULL DEFAULT ''",
+    // One row per (share, name, owner): each owner writes only its own rows, so every replica
+    // merges the same way whatever the order (docs/protocol.md, "Versions").
+    "CREATE TABLE resource_entries_v2 (share_id VARCHAR(255) NOT NULL, name VARCHAR(1024) NOT NULL,"
+    " owner VARCHAR(255) NOT NULL, location VARCHAR(4096) NOT NULL, status VARCHAR(64) NOT NULL,"
+    " kind VARCHAR(16) NOT NULL, modified_ms BIGINT NOT NULL, size BIGINT NOT NULL, hash VARCHAR(255) NOT NULL,"
+    " version BIGINT NOT NULL, removed INTEGER NOT NULL, PRIMARY KEY (share_id, name, owner))",
+    "INSERT INTO resource_entries_v2 SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash,"
+    " version, removed FROM resource_entries",
+    "DROP TABLE resource_entries",
+    "ALTER TABLE resource_entries_v2 RENAME TO resource_entries",
+    "CREATE INDEX IF NOT EXISTS resource_entries_by_location ON resource_entries (owner, location)",
+    // group-info from a relay inviting this one into a group it does not know, until an operator
+    // (or the profile's allow-list) accepts or refuses it.
+    "CREATE TABLE IF NOT EXISTS invitations (group_id VARCHAR(255) PRIMARY KEY, inviter VARCHAR(255) NOT NULL,"
+    " message_id VARCHAR(512) NOT NULL, body TEXT NOT NULL, received_ms BIGINT NOT NULL)",
 };
 
 }  // namespace relaysync::core::schema

@@ -96,15 +96,42 @@ std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& whe
 }
 
 std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id) {
-    return selectEntries("WHERE share_id = ? AND removed = 0", {share_id});
+    // The live record of the smallest owner per name (visibleEntry), in one query.
+    return selectEntries("WHERE share_id = ? AND removed = 0 AND owner = (SELECT MIN(o.owner) FROM resource_entries o"
+                         " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
+                         " AND o.removed = 0)",
+                         {share_id});
 }
 
 std::vector<ResourceEntry> ShareRepository::entriesWithTombstones(const std::string& share_id) {
     return selectEntries("WHERE share_id = ?", {share_id});
 }
 
+const ResourceEntry* ShareRepository::visibleEntry(const std::vector<ResourceEntry>& records) {
+    const ResourceEntry* shown = nullptr;
+    for (const auto& record : records) {
+        if (!shown) {
+            shown = &record;
+        } else if (record.removed != shown->removed) {
+            if (!record.removed) shown = &record;
+        } else if (!record.removed ? record.owner < shown->owner
+                                   : record.version > shown->version ||
+                                         (record.version == shown->version && record.owner < shown->owner)) {
+            shown = &record;
+        }
+    }
+    return shown;
+}
+
 std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id, const std::string& name) {
-    auto found = selectEntries("WHERE share_id = ? AND name = ?", {share_id, name});
+    const auto records = selectEntries("WHERE share_id = ? AND name = ?", {share_id, name});
+    if (const auto* shown = visibleEntry(records)) return *shown;
+    return std::nullopt;
+}
+
+std::optional<ResourceEntry> ShareRepository::entryOf(const std::string& share_id, const std::string& name,
+                                                      const std::string& owner) {
+    auto found = selectEntries("WHERE share_id = ? AND name = ? AND owner = ?", {share_id, name, owner});
     if (found.empty()) return std::nullopt;
     return found.front();
 }
@@ -113,25 +140,22 @@ std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& ow
     return selectEntries("WHERE owner = ? AND removed = 0", {owner});
 }
 
-// Versions order the changes of one owner. A name that was removed may be claimed again by
-// anyone with a newer version. Two live entries of different owners (terminals that added the
-// same name at once, at different relays) are settled the same way everywhere, whatever the
-// order of arrival: the smaller account keeps the name. Relays refuse a terminal's attempt to
-// take over a name that is live (RelayEngine::onResourceInfo).
+// Versions order the changes of one owner to its own record; records of different owners never
+// replace each other, so the merge is "highest version per (share, name, owner)" everywhere and
+// replicas converge whatever the order of arrival. Which record a name shows is visibleEntry's
+// rule. Relays refuse a terminal's claim of a name that is live for another owner
+// (RelayEngine::onResourceInfo); two claims made at once are settled by that rule.
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
-    const auto stored = this->entry(entry.share_id, entry.name);
-    if (stored) {
-        const bool rival_owners = stored->owner != entry.owner && !stored->removed && !entry.removed;
-        if (rival_owners ? entry.owner > stored->owner : stored->version >= entry.version) return false;
-    }
+    const auto stored = entryOf(entry.share_id, entry.name, entry.owner);
+    if (stored && stored->version >= entry.version) return false;
     std::string share = entry.share_id, name = entry.name, owner = entry.owner, location = entry.location,
                 status = entry.status, kind = sdk::toString(entry.details.kind), hash = entry.details.hash;
     Poco::Int64 modified = entry.details.modified_ms, size = static_cast<Poco::Int64>(entry.details.size),
                 version = entry.version;
     int removed = entry.removed ? 1 : 0;
     session_ << "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
-                " version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (share_id, name) DO UPDATE SET"
-                " owner = excluded.owner, location = excluded.location, status = excluded.status,"
+                " version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (share_id, name, owner) DO UPDATE SET"
+                " location = excluded.location, status = excluded.status,"
                 " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
                 " hash = excluded.hash, version = excluded.version, removed = excluded.removed",
         use(share), use(name), use(owner), use(location), use(status), use(kind), use(modified), use(size), use(hash),

@@ -21,16 +21,28 @@ public:
     // Forgets a share and its entries (a terminal that is no longer a member).
     void remove(const std::string& share_id);
 
-    // Live entries of a share (no tombstones), by name.
+    // Entries are kept per (share, name, owner): each owner writes only its own records, and a
+    // name's visible entry is chosen from them by one rule (visibleEntry), so every replica that
+    // holds the same records shows the same thing, whatever order they arrived in.
+
+    // The visible live entries of a share, by name.
     std::vector<ResourceEntry> entries(const std::string& share_id);
-    // Every stored entry of a share, tombstones included (for a newcomer's full copy).
+    // Every stored record of a share, tombstones and shadowed claims included (a full copy).
     std::vector<ResourceEntry> entriesWithTombstones(const std::string& share_id);
-    // The stored entry, tombstone included.
+    // The visible entry of a name: a live one if any owner has one, else its latest tombstone.
     std::optional<ResourceEntry> entry(const std::string& share_id, const std::string& name);
-    // Live entries of `owner` in every share this node holds, by location.
+    // `owner`'s own record of a name, tombstone included.
+    std::optional<ResourceEntry> entryOf(const std::string& share_id, const std::string& name,
+                                         const std::string& owner);
+    // Live records of `owner` in every share this node holds, by location.
     std::vector<ResourceEntry> entriesOwnedBy(const std::string& owner);
-    // Stores the entry if its version is newer than the stored one; true if it was.
+    // Stores the record if its version is newer than the same owner's stored one; true if it was.
     bool putEntryIfNewer(const ResourceEntry& entry);
+
+    // Which of one name's records is shown: any live record beats every tombstone; among live
+    // records the smallest owner account wins (two terminals that claimed a name at once, at
+    // different relays); among tombstones the highest version. Null for no records.
+    static const ResourceEntry* visibleEntry(const std::vector<ResourceEntry>& records);
 
 private:
     std::vector<ResourceEntry> selectEntries(const std::string& where_clause, std::vector<std::string> values);

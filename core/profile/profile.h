@@ -74,6 +74,11 @@ struct Profile {
     // A check that would remove or mark gone more entries than this changes nothing instead.
     std::size_t max_removals_per_check = 100;
 
+    // Relays only (`groups:`): relays whose invitations are accepted unattended ("*": any), and
+    // the terminals registered at this relay that `add-terminal` accepts.
+    std::vector<std::string> accept_invitations_from;
+    std::vector<std::string> terminals;
+
     std::vector<std::string> plugin_paths;  // searched in order before the built-in default
     LogSettings log;
     AdminSettings admin;

@@ -136,6 +136,16 @@ void readSync(const YamlField& field, Profile& profile) {
     }
 }
 
+void readGroups(const YamlField& field, Profile& profile) {
+    if (profile.role != NodeRole::relay) field.failAtKey("only a relay forms groups and admits terminals");
+    const YamlMapping groups = field.mapping();
+    groups.allowOnly({"accept_invitations_from", "terminals"});
+    if (const auto relays = groups.find("accept_invitations_from"))
+        for (const YamlField& relay : relays->sequence()) profile.accept_invitations_from.push_back(relay.nonEmptyText());
+    if (const auto terminals = groups.find("terminals"))
+        for (const YamlField& terminal : terminals->sequence()) profile.terminals.push_back(terminal.nonEmptyText());
+}
+
 void readPlugins(const YamlField& field, Profile& profile) {
     const YamlMapping plugins = field.mapping();
     plugins.allowOnly({"paths"});
@@ -168,7 +178,7 @@ Profile readProfile(const YamlField& document) {
     const YamlMapping root = document.mapping();
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
-    root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync",
+    root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync", "groups",
                     "plugins", "log", "admin"});
 
     Profile profile;
@@ -184,6 +194,7 @@ Profile readProfile(const YamlField& document) {
         profile.checker.position = document.keyPosition();
     }
     if (const auto sync = root.find("sync")) readSync(*sync, profile);
+    if (const auto groups = root.find("groups")) readGroups(*groups, profile);
     if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
     if (const auto log = root.find("log")) readLog(*log, profile);
     if (const auto admin = root.find("admin")) readAdmin(*admin, profile);

@@ -7,6 +7,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "relaysync/sdk/transport.h"
+
 namespace relaysync::core {
 
 // Protocol version written into every message; a node refuses other versions.
@@ -42,6 +44,8 @@ struct Message {
     std::string from;  // must equal the account the transport authenticated
     std::string to;
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    // Not on the wire: the role the transport proved for `from` (receive path only).
+    sdk::PeerRole from_role = sdk::PeerRole::unknown;
 };
 
 }  // namespace relaysync::core

@@ -6,13 +6,14 @@ namespace relaysync::core {
 
 class InProcessTransport final : public sdk::Transport {
 public:
-    InProcessTransport(InProcessNetwork& network, std::string account) : network_(network), account_(std::move(account)) {}
+    InProcessTransport(InProcessNetwork& network, sdk::PeerIdentity identity)
+        : network_(network), identity_(std::move(identity)), account_(identity_.account) {}
     ~InProcessTransport() override { stop(); }
 
     sdk::Status start(const std::string& own_account, sdk::TransportListener& listener) override {
         if (own_account != account_)
             return sdk::Status::invalidArgument("transport made for " + account_ + " started as " + own_account);
-        network_.attach(account_, &listener);
+        network_.attach(identity_, &listener);
         started_ = true;
         return sdk::Status::ok();
     }
@@ -27,15 +28,23 @@ public:
 
 private:
     InProcessNetwork& network_;
+    const sdk::PeerIdentity identity_;
     const std::string account_;
     bool started_ = false;
 };
 
-std::shared_ptr<sdk::Transport> InProcessNetwork::transportFor(const std::string& account) {
-    return std::make_shared<InProcessTransport>(*this, account);
+std::shared_ptr<sdk::Transport> InProcessNetwork::transportFor(const sdk::PeerIdentity& identity) {
+    return std::make_shared<InProcessTransport>(*this, identity);
 }
 
-void InProcessNetwork::attach(const std::string& account, sdk::TransportListener* listener) { listeners_[account] = listener; }
+std::shared_ptr<sdk::Transport> InProcessNetwork::transportFor(const std::string& account) {
+    return transportFor(sdk::PeerIdentity{account, sdk::PeerRole::unknown, {}});
+}
+
+void InProcessNetwork::attach(const sdk::PeerIdentity& identity, sdk::TransportListener* listener) {
+    listeners_[identity.account] = listener;
+    identities_[identity.account] = identity;
+}
 
 // What is queued for a detached node stays queued: the transport already took it.
 void InProcessNetwork::detach(const std::string& account) { listeners_.erase(account); }
@@ -74,7 +83,9 @@ std::size_t InProcessNetwork::run(std::size_t limit) {
         const auto delivery = queue_[pick];
         queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
         // A message the receiver could not store goes back in the queue, as a real sender retries.
-        if (!listeners_.at(delivery.to)->onMessage(delivery.from, delivery.payload).isOk()) queue_.push_back(delivery);
+        const auto known = identities_.find(delivery.from);
+        const auto sender = known != identities_.end() ? known->second : sdk::PeerIdentity{delivery.from, {}, {}};
+        if (!listeners_.at(delivery.to)->onMessage(sender, delivery.payload).isOk()) queue_.push_back(delivery);
         ++delivered;
     }
     return delivered;

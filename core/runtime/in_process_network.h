@@ -25,7 +25,10 @@ public:
         std::string payload;
     };
 
-    // A transport for one account on this network.
+    // A transport for one peer on this network; receivers are told its identity as given, as a
+    // real transport tells what the peer's credentials prove.
+    std::shared_ptr<sdk::Transport> transportFor(const sdk::PeerIdentity& identity);
+    // The same with no proven role (sdk::PeerRole::unknown).
     std::shared_ptr<sdk::Transport> transportFor(const std::string& account);
 
     sdk::Status send(const std::string& from, const std::string& to, const std::string& payload);
@@ -48,10 +51,11 @@ public:
 
 private:
     friend class InProcessTransport;
-    void attach(const std::string& account, sdk::TransportListener* listener);
+    void attach(const sdk::PeerIdentity& identity, sdk::TransportListener* listener);
     void detach(const std::string& account);
 
     std::map<std::string, sdk::TransportListener*> listeners_;
+    std::map<std::string, sdk::PeerIdentity> identities_;
     std::set<std::string> offline_;
     std::vector<Delivery> queue_;
     std::vector<Delivery> carried_;

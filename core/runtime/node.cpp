@@ -8,9 +8,10 @@ Node::Node(Parts parts) : parts_(std::move(parts)) {}
 
 Node::~Node() { stop(); }
 
-std::unique_ptr<Node> Node::relay(Parts parts, const std::string& account, const std::string& display_name) {
+std::unique_ptr<Node> Node::relay(Parts parts, const std::string& account, const std::string& display_name,
+                                  RelayPolicy policy) {
     std::unique_ptr<Node> node(new Node(std::move(parts)));
-    auto engine = std::make_unique<RelayEngine>(*node->parts_.database, account, display_name);
+    auto engine = std::make_unique<RelayEngine>(*node->parts_.database, account, display_name, std::move(policy));
     node->relay_ = engine.get();
     node->engine_ = std::move(engine);
     node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
@@ -136,7 +137,7 @@ void Node::dispatchLoop() {
     }
 }
 
-sdk::Status Node::onMessage(const std::string& from, const std::string& payload) {
+sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
     const bool taken = locked([&] { return engine_->receive(from, payload); });
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
 }

@@ -29,7 +29,8 @@ public:
         std::shared_ptr<sdk::EntityChecker> checker;    // terminals only
     };
 
-    static std::unique_ptr<Node> relay(Parts parts, const std::string& account, const std::string& display_name);
+    static std::unique_ptr<Node> relay(Parts parts, const std::string& account, const std::string& display_name,
+                                       RelayPolicy policy = {});
     static std::unique_ptr<Node> terminal(Parts parts, const std::string& account, const std::string& relay,
                                           CheckPolicy policy, std::function<std::string()> timestamp = {});
     ~Node() override;
@@ -60,7 +61,7 @@ public:
     template <class Action>
     auto withEngine(Action&& action) { return locked([&] { return action(*engine_); }); }
 
-    sdk::Status onMessage(const std::string& from, const std::string& payload) override;
+    sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;
 
 private:

@@ -238,12 +238,13 @@ void Connection::handshake() {
     }
     if (settings_.tls) {
         try {
-            certificate_account_ = wire_->certificateAccount();
+            certificate_identity_ = wire_->certificateIdentity();
+            checkRoles(certificate_identity_);
         } catch (const std::runtime_error& e) {
             throw Refusal(e.what());
         }
-        if (outbound_ && certificate_account_ != account())
-            throw Refusal("dialed " + account() + " but its certificate is for " + certificate_account_);
+        if (outbound_ && certificate_identity_.account != account())
+            throw Refusal("dialed " + account() + " but its certificate is for " + certificate_identity_.account);
     }
     {
         std::lock_guard lock(mutex_);
@@ -334,18 +335,38 @@ void Connection::handleFrame(FrameType type, const std::string& body) {
 
 void Connection::acceptHello(const std::string& account) {
     if (account == settings_.own_account) throw Refusal("it says it is " + account + ", which is this node's own account");
-    if (settings_.tls && account != certificate_account_)
-        throw Refusal("certificate is for " + certificate_account_ + " but it says it is " + account);
+    if (settings_.tls && account != certificate_identity_.account)
+        throw Refusal("certificate is for " + certificate_identity_.account + " but it says it is " + account);
     if (outbound_ && account != this->account()) throw Refusal("dialed " + this->account() + " but it says it is " + account);
     {
         std::lock_guard lock(mutex_);
         account_ = account;
+        identity_ = settings_.tls ? certificate_identity_ : sdk::PeerIdentity{account, sdk::PeerRole::unknown, {}};
         established_ = true;
     }
     if (!events_.onEstablished(shared_from_this())) {
         close(CloseReason::Kind::stopped, "the transport is stopping");
         throw Closing{};
     }
+}
+
+// Relays talk to relays and to their own terminals; a terminal talks to its own relay only.
+void Connection::checkRoles(const sdk::PeerIdentity& peer) const {
+    using sdk::PeerRole;
+    if (settings_.own_role == PeerRole::relay) {
+        if (peer.role == PeerRole::terminal && peer.home_relay != settings_.own_account)
+            throw Refusal(peer.account + " is a terminal of " + peer.home_relay + ", not of this relay");
+    } else if (settings_.own_role == PeerRole::terminal) {
+        if (peer.role != PeerRole::relay)
+            throw Refusal(peer.account + " is a " + sdk::toString(peer.role) + "; a terminal talks to its relay only");
+        if (peer.account != settings_.own_home_relay)
+            throw Refusal(peer.account + " is not this terminal's relay " + settings_.own_home_relay);
+    }
+}
+
+sdk::PeerIdentity Connection::identity() const {
+    std::lock_guard lock(mutex_);
+    return identity_;
 }
 
 void Connection::queueControlLocked(FrameType type, std::string frame) {

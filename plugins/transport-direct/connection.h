@@ -60,6 +60,10 @@ public:
 
 struct ConnectionSettings {
     std::string own_account;
+    // This node's role and relay as its certificate says (unknown in plaintext mode): who may
+    // connect depends on it (Connection::checkRoles).
+    sdk::PeerRole own_role = sdk::PeerRole::unknown;
+    std::string own_home_relay;
     std::size_t max_frame_bytes = 0;
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds keepalive{};
@@ -94,6 +98,9 @@ public:
     bool established() const;
     // The peer's account: the one dialed, or (inbound) the one proven at HELLO; empty before.
     std::string account() const;
+    // What the peer proved: its certificate's account and role (plaintext: the HELLO's account,
+    // role unknown). Complete once established.
+    sdk::PeerIdentity identity() const;
     // "relay-server2@net at 127.0.0.1:7443 (dialed)", for logs.
     std::string describe() const;
 
@@ -132,7 +139,8 @@ private:
     Poco::Net::StreamSocket socket_;
     std::unique_ptr<Wire> wire_;
     std::mutex wire_mutex_;
-    std::string certificate_account_;  // reader thread only
+    sdk::PeerIdentity certificate_identity_;  // reader thread only
+    void checkRoles(const sdk::PeerIdentity& peer) const;
 
     mutable std::mutex mutex_;
     std::condition_variable writer_wake_;
@@ -141,6 +149,7 @@ private:
     std::condition_variable reader_wake_;
     int fd_ = -1;
     std::string account_;
+    sdk::PeerIdentity identity_;
     std::string peer_address_;
     bool established_ = false;
     bool closing_ = false;

@@ -46,8 +46,8 @@ sdk::Status DirectTransport::start(const std::string& own_account, sdk::Transpor
         return sdk::Status::invalidArgument("a direct transport starts only once; make a new one to start again");
     if (const auto problem = accountProblem(own_account); !problem.empty())
         return sdk::Status::invalidArgument("own account '" + own_account + "': " + problem);
-    if (tls_ && tls_->own_account != own_account)
-        return sdk::Status::invalidArgument("certificate " + config_.certificate + " is for " + tls_->own_account +
+    if (tls_ && tls_->own.account != own_account)
+        return sdk::Status::invalidArgument("certificate " + config_.certificate + " is for " + tls_->own.account +
                                             ", but this node is " + own_account);
     if (peers_.count(own_account)) return sdk::Status::invalidArgument("peers lists this node's own account " + own_account);
     if (config_.listen) {
@@ -229,6 +229,10 @@ std::size_t DirectTransport::handshakingInboundLocked() const {
 ConnectionSettings DirectTransport::settings(bool outbound) const {
     ConnectionSettings settings;
     settings.own_account = own_account_;
+    if (tls_) {
+        settings.own_role = tls_->own.role;
+        settings.own_home_relay = tls_->own.home_relay;
+    }
     settings.max_frame_bytes = config_.max_frame_bytes;
     settings.connect_timeout = config_.connect_timeout;
     settings.keepalive = config_.keepalive;
@@ -257,7 +261,7 @@ bool DirectTransport::onEstablished(const std::shared_ptr<Connection>& connectio
 
 bool DirectTransport::onMessage(const Connection& connection, const std::string& payload) {
     try {
-        const auto status = listener_->onMessage(connection.account(), payload);
+        const auto status = listener_->onMessage(connection.identity(), payload);
         if (status.isOk()) return true;
         log_.error("a message from %s was not taken, so not acknowledged: %s", connection.account(), status.toString());
     } catch (const std::exception& e) {

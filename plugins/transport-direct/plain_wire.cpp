@@ -43,7 +43,7 @@ public:
         }
     }
 
-    std::string certificateAccount() const override { return {}; }
+    sdk::PeerIdentity certificateIdentity() const override { return {}; }
 
 private:
     int fd_;

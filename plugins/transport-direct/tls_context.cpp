@@ -7,9 +7,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace relaysync::transport_direct {
 
@@ -84,6 +86,44 @@ std::string accountOf(X509* cert) {
     return account;
 }
 
+// The role from the certificate's one relaysync URI in subjectAltName.
+void readRole(X509* cert, sdk::PeerIdentity& identity) {
+    const std::string prefix = kRoleUriPrefix;
+    auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    std::vector<std::string> roles;
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        if (name->type != GEN_URI) continue;
+        const auto* uri = name->d.uniformResourceIdentifier;
+        std::string text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                         static_cast<std::size_t>(ASN1_STRING_length(uri)));
+        if (text.rfind(prefix, 0) == 0) roles.push_back(text.substr(prefix.size()));
+    }
+    GENERAL_NAMES_free(names);
+    if (roles.size() != 1)
+        throw std::runtime_error("the certificate of " + identity.account + " names " +
+                                 (roles.empty() ? std::string("no") : "more than one") +
+                                 " relaysync role (a subjectAltName URI urn:relaysync:relay or"
+                                 " urn:relaysync:terminal:<relay>; scripts/make-certs.sh writes it)");
+    const std::string terminal = "terminal:";
+    if (roles.front() == "relay") {
+        identity.role = sdk::PeerRole::relay;
+    } else if (roles.front().rfind(terminal, 0) == 0 && roles.front().size() > terminal.size()) {
+        identity.role = sdk::PeerRole::terminal;
+        identity.home_relay = roles.front().substr(terminal.size());
+    } else {
+        throw std::runtime_error("the certificate of " + identity.account + " names an unknown relaysync role '" +
+                                 roles.front() + "'");
+    }
+}
+
+sdk::PeerIdentity identityOf(X509* cert) {
+    sdk::PeerIdentity identity;
+    identity.account = accountOf(cert);
+    readRole(cert, identity);
+    return identity;
+}
+
 void checkValidNow(X509* cert, const std::string& path) {
     if (X509_cmp_current_time(X509_get0_notBefore(cert)) >= 0) fail("certificate", path + " is not valid yet");
     if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0) fail("certificate", path + " has expired");
@@ -150,7 +190,7 @@ TlsContexts makeTlsContexts(const DirectConfig& config) {
     const X509Ptr own = readFirstCertificate("certificate", config.certificate);
     checkValidNow(own.get(), config.certificate);
     try {
-        made.own_account = accountOf(own.get());
+        made.own = identityOf(own.get());
     } catch (const std::runtime_error& e) {
         fail("certificate", config.certificate + ": " + e.what());
     }
@@ -163,11 +203,11 @@ TlsContexts makeTlsContexts(const DirectConfig& config) {
     return made;
 }
 
-std::string peerAccount(SSL* ssl) {
+sdk::PeerIdentity peerIdentity(SSL* ssl) {
     X509Ptr cert(SSL_get1_peer_certificate(ssl));
     if (!cert) throw std::runtime_error("the peer presented no certificate");
     if (SSL_get_verify_result(ssl) != X509_V_OK) throw std::runtime_error("the peer's certificate is not verified");
-    return accountOf(cert.get());
+    return identityOf(cert.get());
 }
 
 }  // namespace relaysync::transport_direct

@@ -7,6 +7,7 @@
 #include <Poco/Net/Context.h>
 
 #include "direct_config.h"
+#include "relaysync/sdk/transport.h"
 
 typedef struct ssl_st SSL;
 
@@ -15,8 +16,14 @@ namespace relaysync::transport_direct {
 struct TlsContexts {
     Poco::Net::Context::Ptr client;  // for connections this node dials
     Poco::Net::Context::Ptr server;  // for connections it accepts
-    std::string own_account;         // the CN of this node's certificate
+    sdk::PeerIdentity own;           // what this node's certificate says of it
 };
+
+// A certificate names its account in its one subject CN and its role in one subjectAltName URI
+// (scripts/make-certs.sh writes both):
+//   urn:relaysync:relay               a relay server
+//   urn:relaysync:terminal:<relay>    a terminal of the relay account <relay>
+inline constexpr const char* kRoleUriPrefix = "urn:relaysync:";
 
 // Both contexts: TLS 1.2 or newer, this node's certificate and key, the configured CA only (no
 // system CAs), and strict verification of the peer's certificate on both sides (a peer without
@@ -26,8 +33,9 @@ struct TlsContexts {
 // unusable; never includes key material in the message.
 TlsContexts makeTlsContexts(const DirectConfig& config);
 
-// The account a verified peer certificate names: its one subject CN, as UTF-8. Throws
-// std::runtime_error when there is no certificate, no CN, or more than one.
-std::string peerAccount(SSL* ssl);
+// What a verified peer certificate proves: its account (the one subject CN, as UTF-8) and its
+// role. Throws std::runtime_error when there is no certificate, no CN or more than one, or no
+// role URI or more than one.
+sdk::PeerIdentity peerIdentity(SSL* ssl);
 
 }  // namespace relaysync::transport_direct

@@ -67,7 +67,7 @@ public:
         return classify(rc, "TLS write");
     }
 
-    std::string certificateAccount() const override { return peerAccount(ssl_); }
+    sdk::PeerIdentity certificateIdentity() const override { return peerIdentity(ssl_); }
 
 private:
     Io classify(int rc, const char* what) {

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "relaysync/sdk/transport.h"
+
 typedef struct ssl_ctx_st SSL_CTX;
 
 namespace relaysync::transport_direct {
@@ -33,8 +35,8 @@ public:
     virtual Io read(char* buffer, std::size_t size, std::size_t& got) = 0;
     // Writes some of `data`; done with `put` > 0. Throws std::runtime_error on errors.
     virtual Io write(const char* data, std::size_t size, std::size_t& put) = 0;
-    // The account named by the peer's verified certificate; empty for a plain wire.
-    virtual std::string certificateAccount() const = 0;
+    // What the peer's verified certificate proves; an empty account for a plain wire.
+    virtual sdk::PeerIdentity certificateIdentity() const = 0;
 };
 
 std::unique_ptr<Wire> makePlainWire(int fd);

@@ -56,7 +56,7 @@ public:
         core::Node::Parts relay_parts;
         relay_parts.database = std::make_unique<core::Database>("sqlite:" + (directory_ / "relay.db").string());
         relay_parts.transport = network_.transportFor("relay@net");
-        relay_ = core::Node::relay(std::move(relay_parts), "relay@net", "Tokyo");
+        relay_ = core::Node::relay(std::move(relay_parts), "relay@net", "Tokyo", core::RelayPolicy{{}, {"pc@relay.net"}});
         core::Node::Parts parts;
         parts.database = std::make_unique<core::Database>("sqlite:" + (directory_ / "pc.db").string());
         parts.transport = network_.transportFor("pc@relay.net");

@@ -31,7 +31,9 @@ std::string relayProfile(const TempDir& dir) {
            "transport:\n"
            "  plugin: direct\n"
            "  config:\n"
-           "    listen: 127.0.0.1:7101\n";
+           "    listen: 127.0.0.1:7101\n"
+           "groups:\n"
+           "  terminals: [client11@relay-server1.net]\n";
 }
 
 // A terminal with one store "c:" on <dir>/c; `extra` is appended (checker:, sync:).

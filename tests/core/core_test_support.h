@@ -29,6 +29,8 @@ inline const std::string kRelay2 = "relay-server2@net";
 inline const std::string kClient11 = "client11@relay-server1.net";
 inline const std::string kClient12 = "client12@relay-server1.net";
 inline const std::string kClient21 = "client21@relay-server2.net";
+// A share id bound to its creator client11, as share ids are.
+inline const std::string kS1 = "s1" + kClient11;
 
 // A unique folder under the system temp folder for one test's SQLite files; removed with
 // everything in it when the TempDir goes.
@@ -57,6 +59,16 @@ private:
 };
 
 // Engine code logs refusals and drops on purpose; the suites keep the console quiet.
+// The identity a transport proves for a test account: "relay-serverN@net" is a relay,
+// "clientNM@relay-serverN.net" a terminal of relay-serverN@net.
+inline sdk::PeerIdentity peer(const std::string& account) {
+    const auto at = account.find('@');
+    const auto domain = account.substr(at + 1);
+    if (domain == "net") return {account, sdk::PeerRole::relay, {}};
+    const auto dot = domain.rfind(".net");
+    return {account, sdk::PeerRole::terminal, domain.substr(0, dot) + "@net"};
+}
+
 inline void quietLogs() {
     Poco::Logger::root().setLevel(Poco::Message::PRIO_FATAL);
     Poco::Logger::setLevel("relaysync", Poco::Message::PRIO_FATAL);

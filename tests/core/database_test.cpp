@@ -15,6 +15,9 @@
 
 #include "core_test_support.h"
 #include "persistence/database.h"
+#include "persistence/message_store.h"
+#include "persistence/share_repository.h"
+#include "persistence/schema.h"
 #include "persistence/group_repository.h"
 
 using namespace Poco::Data::Keywords;
@@ -54,6 +57,7 @@ class DatabaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(countersStartAtOneAndAreIndependent);
     CPPUNIT_TEST(countersStayMonotonicAcrossReopen);
     CPPUNIT_TEST(newerSchemaVersionIsRefused);
+    CPPUNIT_TEST(version1DatabaseIsMigrated);
     CPPUNIT_TEST(badUrlsAreRefusedNamingTheUrl);
     CPPUNIT_TEST(missingFolderIsRefusedPromptlyNamingTheUrl);
     CPPUNIT_TEST(fileThatIsNotADatabaseIsRefusedNamingTheUrl);
@@ -69,7 +73,7 @@ public:
     void newDatabaseHasTheCurrentSchemaVersion() {
         Database database(dir_->url());
         CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
-        CPPUNIT_ASSERT_EQUAL(1, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(2, database.schemaVersion());
         CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
         CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
     }
@@ -111,12 +115,39 @@ public:
     void newerSchemaVersionIsRefused() {
         {
             Database database(dir_->url());
-            database.session() << "UPDATE meta SET value = 2 WHERE name = 'schema_version'", now;
+            database.session() << "UPDATE meta SET value = 3 WHERE name = 'schema_version'", now;
         }
         const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
         RS_ASSERT_CONTAINS(error, dir_->url());
-        RS_ASSERT_CONTAINS(error, "schema version 2");
+        RS_ASSERT_CONTAINS(error, "schema version 3");
         RS_ASSERT_CONTAINS(error, "newer");
+    }
+
+    // A database written by a version-1 build keeps its entries and deferred messages.
+    void version1DatabaseIsMigrated() {
+        {
+            Poco::Data::Session session("SQLite", (dir_->path() / "node.db").string());
+            session << "CREATE TABLE meta (name VARCHAR(64) PRIMARY KEY, value BIGINT NOT NULL)", now;
+            for (const char* statement : schema::kVersion1) session << statement, now;
+            session << "INSERT INTO meta (name, value) VALUES ('schema_version', 1)", now;
+            session << "INSERT INTO resource_entries VALUES ('s1', 'folderA', 'client11@relay-server1.net', 'c:/a',"
+                       " 'ok', 'folder', 5, 6, '', 3, 0)",
+                now;
+            session << "INSERT INTO deferred_messages VALUES (1, 'relay-server1@net', 'payload', 'why', 0, 9)", now;
+        }
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
+        ShareRepository shares(database);
+        const auto entry = shares.entry("s1", "folderA");
+        CPPUNIT_ASSERT(entry.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, entry->version);
+        // Another owner's record of the same name is now a record of its own.
+        CPPUNIT_ASSERT(shares.putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/b", 1)));
+        MessageStore messages(database);
+        const auto deferred = messages.deferred();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
+        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender.account);
+        CPPUNIT_ASSERT(deferred[0].sender.role == sdk::PeerRole::unknown);
     }
 
     void badUrlsAreRefusedNamingTheUrl() {

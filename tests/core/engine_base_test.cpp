@@ -50,7 +50,7 @@ public:
                                                std::string(kMaxMessageBytes + 10, '{'),
                                                std::string("\0\xff\xfe", 3)};
         for (const auto& bytes : garbage) {
-            CPPUNIT_ASSERT_NO_THROW(terminal_->engine->receive(kRelay1, bytes));
+            CPPUNIT_ASSERT_NO_THROW(terminal_->engine->receive(peer(kRelay1), bytes));
         }
         CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
         CPPUNIT_ASSERT(terminal_->engine->messages().deferred().empty());
@@ -60,17 +60,17 @@ public:
     void senderMismatchIsDroppedWithoutBurningTheId() {
         const auto bytes = makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kClient11,
                                        groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 1)}));
-        terminal_->engine->receive(kRelay2, bytes);  // claims to be relay-server1, came from relay-server2
+        terminal_->engine->receive(peer(kRelay2), bytes);  // claims to be relay-server1, came from relay-server2
         CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
         CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
         CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kRelay1 + "#1"));
-        terminal_->engine->receive(kRelay1, bytes);  // the genuine one still counts
+        terminal_->engine->receive(peer(kRelay1), bytes);  // the genuine one still counts
         CPPUNIT_ASSERT(terminal_->engine->groups().exists(kGroup));
     }
 
     void messageForAnotherAccountIsDropped() {
         terminal_->engine->receive(
-            kRelay1, makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kClient12,
+            peer(kRelay1), makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kClient12,
                                  groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient12, kRelay1, 1)})));
         CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
         CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
@@ -105,7 +105,7 @@ public:
         terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#2", terminalBody(kGroup, makeTerminal(newcomer, kRelay1, 1)));
         const auto deferred = terminal_->engine->messages().deferred();
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
-        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender);
+        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender.account);
         RS_ASSERT_CONTAINS(deferred[0].reason, kGroup);
         CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());  // not answered yet
         CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kRelay1 + "#2"));
@@ -169,10 +169,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, terminal_->engine->messages().outbox().size());
     }
 
+    // A sender whose role the transport cannot prove (plaintext test mode) is judged by the engine.
     void refusalOfAStrangerIsAnsweredToTheStranger() {
         const auto bytes = makePayload(MessageType::group_info, kClient12 + "#1", kClient12, kClient11,
                                        groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {makeTerminal(kClient11, kRelay1, 1)}));
-        terminal_->engine->receive(kClient12, bytes);
+        terminal_->engine->receive(sdk::PeerIdentity{kClient12, sdk::PeerRole::unknown, {}}, bytes);
         CPPUNIT_ASSERT(!terminal_->engine->groups().exists(kGroup));
         const auto answers = outboxOf(*terminal_->engine, MessageType::answer);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
@@ -185,8 +186,9 @@ public:
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("re", std::string("x#1"));
         body->set("ok", false);
-        terminal_->engine->receive(kClient12, makePayload(MessageType::answer, kClient12 + "#1", kClient12, kClient11, body));
-        terminal_->engine->receive(kClient12, makePayload(MessageType::synchronize_result, kClient12 + "#2", kClient12,
+        const sdk::PeerIdentity stranger{kClient12, sdk::PeerRole::unknown, {}};
+        terminal_->engine->receive(stranger, makePayload(MessageType::answer, kClient12 + "#1", kClient12, kClient11, body));
+        terminal_->engine->receive(stranger, makePayload(MessageType::synchronize_result, kClient12 + "#2", kClient12,
                                                           kClient11, new Poco::JSON::Object));
         CPPUNIT_ASSERT(terminal_->engine->messages().outbox().empty());
         CPPUNIT_ASSERT(terminal_->engine->messages().seen(kClient12 + "#1"));
@@ -203,7 +205,7 @@ public:
 
     void relayRefusesGroupInfoThatDoesNotListIt() {
         openRelay2();
-        relay_->receive(kRelay1, makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kRelay2,
+        relay_->receive(peer(kRelay1), makePayload(MessageType::group_info, kRelay1 + "#1", kRelay1, kRelay2,
                                              groupInfoBody(kGroup, {{kRelay1, "Branch A"}}, {})));
         CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
         const auto answers = outboxOf(*relay_, MessageType::answer);
@@ -216,13 +218,13 @@ public:
     void relayDefersUpdateGroupInfoUntilItKnowsTheGroup() {
         openRelay2();
         const std::string relay3 = "relay-server3@net";
-        relay_->receive(kRelay1, makePayload(MessageType::update_group_info, kRelay1 + "#7", kRelay1, kRelay2,
+        relay_->receive(peer(kRelay1), makePayload(MessageType::update_group_info, kRelay1 + "#7", kRelay1, kRelay2,
                                              groupInfoBody(kGroup, {{kRelay1, "Branch A"}, {kRelay2, ""}, {relay3, ""}},
                                                            {})));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, relay_->messages().deferred().size());
         CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
 
-        relay_->receive(kRelay1, makePayload(MessageType::group_info, kRelay1 + "#3", kRelay1, kRelay2,
+        relay_->receive(peer(kRelay1), makePayload(MessageType::group_info, kRelay1 + "#3", kRelay1, kRelay2,
                                              groupInfoBody(kGroup, {{kRelay1, "Branch A"}, {kRelay2, ""}}, {})));
         CPPUNIT_ASSERT(relay_->messages().deferred().empty());
         const auto group = relay_->groups().find(kGroup);
@@ -269,7 +271,7 @@ public:
 private:
     void openRelay2() {
         relay_database_ = std::make_unique<Database>(dir_->url("relay2.db"));
-        relay_ = std::make_unique<RelayEngine>(*relay_database_, kRelay2, "Branch B");
+        relay_ = std::make_unique<RelayEngine>(*relay_database_, kRelay2, "Branch B", RelayPolicy{{kRelay1}, {}});
     }
 
     std::unique_ptr<TempDir> dir_;

@@ -82,7 +82,7 @@ public:
     }
 
     void fromRelay(MessageType type, const std::string& id, Poco::JSON::Object::Ptr body) {
-        engine->receive(kRelay1, makePayload(type, id, kRelay1, kClient11, std::move(body)));
+        engine->receive(peer(kRelay1), makePayload(type, id, kRelay1, kClient11, std::move(body)));
     }
 
     // group-info admitting client11 and client12 at relay-server1, and client21 at relay-server2.

@@ -17,9 +17,10 @@ const std::string kC = "c@net";
 
 class Recorder final : public sdk::TransportListener {
 public:
-    sdk::Status onMessage(const std::string& from, const std::string& payload) override {
-        received.push_back({from, payload});
-        if (reply) reply(from, payload);
+    sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override {
+        received.push_back({from.account, payload});
+        roles.push_back(from.role);
+        if (reply) reply(from.account, payload);
         return sdk::Status::ok();
     }
     void onReachabilityChanged(const std::string& account, bool reachable) override {
@@ -27,6 +28,7 @@ public:
     }
 
     std::vector<std::pair<std::string, std::string>> received;
+    std::vector<sdk::PeerRole> roles;
     std::vector<std::string> changes;
     std::function<void(const std::string&, const std::string&)> reply;
 };

@@ -96,23 +96,24 @@ public:
     void deferredMessagesKeepSenderReasonAndOrder() {
         Database database(dir_->url());
         MessageStore messages(database);
-        messages.defer(kRelay1, "payload-1", "group 0001@relay-server1 is not known here yet", 1000);
-        messages.defer(kRelay2, "payload-2", "share s1 is not known here yet", 1000);
+        messages.defer(peer(kRelay1), "payload-1", "group 0001@relay-server1 is not known here yet", 1000);
+        messages.defer(peer(kRelay2), "payload-2", "share s1 is not known here yet", 1000);
         const auto deferred = messages.deferred();
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, deferred.size());
-        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender);
+        CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender.account);
+        CPPUNIT_ASSERT(deferred[0].sender.role == sdk::PeerRole::relay);
         CPPUNIT_ASSERT_EQUAL(std::string("payload-1"), deferred[0].payload);
         CPPUNIT_ASSERT_EQUAL(std::string("group 0001@relay-server1 is not known here yet"), deferred[0].reason);
         CPPUNIT_ASSERT_EQUAL(0, deferred[0].attempts);
-        CPPUNIT_ASSERT_EQUAL(kRelay2, deferred[1].sender);
+        CPPUNIT_ASSERT_EQUAL(kRelay2, deferred[1].sender.account);
         CPPUNIT_ASSERT(deferred[0].seq < deferred[1].seq);
     }
 
     void deferredAttemptsAreCountedAndRemovalIsPerMessage() {
         Database database(dir_->url());
         MessageStore messages(database);
-        messages.defer(kRelay1, "a", "why a", 1000);
-        messages.defer(kRelay1, "b", "why b", 1000);
+        messages.defer(peer(kRelay1), "a", "why a", 1000);
+        messages.defer(peer(kRelay1), "b", "why b", 1000);
         const auto seq_a = messages.deferred().at(0).seq;
         messages.countDeferredAttempt(seq_a);
         messages.countDeferredAttempt(seq_a);
@@ -129,7 +130,7 @@ public:
         {
             Database database(dir_->url());
             MessageStore messages(database);
-            messages.defer(kRelay1, "early", "waits", 1000);
+            messages.defer(peer(kRelay1), "early", "waits", 1000);
             messages.markSeen("m#1");
         }
         Database database(dir_->url());
@@ -138,7 +139,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.deferred().size());
         CPPUNIT_ASSERT_EQUAL(std::string("early"), messages.deferred()[0].payload);
         // Numbering continues, so the order of deferral is kept.
-        messages.defer(kRelay1, "later", "waits too", 1000);
+        messages.defer(peer(kRelay1), "later", "waits too", 1000);
         CPPUNIT_ASSERT_EQUAL(std::string("later"), messages.deferred().at(1).payload);
     }
 

@@ -98,7 +98,7 @@ private:
         Node::Parts parts;
         parts.database = std::make_unique<Database>(dir_->url("relay1.db"));
         parts.transport = network_->transportFor(kRelay1);
-        relay_ = Node::relay(std::move(parts), kRelay1, "Branch A");
+        relay_ = Node::relay(std::move(parts), kRelay1, "Branch A", RelayPolicy{{}, {kClient11}});
     }
 
     void makeTerminal() {

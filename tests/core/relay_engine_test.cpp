@@ -50,7 +50,8 @@ public:
         quietLogs();
         dir_ = std::make_unique<TempDir>();
         database_ = std::make_unique<Database>(dir_->url("relay1.db"));
-        relay_ = std::make_unique<RelayEngine>(*database_, kRelay1, "Branch A");
+        relay_ = std::make_unique<RelayEngine>(*database_, kRelay1, "Branch A",
+                                               RelayPolicy{{kRelay2}, {kClient11, kClient12, "client13@relay-server1.net"}});
     }
     void tearDown() override {
         relay_.reset();
@@ -80,7 +81,7 @@ public:
     }
 
     void invitedRelayJoinsAndAsksTheOthersForServerInfo() {
-        relay_->receive(kRelay2, makePayload(MessageType::group_info, kRelay2 + "#1", kRelay2, kRelay1,
+        relay_->receive(peer(kRelay2), makePayload(MessageType::group_info, kRelay2 + "#1", kRelay2, kRelay1,
                                              groupInfoBody("0001@relay-server2", {{kRelay2, "Branch B"}, {kRelay1, ""}, {kRelay3, ""}},
                                                            {makeTerminal(kClient21, kRelay2, 1)})));
         const auto group = relay_->groups().find("0001@relay-server2");
@@ -101,7 +102,7 @@ public:
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("group_id", kGroup);
         body->set("relay", toJson(GroupRelay{kRelay2, "Branch B"}));
-        relay_->receive(kRelay2, makePayload(MessageType::request_server_info, kRelay2 + "#9", kRelay2, kRelay1, body));
+        relay_->receive(peer(kRelay2), makePayload(MessageType::request_server_info, kRelay2 + "#9", kRelay2, kRelay1, body));
         CPPUNIT_ASSERT_EQUAL(std::string("Branch B"), relay_->groups().find(kGroup)->findRelay(kRelay2)->display_name);
         const auto replies = outboxOf(*relay_, MessageType::server_info);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, replies.size());
@@ -123,7 +124,7 @@ public:
         terminals->add(toJson(makeTerminal(kClient31, kRelay3, 1)));          // not relay-server2's
         terminals->add(toJson(makeTerminal(kClient11, kRelay1, 50, true)));   // this relay's own
         body->set("terminals", terminals);
-        relay_->receive(kRelay2, makePayload(MessageType::server_info, kRelay2 + "#9", kRelay2, kRelay1, body));
+        relay_->receive(peer(kRelay2), makePayload(MessageType::server_info, kRelay2 + "#9", kRelay2, kRelay1, body));
         const auto group = *relay_->groups().find(kGroup);
         CPPUNIT_ASSERT(group.findTerminal(kClient22) != nullptr);
         CPPUNIT_ASSERT(group.findTerminal(kClient31) == nullptr);
@@ -137,7 +138,7 @@ public:
         formGroup();
         auto forged_removal = makeTerminal(kClient11, kRelay1, 50, true);
         auto forged_move = makeTerminal(kClient12, kRelay2, 50);
-        relay_->receive(kRelay2, makePayload(MessageType::update_group_info, kRelay2 + "#9", kRelay2, kRelay1,
+        relay_->receive(peer(kRelay2), makePayload(MessageType::update_group_info, kRelay2 + "#9", kRelay2, kRelay1,
                                              groupInfoBody(kGroup, {{kRelay1, ""}, {kRelay2, ""}},
                                                            {forged_removal, forged_move})));
         const auto c11 = relay_->groups().terminalRecord(kGroup, kClient11);
@@ -179,11 +180,11 @@ public:
 
     void newShareGoesToMemberRelaysAndOwnMemberTerminals() {
         formGroup();
-        Share created{"s1", kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1};
+        Share created{kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1};
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("share", toJson(created));
-        relay_->receive(kClient11, makePayload(MessageType::create_shared_resource, kClient11 + "#1", kClient11, kRelay1, body));
-        CPPUNIT_ASSERT(created == *relay_->shares().find("s1"));
+        relay_->receive(peer(kClient11), makePayload(MessageType::create_shared_resource, kClient11 + "#1", kClient11, kRelay1, body));
+        CPPUNIT_ASSERT(created == *relay_->shares().find(kS1));
         const auto policies = outboxOf(*relay_, MessageType::policy_data);
         CPPUNIT_ASSERT((destinations(policies) == std::multiset<std::string>{kRelay2, kClient12}));
         const auto answers = outboxOf(*relay_, MessageType::answer);
@@ -194,11 +195,11 @@ public:
 
     void shareWithANonShareableMemberIsRefused() {
         formGroup();
-        Share created{"s1", kGroup, "workspace1", kClient11, {kClient11, kClient31}, 1};
+        Share created{kS1, kGroup, "workspace1", kClient11, {kClient11, kClient31}, 1};
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("share", toJson(created));
-        relay_->receive(kClient11, makePayload(MessageType::create_shared_resource, kClient11 + "#1", kClient11, kRelay1, body));
-        CPPUNIT_ASSERT(!relay_->shares().find("s1").has_value());
+        relay_->receive(peer(kClient11), makePayload(MessageType::create_shared_resource, kClient11 + "#1", kClient11, kRelay1, body));
+        CPPUNIT_ASSERT(!relay_->shares().find(kS1).has_value());
         CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::policy_data).empty());
         const auto answers = outboxOf(*relay_, MessageType::answer);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
@@ -218,14 +219,14 @@ public:
             for (int i = 0; i < 5000; ++i) {
                 const auto name = "resource-" + std::to_string(i);
                 relay_->shares().putEntryIfNewer(
-                    makeEntry("s1", name + "-" + long_path, kClient11, "c:/" + long_path + "/" + name));
+                    makeEntry(kS1, name + "-" + long_path, kClient11, "c:/" + long_path + "/" + name));
             }
             transaction.commit();
         }
-        Share redefined{"s1", kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21, kClient22}, 2};
+        Share redefined{kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21, kClient22}, 2};
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("share", toJson(redefined));
-        relay_->receive(kClient11, makePayload(MessageType::create_shared_resource, kClient11 + "#3", kClient11, kRelay1, body));
+        relay_->receive(peer(kClient11), makePayload(MessageType::create_shared_resource, kClient11 + "#3", kClient11, kRelay1, body));
         const auto outbox = relay_->messages().outbox();
         CPPUNIT_ASSERT(!outbox.empty());
         for (const auto& item : outbox) {
@@ -238,34 +239,34 @@ public:
 
     void ownTerminalsUpdateGoesToMemberRelaysAndOtherOwnMembers() {
         formShare();
-        const auto entry = makeEntry("s1", "folderA", kClient11, "c:/folderA", 1);
-        relay_->receive(kClient11, makePayload(MessageType::update_resource_info, kClient11 + "#5", kClient11, kRelay1,
-                                               entriesBody("s1", {entry})));
-        CPPUNIT_ASSERT(entry == *relay_->shares().entry("s1", "folderA"));
+        const auto entry = makeEntry(kS1, "folderA", kClient11, "c:/folderA", 1);
+        relay_->receive(peer(kClient11), makePayload(MessageType::update_resource_info, kClient11 + "#5", kClient11, kRelay1,
+                                               entriesBody(kS1, {entry})));
+        CPPUNIT_ASSERT(entry == *relay_->shares().entry(kS1, "folderA"));
         const auto updates = outboxOf(*relay_, MessageType::update_resource_info);
         CPPUNIT_ASSERT((destinations(updates) == std::multiset<std::string>{kRelay2, kClient12}));
         // The same version again changes nothing and is not passed on.
-        relay_->receive(kClient11, makePayload(MessageType::update_resource_info, kClient11 + "#6", kClient11, kRelay1,
-                                               entriesBody("s1", {entry})));
+        relay_->receive(peer(kClient11), makePayload(MessageType::update_resource_info, kClient11 + "#6", kClient11, kRelay1,
+                                               entriesBody(kS1, {entry})));
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outboxOf(*relay_, MessageType::update_resource_info).size());
     }
 
     void anotherRelaysUpdateGoesOnlyToOwnMembers() {
         formShare();
-        const auto entry = makeEntry("s1", "folderB", kClient21, "c:/folderB", 1);
-        relay_->receive(kRelay2, makePayload(MessageType::update_resource_info, kRelay2 + "#5", kRelay2, kRelay1,
-                                             entriesBody("s1", {entry})));
-        CPPUNIT_ASSERT(relay_->shares().entry("s1", "folderB").has_value());
+        const auto entry = makeEntry(kS1, "folderB", kClient21, "c:/folderB", 1);
+        relay_->receive(peer(kRelay2), makePayload(MessageType::update_resource_info, kRelay2 + "#5", kRelay2, kRelay1,
+                                             entriesBody(kS1, {entry})));
+        CPPUNIT_ASSERT(relay_->shares().entry(kS1, "folderB").has_value());
         const auto updates = outboxOf(*relay_, MessageType::update_resource_info);
         CPPUNIT_ASSERT((destinations(updates) == std::multiset<std::string>{kClient11, kClient12}));
     }
 
     void updateOfSomebodyElsesEntryIsRefused() {
         formShare();
-        const auto forged = makeEntry("s1", "folderB", kClient21, "c:/folderB", 1);
-        relay_->receive(kClient11, makePayload(MessageType::update_resource_info, kClient11 + "#5", kClient11, kRelay1,
-                                               entriesBody("s1", {forged})));
-        CPPUNIT_ASSERT(!relay_->shares().entry("s1", "folderB").has_value());
+        const auto forged = makeEntry(kS1, "folderB", kClient21, "c:/folderB", 1);
+        relay_->receive(peer(kClient11), makePayload(MessageType::update_resource_info, kClient11 + "#5", kClient11, kRelay1,
+                                               entriesBody(kS1, {forged})));
+        CPPUNIT_ASSERT(!relay_->shares().entry(kS1, "folderB").has_value());
         const auto answers = outboxOf(*relay_, MessageType::answer);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, answers.size());
         CPPUNIT_ASSERT(!json::requireBool(answers[0].body, "ok", "body"));
@@ -274,8 +275,8 @@ public:
 
     void synchronizeAsksEveryMemberRelayAndOwnMemberAndSumsTheirReports() {
         formShare();
-        relay_->receive(kClient11, makePayload(MessageType::synchronize_instruction, kClient11 + "#7", kClient11, kRelay1,
-                                               SyncRequest{"c11/sync-1", "s1", {}}.toBody()));
+        relay_->receive(peer(kClient11), makePayload(MessageType::synchronize_instruction, kClient11 + "#7", kClient11, kRelay1,
+                                               SyncRequest{"c11/sync-1", kS1, {}}.toBody()));
         const auto to_relays = outboxOf(*relay_, MessageType::synchronize);
         const auto to_terminals = outboxOf(*relay_, MessageType::synchronize_instruction);
         CPPUNIT_ASSERT((destinations(to_relays) == std::multiset<std::string>{kRelay2}));
@@ -295,10 +296,10 @@ public:
     // Fig. 14: only the owners of the named resources and the relays on their way are asked.
     void targetedSynchronizeAsksOnlyTheOwnersOfTheNamedResources() {
         formShare();
-        relay_->shares().putEntryIfNewer(makeEntry("s1", "folderA", kClient12, "c:/folderA"));
-        relay_->shares().putEntryIfNewer(makeEntry("s1", "folderB", kClient21, "c:/folderB"));
-        relay_->shares().putEntryIfNewer(makeEntry("s1", "folderC", kClient11, "c:/folderC"));
-        const auto sync_id = relay_->synchronize("s1", {"folderB", "folderQ"});
+        relay_->shares().putEntryIfNewer(makeEntry(kS1, "folderA", kClient12, "c:/folderA"));
+        relay_->shares().putEntryIfNewer(makeEntry(kS1, "folderB", kClient21, "c:/folderB"));
+        relay_->shares().putEntryIfNewer(makeEntry(kS1, "folderC", kClient11, "c:/folderC"));
+        const auto sync_id = relay_->synchronize(kS1, {"folderB", "folderQ"});
         const auto to_relays = outboxOf(*relay_, MessageType::synchronize);
         CPPUNIT_ASSERT((destinations(to_relays) == std::multiset<std::string>{kRelay2}));
         CPPUNIT_ASSERT((SyncRequest::fromBody(to_relays[0].body).names == std::vector<std::string>{"folderB"}));
@@ -311,8 +312,8 @@ public:
 
     void synchronizeFromAStrangerIsAnsweredWithAProblemReport() {
         formShare();
-        relay_->receive(kRelay3, makePayload(MessageType::synchronize, kRelay3 + "#1", kRelay3, kRelay1,
-                                             SyncRequest{"r3/sync-1", "s1", {}}.toBody()));
+        relay_->receive(peer(kRelay3), makePayload(MessageType::synchronize, kRelay3 + "#1", kRelay3, kRelay1,
+                                             SyncRequest{"r3/sync-1", kS1, {}}.toBody()));
         CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::synchronize_instruction).empty());
         const auto results = outboxOf(*relay_, MessageType::synchronize_result);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, results.size());
@@ -327,7 +328,7 @@ public:
         relay_->setReachabilityQuery([](const std::string& account) {
             return account == kRelay2 ? sdk::Reachability::unreachable : sdk::Reachability::reachable;
         });
-        const auto sync_id = relay_->synchronize("s1", {});
+        const auto sync_id = relay_->synchronize(kS1, {});
         // Asked anyway, to check when it is back.
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, outboxOf(*relay_, MessageType::synchronize).size());
         reportTo(kClient11, sync_id, 1);
@@ -344,7 +345,7 @@ public:
         relay_->setReachabilityQuery([](const std::string& account) {
             return account == kRelay2 ? sdk::Reachability::unknown : sdk::Reachability::reachable;
         });
-        const auto sync_id = relay_->synchronize("s1", {});
+        const auto sync_id = relay_->synchronize(kS1, {});
         reportTo(kClient11, sync_id, 1);
         reportTo(kClient12, sync_id, 1);
         const auto result = relay_->syncs().result(sync_id);
@@ -367,16 +368,16 @@ private:
     // Share s1 of client11, client12 and client21.
     void formShare() {
         formGroup();
-        relay_->shares().putIfNewer({"s1", kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1});
+        relay_->shares().putIfNewer({kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1});
     }
 
     void reportTo(const std::string& from, const std::string& sync_id, std::int64_t checked) {
         SyncReport report;
         report.sync_id = sync_id;
-        report.share_id = "s1";
+        report.share_id = kS1;
         report.checked = checked;
         report.unchanged = checked;
-        relay_->receive(from, makePayload(MessageType::synchronize_result, from + "#r" + std::to_string(++reports_), from,
+        relay_->receive(peer(from), makePayload(MessageType::synchronize_result, from + "#r" + std::to_string(++reports_), from,
                                           kRelay1, reportBody(report)));
     }
 

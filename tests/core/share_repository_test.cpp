@@ -1,5 +1,8 @@
 // Shared resource information as stored: share definitions by version, live entries versus
 // tombstones, and the look-up across shares that CheckAnotherResourceInfo relies on.
+#include <algorithm>
+#include <numeric>
+#include <optional>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
@@ -23,7 +26,8 @@ class ShareRepositoryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(entriesAtFindsTheEntityInEveryShare);
     CPPUNIT_TEST(removeForgetsTheShareItsMembersAndEntries);
     CPPUNIT_TEST(liveEntryCannotBeTakenOverByAnotherOwner);
-    CPPUNIT_TEST(removedNameCanBeClaimedByAnotherOwnerWithANewerVersion);
+    CPPUNIT_TEST(removedNameCanBeClaimedByAnotherOwner);
+    CPPUNIT_TEST(everyArrivalOrderConvergesToOneState);
     CPPUNIT_TEST(simultaneousAddsAreSettledTheSameWayInEitherOrder);
     CPPUNIT_TEST(sameUpdatesInAnyOrderEndTheSame);
     CPPUNIT_TEST_SUITE_END();
@@ -167,21 +171,64 @@ public:
         CPPUNIT_ASSERT((shares_->find("s1")->members == std::vector<std::string>{kClient21}));
     }
 
+    // Another owner's record never replaces this one's, whatever its version: it is kept beside
+    // it, and the name still shows the smaller owner's live entry.
     void liveEntryCannotBeTakenOverByAnotherOwner() {
         shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient11, "c:/folderA", 3));
-        CPPUNIT_ASSERT(!shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/mine", 9)));
+        CPPUNIT_ASSERT(shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/mine", 9)));
         CPPUNIT_ASSERT_EQUAL(kClient11, shares_->entry("s1", "folderA")->owner);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, shares_->entry("s1", "folderA")->version);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, shares_->entryOf("s1", "folderA", kClient11)->version);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, shares_->entries("s1").size());
     }
 
-    void removedNameCanBeClaimedByAnotherOwnerWithANewerVersion() {
+    void removedNameCanBeClaimedByAnotherOwner() {
         auto tombstone = makeEntry("s1", "folderA", kClient11, "c:/folderA", 3);
         tombstone.removed = true;
         shares_->putEntryIfNewer(tombstone);
-        CPPUNIT_ASSERT(!shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/folderA", 3)));
-        CPPUNIT_ASSERT(shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/folderA", 4)));
+        CPPUNIT_ASSERT(shares_->entry("s1", "folderA")->removed);
+        CPPUNIT_ASSERT(shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/folderA", 1)));
         CPPUNIT_ASSERT_EQUAL(kClient21, shares_->entry("s1", "folderA")->owner);
         CPPUNIT_ASSERT(!shares_->entry("s1", "folderA")->removed);
+        CPPUNIT_ASSERT(shares_->entryOf("s1", "folderA", kClient11)->removed);
+    }
+
+    // Concurrent add, change, remove and re-add by two owners, applied in every order, leave
+    // every replica with the same records and the same visible entry.
+    void everyArrivalOrderConvergesToOneState() {
+        auto record = [](const std::string& owner, std::int64_t version, bool removed, std::uint64_t size) {
+            auto entry = makeEntry("", "folderA", owner, "c:/" + owner, version, size);
+            entry.removed = removed;
+            return entry;
+        };
+        const std::vector<ResourceEntry> history{
+            record(kClient11, 1, false, 1), record(kClient11, 2, false, 2), record(kClient11, 3, true, 2),
+            record(kClient11, 4, false, 4), record(kClient21, 1, false, 5), record(kClient21, 2, true, 5),
+            record(kClient21, 3, false, 7)};
+        std::vector<std::size_t> order(history.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::optional<std::vector<ResourceEntry>> first;
+        std::size_t replicas = 0;
+        Transaction transaction(*database_);
+        do {
+            const std::string share = "p" + std::to_string(replicas++);
+            for (const auto index : order) {
+                auto entry = history[index];
+                entry.share_id = share;
+                shares_->putEntryIfNewer(entry);
+                shares_->putEntryIfNewer(entry);  // a duplicate changes nothing
+            }
+            auto state = shares_->entriesWithTombstones(share);
+            state.push_back(*shares_->entry(share, "folderA"));
+            for (auto& entry : state) entry.share_id.clear();
+            if (!first) first = state;
+            CPPUNIT_ASSERT(*first == state);
+        } while (std::next_permutation(order.begin(), order.end()));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5040}, replicas);
+        // The final state: each owner's latest record; client11's live re-add is shown.
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, first->size());
+        CPPUNIT_ASSERT_EQUAL(kClient11, first->back().owner);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, first->back().version);
     }
 
     void simultaneousAddsAreSettledTheSameWayInEitherOrder() {

@@ -157,27 +157,27 @@ public:
 
     void policyDataForAShareItIsNotInIsNotKept() {
         Poco::JSON::Object::Ptr policy = new Poco::JSON::Object;
-        Share others{"s-others", kGroup, "theirs", kClient12, {kClient12, kClient21}, 1};
+        Share others{("s-others" + kClient12), kGroup, "theirs", kClient12, {kClient12, kClient21}, 1};
         policy->set("share", toJson(others));
-        policy->set("entries", toJson(std::vector<ResourceEntry>{makeEntry("s-others", "x", kClient12, "c:/x")}));
+        policy->set("entries", toJson(std::vector<ResourceEntry>{makeEntry(("s-others" + kClient12), "x", kClient12, "c:/x")}));
         t_->fromRelay(MessageType::policy_data, kRelay1 + "#41", policy);
-        CPPUNIT_ASSERT(!engine().shares().find("s-others").has_value());
-        CPPUNIT_ASSERT(engine().shares().entriesWithTombstones("s-others").empty());
+        CPPUNIT_ASSERT(!engine().shares().find(("s-others" + kClient12)).has_value());
+        CPPUNIT_ASSERT(engine().shares().entriesWithTombstones(("s-others" + kClient12)).empty());
         const auto answers = outboxOf(engine(), MessageType::answer);
         CPPUNIT_ASSERT(json::requireBool(answers.back().body, "ok", "body"));
     }
 
     void resourceInfoForAnUnknownShareWaitsForIt() {
-        const auto entry = makeEntry("s-later", "b", kClient12, "c:/b", 1);
-        t_->fromRelay(MessageType::update_resource_info, kRelay1 + "#60", entriesBody("s-later", {entry}));
+        const auto entry = makeEntry(("s-later" + kClient12), "b", kClient12, "c:/b", 1);
+        t_->fromRelay(MessageType::update_resource_info, kRelay1 + "#60", entriesBody(("s-later" + kClient12), {entry}));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, engine().messages().deferred().size());
         Poco::JSON::Object::Ptr policy = new Poco::JSON::Object;
-        Share later{"s-later", kGroup, "later", kClient12, {kClient11, kClient12}, 1};
+        Share later{("s-later" + kClient12), kGroup, "later", kClient12, {kClient11, kClient12}, 1};
         policy->set("share", toJson(later));
         policy->set("entries", toJson(std::vector<ResourceEntry>{}));
         t_->fromRelay(MessageType::policy_data, kRelay1 + "#61", policy);
         CPPUNIT_ASSERT(engine().messages().deferred().empty());
-        CPPUNIT_ASSERT(engine().shares().entry("s-later", "b").has_value());
+        CPPUNIT_ASSERT(engine().shares().entry(("s-later" + kClient12), "b").has_value());
     }
 
     void synchronizeWithItsRelayDownFinishesAtOnce() {

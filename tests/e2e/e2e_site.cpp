@@ -34,9 +34,9 @@ E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()) {
         cluster_ = std::make_unique<cluster::Cluster>(cluster::ClusterTools::fromBuildTree(), dir_ / "data",
                                                       dir_ / "data" / "certs");
         cluster_->addNodes(dir_ / "profiles");
-        auto accounts = cluster_->accounts();
-        accounts.insert(accounts.end(), options.extra_certificates.begin(), options.extra_certificates.end());
-        cluster_->makeCertificates(accounts);
+        auto requests = cluster_->certificateRequests();
+        requests.insert(requests.end(), options.extra_certificates.begin(), options.extra_certificates.end());
+        cluster_->makeCertificates(requests);
         scenario_ = std::make_unique<cluster::four_site::Scenario>(*cluster_, nullptr, 30s);
         scenario_->createEntities();
         if (options.before_start) options.before_start(*cluster_);

@@ -29,7 +29,7 @@ public:
         std::string gone_entity = "mark";
         // Changes the generated profiles (or adds nodes) before they are written.
         std::function<void(std::vector<cluster::ProfileSpec>&)> adjust;
-        // Extra accounts to make certificates for (beyond the nodes').
+        // Extra make-certs.sh requests ("terminal:ACCOUNT:RELAY") beyond the nodes'.
         std::vector<std::string> extra_certificates;
         // Runs after the certificates are made, before any node starts.
         std::function<void(cluster::Cluster&)> before_start;

@@ -24,6 +24,10 @@ namespace {
 
 // An extra terminal of Fukuoka that no one admits; its certificate may come from anywhere.
 const std::string C43 = "client43@relay-server4.net";
+const std::string R4Account = "relay-server4@net";
+// An extra terminal of Tokyo that no one admits.
+const std::string C13 = "client13@relay-server1.net";
+const std::string R1Account = "relay-server1@net";
 
 cluster::ProfileSpec* specNamed(std::vector<cluster::ProfileSpec>& specs, const std::string& name) {
     for (auto& spec : specs)
@@ -80,7 +84,7 @@ public:
             specs.push_back(rogue);
         };
         options.before_start = [](cluster::Cluster& cluster) {
-            cluster.makeCertificates({C43}, cluster.certsDir() / "rogue", "rogue-ca");
+            cluster.makeCertificates({"terminal:" + C43 + ":" + R4Account}, cluster.certsDir() / "rogue", "rogue-ca");
         };
         site_ = std::make_unique<E2eSite>(options);
         auto& cluster = site_->cluster();
@@ -119,7 +123,7 @@ public:
     // where relay-server2@net answers refuses that connection.
     void certificateOfAnotherAccountIsRefusedAndLogged() {
         E2eSite::Options options;
-        options.extra_certificates = {C43};
+        options.extra_certificates = {"terminal:" + C43 + ":" + R4Account};
         options.adjust = [](std::vector<cluster::ProfileSpec>& specs) {
             auto* r4 = specNamed(specs, "relay4");
             const auto r2_port = portOf(*specNamed(specs, "relay2"));
@@ -198,7 +202,7 @@ public:
     // connections with R2, R3 and its terminals, and a synchronize works afterwards.
     void garbageAndOversizedFramesCloseOnlyThatConnection() {
         E2eSite::Options options;
-        options.extra_certificates = {C43};
+        options.extra_certificates = {"terminal:" + C13 + ":" + R1Account};
         site_ = std::make_unique<E2eSite>(options);
         site_->formGroupsAndShare();
         auto& cluster = site_->cluster();
@@ -219,12 +223,12 @@ public:
         auto silent = RawPeer::plain(port);
         CPPUNIT_ASSERT_MESSAGE("a connection that never starts TLS is kept", silent.closedWithin(15s));
 
-        const auto certificate = (cluster.certsDir() / (C43 + ".pem")).string();
-        const auto key = (cluster.certsDir() / (C43 + ".key")).string();
+        const auto certificate = (cluster.certsDir() / (C13 + ".pem")).string();
+        const auto key = (cluster.certsDir() / (C13 + ".key")).string();
         const auto greeted = [&] {
             auto peer = RawPeer::tls(port, certificate, key);
             CPPUNIT_ASSERT(peer.readFrame(5s));
-            peer.send(encodeFrame(FrameKind::hello, C43));
+            peer.send(encodeFrame(FrameKind::hello, C13));
             return peer;
         };
         auto oversized = greeted();
@@ -247,7 +251,7 @@ public:
         auto nonsense = greeted();
         nonsense.send(encodeFrame(FrameKind::message, std::string(7, '\0') + "\x01" + "this is not JSON"));
         nonsense.closedWithin(1s);
-        waitForLogLine(*site_, R1, offset, "dropped a message from " + C43 + ".*not valid JSON");
+        waitForLogLine(*site_, R1, offset, "dropped a message from " + C13 + ".*not valid JSON");
 
         waitForLogLine(*site_, R1, offset, refusedFrom(http, "TLS handshake failed"));
         waitForLogLine(*site_, R1, offset, refusedFrom(garbage, "TLS handshake failed"));

@@ -16,8 +16,8 @@ using sdk::PluginKind;
 
 class RecordingListener final : public sdk::TransportListener {
 public:
-    sdk::Status onMessage(const std::string& from, const std::string& payload) override {
-        received.push_back(from + ": " + payload);
+    sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override {
+        received.push_back(from.account + ": " + payload);
         return sdk::Status::ok();
     }
     std::vector<std::string> received;

@@ -44,6 +44,11 @@ std::string FourSites::shortName(const std::string& account) {
     return account;
 }
 
+sdk::PeerIdentity FourSites::identity(const std::string& name) {
+    if (name[0] == 'R') return {account(name), sdk::PeerRole::relay, {}};
+    return {account(name), sdk::PeerRole::terminal, account("R" + siteOf(name))};
+}
+
 FourSites::FourSites(SiteOptions options) : options_(options) {
     std::random_device random;
     directory_ = std::filesystem::temp_directory_path() / ("relaysync-four-sites-" + std::to_string(random()));
@@ -63,10 +68,16 @@ FourSites::~FourSites() {
 void FourSites::build(const std::string& name) {
     core::Node::Parts parts;
     parts.database = std::make_unique<core::Database>("sqlite:" + (directory_ / (name + ".db")).string());
-    parts.transport = network_.transportFor(account(name));
+    parts.transport = network_.transportFor(identity(name));
     std::unique_ptr<core::Node> node;
     if (name[0] == 'R') {
-        node = core::Node::relay(std::move(parts), account(name), kSites.at(siteOf(name)));
+        // The example's operators let the other three relays invite theirs, and list their terminals.
+        core::RelayPolicy policy;
+        for (const auto& relay : relayNames())
+            if (relay != name) policy.accept_invitations_from.push_back(account(relay));
+        for (const auto& terminal : terminalNames())
+            if (siteOf(terminal) == siteOf(name)) policy.terminals.push_back(account(terminal));
+        node = core::Node::relay(std::move(parts), account(name), kSites.at(siteOf(name)), policy);
     } else {
         parts.stores = std::make_unique<core::StoreRouter>();
         parts.stores->add("c:", disks_.at(name));

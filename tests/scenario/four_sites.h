@@ -30,6 +30,8 @@ public:
     static std::string account(const std::string& name);
     // The short name back from an account.
     static std::string shortName(const std::string& account);
+    // What a transport proves of that node: relays are relays, terminals belong to their site's.
+    static sdk::PeerIdentity identity(const std::string& name);
 
     explicit FourSites(SiteOptions options = {});
     ~FourSites();

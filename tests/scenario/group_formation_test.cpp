@@ -97,7 +97,7 @@ public:
                 r1.deleteTerminal(groups.group1, FourSites::account("client21"));
             });
         });
-        expectCommandError("another relay", [&] {
+        expectCommandError("this relay itself", [&] {
             sites.node("R1").withRelay([&](core::RelayEngine& r1) { r1.createGroup(FourSites::account("R1")); });
         });
     }

@@ -80,7 +80,7 @@ public:
             for (const auto& delivery : genuine) {
                 const auto spoiled = mangle(withFreshId(delivery.payload, fed), random);
                 // As if the authenticated sender had sent it: the hardest case for the receiver.
-                CPPUNIT_ASSERT_NO_THROW(sites.node(FourSites::shortName(delivery.to)).onMessage(delivery.from, spoiled));
+                CPPUNIT_ASSERT_NO_THROW(sites.node(FourSites::shortName(delivery.to)).onMessage(FourSites::identity(FourSites::shortName(delivery.from)), spoiled));
                 ++fed;
             }
             sites.settle();

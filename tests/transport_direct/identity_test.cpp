@@ -68,7 +68,7 @@ public:
     void aHelloThatIsNotTheCertificatesAccountIsRefused() {
         const std::uint16_t port = freePort();
         Node& b = startNode("relay-b@net", tlsConfig("relay-b@net"), port);
-        auto client = RawClient::tls(port, certs().certificate("client-a@relay-a.net"), certs().key("client-a@relay-a.net"));
+        auto client = RawClient::tls(port, certs().certificate("client-b@relay-b.net"), certs().key("client-b@relay-b.net"));
         const auto hello = client.readFrame(kWait);
         CPPUNIT_ASSERT(hello.has_value());
         CPPUNIT_ASSERT_EQUAL(std::uint8_t(1), hello->first);
@@ -76,7 +76,7 @@ public:
 
         client.send(wireFrame(WireType::hello, "relay-c@net"));
         CPPUNIT_ASSERT(client.closedWithin(kWait));
-        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "certificate is for client-a@relay-a.net but it says it is relay-c@net");
+        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "certificate is for client-b@relay-b.net but it says it is relay-c@net");
         CPPUNIT_ASSERT(b.listener->reachabilityEvents().empty());
     }
 

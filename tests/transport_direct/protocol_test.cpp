@@ -38,9 +38,9 @@ class ProtocolTest : public DirectFixture {
         CPPUNIT_ASSERT(b.listener->waitForReachability("relay-c@net", true, kWait));
     }
 
-    RawClient helloFromClientA(std::uint16_t port) {
-        auto client = RawClient::tls(port, certs().certificate("client-a@relay-a.net"), certs().key("client-a@relay-a.net"));
-        client.send(wireFrame(WireType::hello, "client-a@relay-a.net"));
+    RawClient helloFromClientB(std::uint16_t port) {
+        auto client = RawClient::tls(port, certs().certificate("client-b@relay-b.net"), certs().key("client-b@relay-b.net"));
+        client.send(wireFrame(WireType::hello, "client-b@relay-b.net"));
         return client;
     }
 
@@ -51,20 +51,20 @@ public:
             config["max_frame_bytes"] = "65536";
             return config;
         });
-        auto client = helloFromClientA(b->port);
-        CPPUNIT_ASSERT(b->listener->waitForReachability("client-a@relay-a.net", true, kWait));
+        auto client = helloFromClientB(b->port);
+        CPPUNIT_ASSERT(b->listener->waitForReachability("client-b@relay-b.net", true, kWait));
         // Only the header of a frame one byte over the limit: refused before any body is read.
         client.send(std::string("\x00\x01\x00\x01\x02", 5));
         CPPUNIT_ASSERT(client.closedWithin(kWait));
-        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "client-a@relay-a.net", "127.0.0.1",
+        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "client-b@relay-b.net", "127.0.0.1",
                       "frame of 65537 bytes exceeds max_frame_bytes (65536)");
-        CPPUNIT_ASSERT(b->listener->waitForReachability("client-a@relay-a.net", false, kWait));
+        CPPUNIT_ASSERT(b->listener->waitForReachability("client-b@relay-b.net", false, kWait));
         expectStillServing(*a, *b, true);
     }
 
     void aMessageBeforeHelloIsRefused() {
         auto [a, b] = connectedPair(tlsConfig);
-        auto client = RawClient::tls(b->port, certs().certificate("client-a@relay-a.net"), certs().key("client-a@relay-a.net"));
+        auto client = RawClient::tls(b->port, certs().certificate("client-b@relay-b.net"), certs().key("client-b@relay-b.net"));
         client.send(wireMessage(1, "sneaky"));
         CPPUNIT_ASSERT(client.closedWithin(kWait));
         ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "refused", "127.0.0.1", "MESSAGE before HELLO");
@@ -79,18 +79,18 @@ public:
             {wireFrame(WireType::message, "short"), "malformed MESSAGE"},
             {wireFrame(WireType::ack, "123"), "malformed ACK"},
             {wireFrame(WireType::ping, "body"), "malformed PING"},
-            {wireFrame(WireType::hello, "client-a@relay-a.net"), "a second HELLO"},
+            {wireFrame(WireType::hello, "client-b@relay-b.net"), "a second HELLO"},
             {std::string("\x00\x00\x00\x00", 4), "frame with length 0"},
         };
         for (const auto& [bytes, reason] : cases) {
-            auto client = helloFromClientA(b->port);
-            CPPUNIT_ASSERT(b->listener->waitForReachability("client-a@relay-a.net", true, kWait));
+            auto client = helloFromClientB(b->port);
+            CPPUNIT_ASSERT(b->listener->waitForReachability("client-b@relay-b.net", true, kWait));
             client.send(bytes);
             CPPUNIT_ASSERT_MESSAGE(reason, client.closedWithin(kWait));
-            ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "client-a@relay-a.net", reason);
-            CPPUNIT_ASSERT(b->listener->waitForReachability("client-a@relay-a.net", false, kWait));
+            ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "client-b@relay-b.net", reason);
+            CPPUNIT_ASSERT(b->listener->waitForReachability("client-b@relay-b.net", false, kWait));
         }
-        auto bad_hello = RawClient::tls(b->port, certs().certificate("client-a@relay-a.net"), certs().key("client-a@relay-a.net"));
+        auto bad_hello = RawClient::tls(b->port, certs().certificate("client-b@relay-b.net"), certs().key("client-b@relay-b.net"));
         bad_hello.send(wireFrame(WireType::hello, std::string("client\x01", 7)));
         CPPUNIT_ASSERT(bad_hello.closedWithin(kWait));
         ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "malformed HELLO", "control character");

@@ -4,7 +4,7 @@
 
 namespace relaysync::tests {
 
-relaysync::sdk::Status RecordingListener::onMessage(const std::string& from, const std::string& payload) {
+relaysync::sdk::Status RecordingListener::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
     milliseconds delay;
     {
         std::lock_guard lock(mutex_);
@@ -17,7 +17,7 @@ relaysync::sdk::Status RecordingListener::onMessage(const std::string& from, con
     }
     if (delay.count() > 0) std::this_thread::sleep_for(delay);
     std::lock_guard lock(mutex_);
-    messages_.push_back({from, payload});
+    messages_.push_back({from.account, payload, from});
     last_return_ = Clock::now();
     changed_.notify_all();
     return relaysync::sdk::Status::ok();

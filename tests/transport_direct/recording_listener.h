@@ -20,11 +20,12 @@ using std::chrono::milliseconds;
 struct Received {
     std::string from;
     std::string payload;
+    sdk::PeerIdentity identity;  // as the transport proved it
 };
 
 class RecordingListener final : public sdk::TransportListener {
 public:
-    relaysync::sdk::Status onMessage(const std::string& from, const std::string& payload) override;
+    relaysync::sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;
 
     // onMessage sleeps this long before it records the message and returns.

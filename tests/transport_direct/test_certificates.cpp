@@ -33,8 +33,22 @@ TestCertificates::TestCertificates() {
     dir_ = pattern;
     fs::create_directories(scratch());
     const fs::path log = dir_ / "make-certs.log";
-    run(quoted(dir_.string()) + " relay-a@net relay-b@net relay-c@net client-a@relay-a.net", log);
-    run("--ca-name rogue-ca " + quoted((dir_ / "rogue").string()) + " relay-a@net client-a@relay-a.net", log);
+    run(quoted(dir_.string()) +
+            " relay:relay-a@net relay:relay-b@net relay:relay-c@net terminal:client-a@relay-a.net:relay-a@net"
+            " terminal:client-b@relay-b.net:relay-b@net",
+        log);
+    run("--ca-name rogue-ca " + quoted((dir_ / "rogue").string()) +
+            " relay:relay-a@net terminal:client-a@relay-a.net:relay-a@net",
+        log);
+    // A certificate of the network's CA that names no role, as certificates made before roles.
+    const auto legacy = dir_ / "legacy@net";
+    const std::string openssl =
+        "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + quoted(legacy.string() + ".key") +
+        " && openssl req -new -key " + quoted(legacy.string() + ".key") + " -subj /CN=legacy@net | openssl x509 -req"
+        " -CA " + quoted((dir_ / "ca.pem").string()) + " -CAkey " + quoted((dir_ / "ca.key").string()) +
+        " -set_serial 7 -days 30 -out " + quoted(legacy.string() + ".pem");
+    if (std::system(("(" + openssl + ") >>" + quoted(log.string()) + " 2>&1").c_str()) != 0)
+        throw std::runtime_error("openssl could not make the role-less certificate");
 }
 
 TestCertificates::~TestCertificates() {

@@ -1,7 +1,9 @@
 #pragma once
 // Certificates for the tests, made once per test process by scripts/make-certs.sh in a fresh
 // temporary folder, which is removed when the process exits:
-//   the network's CA and relay-a@net, relay-b@net, relay-c@net, client-a@relay-a.net;
+//   the network's CA and relays relay-a@net, relay-b@net, relay-c@net, terminals
+//   client-a@relay-a.net (of relay-a@net) and client-b@relay-b.net (of relay-b@net), and
+//   legacy@net, whose certificate names no role;
 //   a separate "rogue" CA with its own relay-a@net and client-a@relay-a.net.
 
 #include <filesystem>

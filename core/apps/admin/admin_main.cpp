@@ -9,6 +9,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -26,10 +27,15 @@ constexpr int kExitFailed = 1, kExitUsage = 2, kExitTimeout = 3;
 const char* kUsage = R"(usage: relaysync-admin (--profile FILE | --socket PATH) [--json] [--timeout SECONDS] COMMAND [ARG...]
 
 Relay commands (patent Fig. 10-11):
-  create-group [PEER]                        new group, inviting the relay account PEER
-  add-group RELAY GROUP                      invite RELAY into GROUP
-  add-terminal GROUP TERMINAL [NAME [DEPT]]  admit one of this relay's terminals to GROUP
+  create-group [PEER] [--force]              new group, inviting the relay account PEER
+  add-group RELAY GROUP [--force]            invite RELAY into GROUP
+  invitations                                invitations into groups waiting for this operator
+  accept-invitation GROUP                    join GROUP as invited
+  refuse-invitation GROUP                    decline it
+  add-terminal GROUP TERMINAL [NAME [DEPT]] [--force]
+                                             admit one of this relay's terminals to GROUP
   delete-terminal GROUP TERMINAL             withdraw it
+  (--force: take an account this relay does not know as a relay or as its terminal)
 Terminal commands (Fig. 12-16):
   create-share GROUP NAME [MEMBER...]        CreateSharedResource; prints the share id
   add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
@@ -46,6 +52,7 @@ struct Invocation {
     std::string profile, socket, command;
     std::vector<std::string> args;
     bool json = false;
+    bool force = false;
     int timeout_seconds = 300;
 };
 
@@ -62,7 +69,12 @@ Invocation parse(int argc, char** argv) {
             if (i + 1 >= argc) usageError(arg + " needs a value");
             return std::string(argv[++i]);
         };
-        if (!call.command.empty()) call.args.push_back(arg);
+        if (!call.command.empty()) {
+            // An option after the command is never taken for an account or a name.
+            if (arg == "--force") call.force = true;
+            else if (arg.rfind("--", 0) == 0) usageError("unknown option " + arg + " after " + call.command);
+            else call.args.push_back(arg);
+        }
         else if (arg == "--profile") call.profile = value();
         else if (arg == "--socket") call.socket = value();
         else if (arg == "--json") call.json = true;
@@ -94,6 +106,9 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"status", {}},
         {"create-group", {{}, {"peer"}, ""}},
         {"add-group", {{"relay", "group"}, {}, ""}},
+        {"invitations", {}},
+        {"accept-invitation", {{"group"}, {}, ""}},
+        {"refuse-invitation", {{"group"}, {}, ""}},
         {"add-terminal", {{"group", "terminal"}, {"display_name", "department"}, ""}},
         {"delete-terminal", {{"group", "terminal"}, {}, ""}},
         {"create-share", {{"group", "name"}, {}, "members"}},
@@ -115,6 +130,11 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     for (const auto& name : optional)
         if (i < call.args.size()) args->set(name, call.args[i++]);
     if (!rest.empty()) args->set(rest, json::toArray({call.args.begin() + static_cast<long>(i), call.args.end()}));
+    if (call.force) {
+        static const std::set<std::string> forceable{"create-group", "add-group", "add-terminal"};
+        if (!forceable.count(call.command)) usageError(call.command + " takes no --force");
+        args->set("force", true);
+    }
 
     Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
     request->set("command", call.command);

@@ -115,13 +115,23 @@ std::optional<std::string> Cluster::lookupVariable(const std::string& name) cons
 
 std::vector<std::string> Cluster::environment() const { return environmentWith(variables_); }
 
-void Cluster::makeCertificates(const std::vector<std::string>& accounts, const fs::path& dir,
+std::vector<std::string> Cluster::certificateRequests() const {
+    std::vector<std::string> requests;
+    for (const auto& name : names()) {
+        const auto& profile = node(name).profile;
+        requests.push_back(profile.role == core::NodeRole::relay ? "relay:" + profile.account
+                                                                 : "terminal:" + profile.account + ":" + profile.relay);
+    }
+    return requests;
+}
+
+void Cluster::makeCertificates(const std::vector<std::string>& requests, const fs::path& dir,
                                const std::string& ca_name) const {
     const auto output = data_dir_ / "make-certs.out";
     fs::remove(output);
     LaunchSpec spec{tools_.make_certs, {"--ca-name", ca_name, (dir.empty() ? certs_dir_ : dir).string()},
                     environment(), output, {}};
-    spec.arguments.insert(spec.arguments.end(), accounts.begin(), accounts.end());
+    spec.arguments.insert(spec.arguments.end(), requests.begin(), requests.end());
     ChildProcess script(spec);
     if (!script.waitExit(120s)) {
         script.kill();

@@ -97,9 +97,12 @@ public:
     void setVariable(const std::string& name, const std::string& value);
 
     // Runs make-certs.sh: a CA `ca_name` in `dir` (certsDir() when empty) unless it exists, and
-    // a certificate for each account. Throws ClusterError with the script's output on failure.
-    void makeCertificates(const std::vector<std::string>& accounts, const std::filesystem::path& dir = {},
+    // a certificate for each request ("relay:ACCOUNT" or "terminal:ACCOUNT:RELAY"). Throws
+    // ClusterError with the script's output on failure.
+    void makeCertificates(const std::vector<std::string>& requests, const std::filesystem::path& dir = {},
                           const std::string& ca_name = "ca") const;
+    // One make-certs.sh request per node added, with the role and relay of its profile.
+    std::vector<std::string> certificateRequests() const;
 
     // Loads a profile (throws core::ProfileError) and adds its node, not started.
     const NodeInfo& addNode(const std::filesystem::path& profile);

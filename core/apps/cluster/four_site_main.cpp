@@ -162,8 +162,9 @@ int run(const Options& options) {
     const auto names = cluster.addNodes(config_dir);
     Scenario scenario(cluster, &std::cout);
 
-    heading("Certificates (scripts/make-certs.sh): one CA, one certificate per account (CN = the account)");
-    cluster.makeCertificates(cluster.accounts());
+    heading("Certificates (scripts/make-certs.sh): one CA, one certificate per account (CN = the account,"
+            " its role and relay in subjectAltName)");
+    cluster.makeCertificates(cluster.certificateRequests());
     std::cout << "  " << cluster.accounts().size() << " certificates and the CA in " << cluster.certsDir().string() << "\n";
 
     heading("Resource entities on disk (the terminals' local stores)");

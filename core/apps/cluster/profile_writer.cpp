@@ -70,6 +70,15 @@ std::string profileYaml(const ProfileSpec& spec) {
                  << "      root: " << quoted(root) << "\n";
         yaml << "checker:\n  plugin: timestamp-size\n";
     }
+    const auto list = [](const std::vector<std::string>& items) {
+        std::string text;
+        for (const auto& item : items) text += (text.empty() ? "" : ", ") + quoted(item);
+        return "[" + text + "]";
+    };
+    if (relay && !(spec.accept_invitations_from.empty() && spec.terminals.empty()))
+        yaml << "groups:\n"
+             << "  accept_invitations_from: " << list(spec.accept_invitations_from) << "\n"
+             << "  terminals: " << list(spec.terminals) << "\n";
     yaml << "sync:\n"
          << "  gone_entity: " << spec.gone_entity << "\n"
          << "  max_removals_per_check: " << spec.max_removals_per_check << "\n"
@@ -92,6 +101,10 @@ std::filesystem::path writeProfile(const std::filesystem::path& dir, const Profi
 std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& relay_ports, const std::string& gone_entity) {
     auto relayAccount = [](std::size_t site) { return "relay-server" + std::to_string(site + 1) + "@net"; };
     auto address = [&](std::size_t site) { return "127.0.0.1:" + std::to_string(relay_ports[site]); };
+    auto terminalAccount = [](std::size_t site, std::size_t index) {
+        return "client" + std::to_string(site + 1) + std::to_string(index + 1) + "@relay-server" +
+               std::to_string(site + 1) + ".net";
+    };
     std::vector<ProfileSpec> specs;
     for (std::size_t site = 0; site < kSites.size(); ++site) {
         ProfileSpec relay;
@@ -101,7 +114,12 @@ std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& re
         relay.display_name = kSites[site].city;
         relay.listen = address(site);
         for (std::size_t other = 0; other < kSites.size(); ++other)
-            if (other != site) relay.peers.emplace_back(relayAccount(other), address(other));
+            if (other != site) {
+                relay.peers.emplace_back(relayAccount(other), address(other));
+                relay.accept_invitations_from.push_back(relayAccount(other));
+            }
+        for (std::size_t index = 0; index < 2; ++index)
+            relay.terminals.push_back(terminalAccount(site, index));
         relay.gone_entity = gone_entity;
         specs.push_back(relay);
     }
@@ -111,7 +129,7 @@ std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& re
             ProfileSpec terminal;
             terminal.role = core::NodeRole::terminal;
             terminal.name = "client" + number;
-            terminal.account = "client" + number + "@relay-server" + std::to_string(site + 1) + ".net";
+            terminal.account = terminalAccount(site, index);
             terminal.display_name = std::string(kSites[site].city) + " PC " + number;
             terminal.department = kDepartments[site][index];
             terminal.relay = relayAccount(site);

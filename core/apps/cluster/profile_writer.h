@@ -26,6 +26,8 @@ struct ProfileSpec {
     std::string certificate, private_key, ca;
     std::vector<std::pair<std::string, std::string>> transport_settings;  // more `direct` keys
     std::vector<std::pair<std::string, std::string>> stores;              // prefix, local root
+    // Relays: `groups.accept_invitations_from` and `groups.terminals`.
+    std::vector<std::string> accept_invitations_from, terminals;
     std::string gone_entity = "mark";
     int max_removals_per_check = 100;
     std::string log_level = "information";  // the log goes to ${RELAYSYNC_DATA}/<name>.log

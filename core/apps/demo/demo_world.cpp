@@ -44,7 +44,12 @@ DemoWorld::DemoWorld(const fs::path& config_dir, std::vector<std::string> plugin
         if (profiles_.count(account))
             throw std::runtime_error(profile.source + ": account " + account + " is also used by " +
                                      profiles_.at(account).source);
-        nodes_[account] = core::buildNode(profile, *host_, network_.transportFor(account));
+        // The roles a real transport would prove from the certificates.
+        const sdk::PeerIdentity identity{account,
+                                         profile.role == core::NodeRole::relay ? sdk::PeerRole::relay
+                                                                                : sdk::PeerRole::terminal,
+                                         profile.role == core::NodeRole::relay ? std::string{} : profile.relay};
+        nodes_[account] = core::buildNode(profile, *host_, network_.transportFor(identity));
         profiles_.emplace(account, std::move(profile));
         accounts_.push_back(account);
     }

@@ -31,7 +31,7 @@
 // descriptor fields are only ever appended, and read only when abi_minor says they are there.
 // The interfaces pass std::string, std::vector and std::map, so a plugin must be built with the
 // same compiler family and C++ standard library ABI as the host (g++ / libstdc++ here).
-#define RELAYSYNC_SDK_ABI_MAJOR 1
+#define RELAYSYNC_SDK_ABI_MAJOR 2
 #define RELAYSYNC_SDK_ABI_MINOR 0
 
 #define RELAYSYNC_PLUGIN_ENTRY_POINT "relaysync_plugin_descriptor"

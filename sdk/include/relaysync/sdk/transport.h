@@ -3,6 +3,7 @@
 // e.g. through an external SIP server or directly over TLS. Payloads are opaque bytes to the
 // transport: core encodes and decodes them (docs/protocol.md).
 
+#include <cstdint>
 #include <string>
 
 #include "relaysync/sdk/status.h"
@@ -10,17 +11,40 @@
 
 namespace relaysync::sdk {
 
+// What a peer's credentials prove about it (a certificate, later a SIP account). Core decides
+// what a message may do from this, never from what the message itself claims.
+enum class PeerRole : std::uint32_t {
+    unknown = 0,   // the transport cannot prove a role (plaintext test mode, test networks)
+    relay = 1,     // a site's relay server
+    terminal = 2,  // a client terminal; `home_relay` names the relay it belongs to
+};
+
+struct PeerIdentity {
+    std::string account;     // the authenticated account, e.g. "client11@relay-server1.net"
+    PeerRole role = PeerRole::unknown;
+    std::string home_relay;  // terminals: the relay account their credentials name; else empty
+};
+
+inline const char* toString(PeerRole role) noexcept {
+    switch (role) {
+    case PeerRole::relay: return "relay";
+    case PeerRole::terminal: return "terminal";
+    case PeerRole::unknown: break;
+    }
+    return "unknown";
+}
+
 class RELAYSYNC_SDK_VISIBLE TransportListener {
 public:
     virtual ~TransportListener() = default;
 
-    // A payload arrived from the authenticated account `from`. Called on a transport thread,
+    // A payload arrived from the authenticated peer `from`. Called on a transport thread,
     // possibly concurrently (also for one peer, over two connections); delivery is at least
     // once, and core ignores duplicates. Must not throw.
     //   ok     the message is taken (stored, or judged and dropped): acknowledge it;
     //   other  it could not be taken now (e.g. the disk failed): do NOT acknowledge it, so that
     //          the sender keeps it and tries again.
-    virtual Status onMessage(const std::string& from, const std::string& payload) = 0;
+    virtual Status onMessage(const PeerIdentity& from, const std::string& payload) = 0;
 
     // A peer became reachable (true) or unreachable (false); core then retries its outbox.
     // Called on a transport thread, in order per account; it may call send().
