@@ -45,9 +45,13 @@ std::string RelayEngine::createGroup(const std::optional<std::string>& peer, boo
     if (peer && peer->empty()) throw CommandError("createGroup: the peer must be another relay's account");
     return runCommand([&] {
         if (peer) checkRelayAccount("createGroup", *peer, force);
-        char number[16];
-        std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(database_.nextCounter("group")));
-        const std::string group_id = std::string(number) + "@" + localPart(account_);
+        // The counter alone could meet an id restored from elsewhere (a database put back): skip it.
+        std::string group_id;
+        do {
+            char number[24];
+            std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(database_.nextCounter("group")));
+            group_id = std::string(number) + "@" + localPart(account_);
+        } while (groups_.exists(group_id) || invitations_.find(group_id));
         groups_.addGroup(group_id);
         groups_.putRelay(group_id, {account_, display_name_});
         if (peer) {

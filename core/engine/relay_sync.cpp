@@ -24,10 +24,18 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
     const auto share = shares_.find(request.share_id);
     const auto group = share ? groups_.find(share->group_id) : std::nullopt;
     std::string problem;
+    // A sync id is "<originator>/sync-<n>": the asking terminal itself, or for a relay, the relay
+    // itself (an operator's sync) or one of its own terminals. Nobody can speak into another's.
+    const auto originator = request.sync_id.substr(0, request.sync_id.find('/'));
     if (!share || !group)
         problem = "share " + request.share_id + " is not known at " + account_;
     else if (from_relay ? !group->hasRelay(message.from) : !share->isMember(message.from))
         problem = message.from + " may not synchronize share " + request.share_id;
+    else if (request.sync_id.find('/') == std::string::npos ||
+             (originator != message.from && !(from_relay && group->relayOf(originator) == message.from)))
+        problem = "sync id " + request.sync_id + " is not " + message.from + "'s to use";
+    else if (syncs_.session(request.sync_id))
+        problem = "sync id " + request.sync_id + " is already in use at " + account_;
     if (!problem.empty()) {
         // Answered with a report, not refused, so that whoever waits for it is not left waiting.
         SyncReport report;
@@ -35,6 +43,8 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
         report.share_id = request.share_id;
         report.problems.push_back(problem);
         send(MessageType::synchronize_result, message.from, reportBody(report));
+        log().warning("%s: answered %s %s from %s with a problem: %s", account_, std::string(wireName(message.type)),
+                      message.id, message.from, problem);
         return HandleResult::applied();
     }
     startSynchronize(request.sync_id, message.from, request.share_id, request.names, from_relay);

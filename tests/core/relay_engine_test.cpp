@@ -276,21 +276,21 @@ public:
     void synchronizeAsksEveryMemberRelayAndOwnMemberAndSumsTheirReports() {
         formShare();
         relay_->receive(peer(kClient11), makePayload(MessageType::synchronize_instruction, kClient11 + "#7", kClient11, kRelay1,
-                                               SyncRequest{"c11/sync-1", kS1, {}}.toBody()));
+                                               SyncRequest{kClient11 + "/sync-1", kS1, {}}.toBody()));
         const auto to_relays = outboxOf(*relay_, MessageType::synchronize);
         const auto to_terminals = outboxOf(*relay_, MessageType::synchronize_instruction);
         CPPUNIT_ASSERT((destinations(to_relays) == std::multiset<std::string>{kRelay2}));
         CPPUNIT_ASSERT((destinations(to_terminals) == std::multiset<std::string>{kClient12}));
 
-        reportTo(kRelay2, "c11/sync-1", 3);
+        reportTo(kRelay2, kClient11 + "/sync-1", 3);
         CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::synchronize_result).empty());
-        reportTo(kClient12, "c11/sync-1", 2);
+        reportTo(kClient12, kClient11 + "/sync-1", 2);
         const auto results = outboxOf(*relay_, MessageType::synchronize_result);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, results.size());
         CPPUNIT_ASSERT_EQUAL(kClient11, results[0].to);
         const auto report = reportFromJson(json::requireObject(results[0].body, "report", "body"), "body.report");
         CPPUNIT_ASSERT_EQUAL(std::int64_t{5}, report.checked);
-        CPPUNIT_ASSERT_EQUAL(std::string("c11/sync-1"), report.sync_id);
+        CPPUNIT_ASSERT_EQUAL(kClient11 + "/sync-1", report.sync_id);
     }
 
     // Fig. 14: only the owners of the named resources and the relays on their way are asked.
@@ -313,13 +313,13 @@ public:
     void synchronizeFromAStrangerIsAnsweredWithAProblemReport() {
         formShare();
         relay_->receive(peer(kRelay3), makePayload(MessageType::synchronize, kRelay3 + "#1", kRelay3, kRelay1,
-                                             SyncRequest{"r3/sync-1", kS1, {}}.toBody()));
+                                             SyncRequest{kRelay3 + "/sync-1", kS1, {}}.toBody()));
         CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::synchronize_instruction).empty());
         const auto results = outboxOf(*relay_, MessageType::synchronize_result);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, results.size());
         CPPUNIT_ASSERT_EQUAL(kRelay3, results[0].to);
         const auto report = reportFromJson(json::requireObject(results[0].body, "report", "body"), "body.report");
-        CPPUNIT_ASSERT_EQUAL(std::string("r3/sync-1"), report.sync_id);
+        CPPUNIT_ASSERT_EQUAL(kRelay3 + "/sync-1", report.sync_id);
         RS_ASSERT_CONTAINS(report.problems.at(0), "may not synchronize");
     }
 
