@@ -6,6 +6,7 @@
 #include "protocol/bodies.h"
 #include "protocol/codec.h"
 #include "protocol/json_fields.h"
+#include "protocol/message_id.h"
 #include "protocol/protocol_error.h"
 
 namespace relaysync::core {
@@ -48,7 +49,7 @@ void EngineBase::expireSyncs() {
 bool EngineBase::receive(const sdk::PeerIdentity& from, const std::string& payload) {
     const auto outcome = process(from, payload, Delivery::fresh);
     if (outcome == Outcome::done) retryDeferred();
-    return outcome != Outcome::failed;
+    return outcome != Outcome::failed && outcome != Outcome::busy;
 }
 
 EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std::string& payload, Delivery delivery) {
@@ -60,10 +61,12 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         logger_.warning("%s: dropped a message from %s: %s", account_, sender, std::string(e.what()));
         return Outcome::done;
     }
-    // Ids are "<from>#<n>": a node can only use up its own ids, never block another's.
-    if (message.from != sender || message.to != account_ || message.id.rfind(sender + "#", 0) != 0) {
-        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s (ids must be '<from>#n')", account_,
-                        std::string(wireName(message.type)), message.id, message.from, message.to, sender);
+    // Ids are "<from>#<epoch>.<n>": a node can only use up its own ids, never block another's.
+    const auto id = parseMessageId(message.id, sender);
+    if (message.from != sender || message.to != account_ || !id) {
+        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s (ids must be"
+                        " '<from>#<epoch>.<n>')",
+                        account_, std::string(wireName(message.type)), message.id, message.from, message.to, sender);
         return Outcome::done;
     }
     // A terminal talks only to the relay its credentials name, whatever the message says.
@@ -78,14 +81,15 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         HandleResult result;
         {
             Transaction transaction(database_);
-            if (messages_.seen(message.id)) return Outcome::done;
+            // A deferred message was counted when it came; its retry is not a duplicate.
+            if (delivery == Delivery::fresh && messages_.seen(sender, *id)) return Outcome::done;
             try {
                 result = handle(message);
             } catch (const ProtocolError& e) {
                 result = HandleResult::refused(e.what());
             }
             if (result.kind == HandleResult::Kind::applied) {
-                messages_.markSeen(message.id);
+                messages_.markSeen(sender, *id, nowMs());
                 transaction.commit();
                 return Outcome::done;
             }
@@ -93,21 +97,24 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         Transaction transaction(database_);
         if (result.kind == HandleResult::Kind::deferred) {
             if (delivery == Delivery::fresh && messages_.deferredCount(sender) >= kMaxDeferredPerSender) {
-                logger_.warning("%s: dropped %s %s from %s: %s, and %s already has %s messages waiting", account_,
-                                std::string(wireName(message.type)), message.id, sender, result.reason, sender,
-                                std::to_string(kMaxDeferredPerSender));
-                transaction.commit();
-                return Outcome::done;
+                // Not taken, so not acknowledged: the sender keeps it and tries again later,
+                // when what its earlier messages wait for may have come. Never taken and lost.
+                logger_.warning("%s: did not take %s %s from %s: %s, and %s already has %s messages waiting;"
+                                " the sender keeps it",
+                                account_, std::string(wireName(message.type)), message.id, sender, result.reason,
+                                sender, std::to_string(kMaxDeferredPerSender));
+                return Outcome::busy;
             }
             if (delivery == Delivery::fresh) {
                 messages_.defer(peer, payload, result.reason, nowMs());
+                messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
                                     message.id, sender, result.reason);
             }
             transaction.commit();
             return Outcome::waiting;
         }
-        messages_.markSeen(message.id);
+        messages_.markSeen(sender, *id, nowMs());
         if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
             answer(message, false, result.reason);
         transaction.commit();
@@ -146,7 +153,7 @@ void EngineBase::retryDeferred() {
 void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body) {
     Message message;
     message.type = type;
-    message.id = account_ + "#" + std::to_string(database_.nextCounter("message"));
+    message.id = formatMessageId(account_, database_.epoch(), database_.nextCounter("message"));
     message.from = account_;
     message.to = to;
     message.body = std::move(body);

@@ -32,7 +32,8 @@ public:
     // whatever it waited for is not coming, e.g. the share was left meanwhile.
     static constexpr std::int64_t kDeferredLifetimeMs = 24LL * 3600 * 1000;
     // Reordering leaves a few messages waiting; more than this from one sender is not
-    // reordering, and every deferred message costs a retry after each change: refuse more.
+    // reordering, and every deferred message costs a retry after each change: further ones are
+    // not taken (not acknowledged), so their sender keeps them and tries again.
     static constexpr std::size_t kMaxDeferredPerSender = 50;
     // How long a synchronize waits for a node it asked that was reachable then.
     static constexpr std::int64_t kSyncAnswerTimeoutMs = 15LL * 60 * 1000;
@@ -115,6 +116,7 @@ private:
     enum class Outcome {
         done,     // applied, refused, duplicate or garbage: finished with
         waiting,  // deferred until what it depends on arrives
+        busy,     // not taken now (too many of the sender's wait already); the sender retries
         failed,   // storage failed; nothing was committed
     };
     Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery);

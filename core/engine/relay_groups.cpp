@@ -91,7 +91,12 @@ void RelayEngine::addTerminal(const std::string& group_id, const std::string& te
         ShareableTerminal admitted{terminal, account_, display_name, department, record ? record->version + 1 : 1, false};
         groups_.putTerminalIfNewer(group_id, admitted);
         notifyTerminalChange(*group, admitted);
-        send(MessageType::group_info, terminal, groupBody(*groups_.find(group_id)));
+        const auto updated = *groups_.find(group_id);
+        send(MessageType::group_info, terminal, groupBody(updated));
+        // A terminal admitted again (after deleteTerminal, or with a database made anew) gets
+        // back the shares that still list it.
+        for (const auto& share : shares_.shares())
+            if (share.group_id == group_id && share.isMember(terminal)) sendPolicyData(updated, share, {}, {terminal});
     });
 }
 

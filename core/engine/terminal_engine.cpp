@@ -198,8 +198,7 @@ HandleResult TerminalEngine::onPolicyData(const Message& message) {
     if (!current->isMember(account_)) {
         shares_.remove(share.id);
     } else {
-        for (const auto& entry : entries)
-            if (entry.owner != account_) shares_.putEntryIfNewer(entry);  // this terminal's own are its own
+        for (const auto& entry : entries) storeFromRelay(entry);
     }
     answer(message, true);
     return HandleResult::applied();
@@ -212,11 +211,17 @@ HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletio
     for (const auto& entry : entries) {
         if (entry.share_id != share_id || entry.removed != deletion)
             return HandleResult::refused("entry '" + entry.name + "' does not fit the message");
-        // Nobody else may rewrite what this terminal owns.
-        if (entry.owner == account_) continue;
-        shares_.putEntryIfNewer(entry);
+        storeFromRelay(entry);
     }
     return HandleResult::applied();
+}
+
+// Nobody else may rewrite what this terminal owns. Only a record of its own that it does not
+// have at all (its database was lost and made anew) is taken back, so that it goes on numbering
+// its versions where it left off.
+void TerminalEngine::storeFromRelay(const ResourceEntry& entry) {
+    if (entry.owner == account_ && shares_.entryOf(entry.share_id, entry.name, account_)) return;
+    shares_.putEntryIfNewer(entry);
 }
 
 HandleResult TerminalEngine::onSynchronizeInstruction(const Message& message) {

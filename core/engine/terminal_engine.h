@@ -43,6 +43,7 @@ private:
     HandleResult onPolicyData(const Message& message);
     HandleResult onResourceInfo(const Message& message, bool deletion);
     HandleResult onSynchronizeInstruction(const Message& message);
+    void storeFromRelay(const ResourceEntry& entry);
 
     // Runs CheckResource, stores the outcome and sends it to the relay.
     SyncReport checkAndPublish(const std::string& share_id, const std::vector<std::string>& names);

@@ -1,6 +1,8 @@
 #include "persistence/database.h"
 
+#include <cstdio>
 #include <mutex>
+#include <random>
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
@@ -38,6 +40,24 @@ Poco::Data::Session connect(const std::string& url) {
     }
 }
 
+// 60 random bits as 15 hex digits, stored once in meta (a BIGINT, so kept positive).
+std::string readOrMakeEpoch(Poco::Data::Session& session) {
+    std::vector<Poco::Int64> values;
+    session << "SELECT value FROM meta WHERE name = 'epoch'", into(values), now;
+    if (values.empty()) {
+        std::random_device random;
+        Poco::Int64 drawn = 0;
+        for (int i = 0; i < 4; ++i) drawn = (drawn << 15) ^ static_cast<Poco::Int64>(random() & 0x7fff);
+        drawn = (drawn & 0x0fffffffffffffffLL) | 0x0100000000000000LL;  // always 15 digits
+        session << "INSERT INTO meta (name, value) VALUES ('epoch', ?) ON CONFLICT (name) DO NOTHING", use(drawn), now;
+        values.clear();
+        session << "SELECT value FROM meta WHERE name = 'epoch'", into(values), now;
+    }
+    char text[24];
+    std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(values.front()));
+    return text;
+}
+
 }  // namespace
 
 Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
@@ -49,6 +69,7 @@ Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
             session_ << "PRAGMA synchronous=NORMAL", now;
         }
         migrate();
+        epoch_ = readOrMakeEpoch(session_);
     } catch (const Poco::Exception& e) {
         throw DatabaseError("database '" + url + "': " + e.displayText());
     }

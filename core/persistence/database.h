@@ -31,11 +31,15 @@ public:
 
     int schemaVersion();
 
+    // Drawn at random when the database is made: message ids carry it (protocol/message_id.h).
+    const std::string& epoch() const { return epoch_; }
+
 private:
     void migrate();
 
     std::string url_;
     Poco::Data::Session session_;
+    std::string epoch_;
 };
 
 // Commits on commit(), rolls back if destroyed before it.

@@ -57,16 +57,28 @@ void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& 
     removeFromOutbox(item.seq);
 }
 
-bool MessageStore::seen(const std::string& message_id) {
-    std::string id = message_id;
+bool MessageStore::seen(const std::string& sender, const MessageId& id) {
+    std::string from = sender, epoch = id.epoch;
+    Poco::Int64 n = id.n;
     int count = 0;
-    session_ << "SELECT COUNT(*) FROM seen_messages WHERE message_id = ?", into(count), use(id), now;
+    session_ << "SELECT COUNT(*) FROM peer_sequences WHERE sender = ? AND epoch = ? AND high_water >= ?", into(count),
+        use(from), use(epoch), use(n), now;
     return count > 0;
 }
 
-void MessageStore::markSeen(const std::string& message_id) {
-    std::string id = message_id;
-    session_ << "INSERT INTO seen_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", use(id), now;
+void MessageStore::markSeen(const std::string& sender, const MessageId& id, std::int64_t now_ms) {
+    std::string from = sender, epoch = id.epoch;
+    Poco::Int64 n = id.n, at = now_ms, keep = kEpochsPerSender;
+    session_ << "INSERT INTO peer_sequences (sender, epoch, high_water, last_ms) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (sender, epoch) DO UPDATE SET last_ms = excluded.last_ms,"
+                " high_water = CASE WHEN excluded.high_water > peer_sequences.high_water"
+                " THEN excluded.high_water ELSE peer_sequences.high_water END",
+        use(from), use(epoch), use(n), use(at), now;
+    // A sender that keeps making new epochs (a database made again and again, or a liar) costs
+    // a bounded number of rows.
+    session_ << "DELETE FROM peer_sequences WHERE sender = ? AND epoch NOT IN (SELECT epoch FROM peer_sequences"
+                " WHERE sender = ? ORDER BY last_ms DESC, epoch LIMIT ?)",
+        use(from), use(from), use(keep), now;
 }
 
 void MessageStore::defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,

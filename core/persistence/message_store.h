@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "persistence/database.h"
+#include "protocol/message_id.h"
 #include "relaysync/sdk/transport.h"
 
 namespace relaysync::core {
@@ -48,8 +49,12 @@ public:
     // A message the transport says can never be delivered: kept aside for the operator.
     void moveToDeadLetters(const OutboxItem& item, const std::string& reason);
 
-    bool seen(const std::string& message_id);
-    void markSeen(const std::string& message_id);
+    // Whether `sender`'s message `id` was taken already: its number is at or below the
+    // high-water mark of its epoch.
+    bool seen(const std::string& sender, const MessageId& id);
+    // Raises the mark; keeps the kEpochsPerSender most recently used epochs of each sender.
+    void markSeen(const std::string& sender, const MessageId& id, std::int64_t now_ms);
+    static constexpr int kEpochsPerSender = 4;
 
     void defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
                std::int64_t now_ms);

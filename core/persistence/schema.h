@@ -52,6 +52,11 @@ inline constexpr const char* kVersion2[] = {
     // (or the profile's allow-list) accepts or refuses it.
     "CREATE TABLE IF NOT EXISTS invitations (group_id VARCHAR(255) PRIMARY KEY, inviter VARCHAR(255) NOT NULL,"
     " message_id VARCHAR(512) NOT NULL, body TEXT NOT NULL, received_ms BIGINT NOT NULL)",
+    // Per sender and epoch of its database, the highest message number taken (protocol/message_id.h):
+    // what was seen grows with senders, not with history.
+    "CREATE TABLE IF NOT EXISTS peer_sequences (sender VARCHAR(255) NOT NULL, epoch VARCHAR(32) NOT NULL,"
+    " high_water BIGINT NOT NULL, last_ms BIGINT NOT NULL, PRIMARY KEY (sender, epoch))",
+    "DROP TABLE seen_messages",
 };
 
 }  // namespace relaysync::core::schema

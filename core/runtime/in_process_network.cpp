@@ -72,20 +72,34 @@ void InProcessNetwork::setShuffle(std::optional<unsigned> seed) {
 
 std::size_t InProcessNetwork::run(std::size_t limit) {
     std::size_t delivered = 0;
+    // Links whose receiver did not take their first message: tried again, in place, once
+    // something else has been delivered (as a real sender retries later, keeping the order).
+    std::set<std::pair<std::string, std::string>> blocked;
     while (delivered < limit) {
-        // Messages for nodes that are offline or stopped wait in the queue.
+        // Messages for nodes that are offline or stopped wait in the queue. Shuffling picks a
+        // link, never a message: one sender's messages to one receiver keep their order, as
+        // every transport promises (sdk::Transport::send).
         std::vector<std::size_t> ready;
-        for (std::size_t i = 0; i < queue_.size(); ++i)
-            if (reachability(queue_[i].to) == sdk::Reachability::reachable) ready.push_back(i);
+        std::set<std::pair<std::string, std::string>> links;
+        for (std::size_t i = 0; i < queue_.size(); ++i) {
+            std::pair<std::string, std::string> link{queue_[i].from, queue_[i].to};
+            if (reachability(queue_[i].to) == sdk::Reachability::reachable && links.insert(link).second &&
+                !blocked.count(link))
+                ready.push_back(i);
+        }
         if (ready.empty()) break;
         std::size_t pick = ready.front();
         if (shuffle_) pick = ready[std::uniform_int_distribution<std::size_t>(0, ready.size() - 1)(*shuffle_)];
         const auto delivery = queue_[pick];
         queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(pick));
-        // A message the receiver could not store goes back in the queue, as a real sender retries.
         const auto known = identities_.find(delivery.from);
         const auto sender = known != identities_.end() ? known->second : sdk::PeerIdentity{delivery.from, {}, {}};
-        if (!listeners_.at(delivery.to)->onMessage(sender, delivery.payload).isOk()) queue_.push_back(delivery);
+        if (listeners_.at(delivery.to)->onMessage(sender, delivery.payload).isOk()) {
+            blocked.clear();
+        } else {
+            queue_.insert(queue_.begin() + static_cast<std::ptrdiff_t>(pick), delivery);
+            blocked.emplace(delivery.from, delivery.to);
+        }
         ++delivered;
     }
     return delivered;

@@ -41,7 +41,8 @@ public:
     // An offline node neither sends nor receives; going online tells every node.
     void setOnline(const std::string& account, bool online);
 
-    // Fault injection: deliver every message twice, and/or in a shuffled order.
+    // Fault injection: deliver every message twice, and/or interleave the links in a random
+    // order (each link stays in order).
     void setDuplicate(bool duplicate) { duplicate_ = duplicate; }
     void setShuffle(std::optional<unsigned> seed);
 

@@ -159,11 +159,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, network_->run());
     }
 
+    // Shuffling interleaves links at random, by seed; each link keeps its order.
     void shuffleReordersDeterministicallyBySeed() {
         auto deliveredOrder = [&](std::optional<unsigned> seed) {
             network_->setShuffle(seed);
             rb_.received.clear();
-            for (int i = 0; i < 30; ++i) CPPUNIT_ASSERT(a_->send(kB, std::to_string(i)).isOk());
+            for (int i = 0; i < 15; ++i) {
+                CPPUNIT_ASSERT(a_->send(kB, "a" + std::to_string(i)).isOk());
+                CPPUNIT_ASSERT(c_->send(kB, "c" + std::to_string(i)).isOk());
+            }
             network_->run();
             std::vector<std::string> order;
             for (const auto& [from, bytes] : rb_.received) order.push_back(bytes);
@@ -176,6 +180,11 @@ public:
         CPPUNIT_ASSERT(first != fifo);
         CPPUNIT_ASSERT(first == second);
         CPPUNIT_ASSERT(std::is_permutation(first.begin(), first.end(), fifo.begin(), fifo.end()));
+        for (const char sender : {'a', 'c'}) {
+            int next = 0;
+            for (const auto& bytes : first)
+                if (bytes[0] == sender) CPPUNIT_ASSERT_EQUAL(std::string(1, sender) + std::to_string(next++), bytes);
+        }
         CPPUNIT_ASSERT(deliveredOrder(std::nullopt) == fifo);
     }
 

@@ -13,7 +13,8 @@ class MessageStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(removeFromOutboxRemovesOnlyThatMessage);
     CPPUNIT_TEST(outboxPayloadIsKeptByteForByte);
     CPPUNIT_TEST(outboxSurvivesReopenAndKeepsNumberingUp);
-    CPPUNIT_TEST(seenIsPerIdAndMarkingTwiceIsHarmless);
+    CPPUNIT_TEST(seenIsAHighWaterMarkPerSenderAndEpoch);
+    CPPUNIT_TEST(onlyTheLatestEpochsOfASenderAreKept);
     CPPUNIT_TEST(deferredMessagesKeepSenderReasonAndOrder);
     CPPUNIT_TEST(deferredAttemptsAreCountedAndRemovalIsPerMessage);
     CPPUNIT_TEST(deferredAndSeenSurviveReopen);
@@ -82,15 +83,30 @@ public:
         CPPUNIT_ASSERT(outbox[0].seq > first_seq);
     }
 
-    void seenIsPerIdAndMarkingTwiceIsHarmless() {
+    // A high-water mark per sender and epoch: everything at or below it counts as seen.
+    void seenIsAHighWaterMarkPerSenderAndEpoch() {
         Database database(dir_->url());
         MessageStore messages(database);
-        CPPUNIT_ASSERT(!messages.seen(kRelay1 + "#1"));
-        messages.markSeen(kRelay1 + "#1");
-        messages.markSeen(kRelay1 + "#1");
-        CPPUNIT_ASSERT(messages.seen(kRelay1 + "#1"));
-        CPPUNIT_ASSERT(!messages.seen(kRelay1 + "#10"));
-        CPPUNIT_ASSERT(!messages.seen(kRelay2 + "#1"));
+        CPPUNIT_ASSERT(!messages.seen(kRelay1, {"e1", 1}));
+        messages.markSeen(kRelay1, {"e1", 5}, 1000);
+        messages.markSeen(kRelay1, {"e1", 3}, 1001);  // a lower one never lowers the mark
+        CPPUNIT_ASSERT(messages.seen(kRelay1, {"e1", 1}));
+        CPPUNIT_ASSERT(messages.seen(kRelay1, {"e1", 5}));
+        CPPUNIT_ASSERT(!messages.seen(kRelay1, {"e1", 6}));
+        CPPUNIT_ASSERT(!messages.seen(kRelay1, {"e2", 1}));  // a database made anew starts afresh
+        CPPUNIT_ASSERT(!messages.seen(kRelay2, {"e1", 1}));
+    }
+
+    void onlyTheLatestEpochsOfASenderAreKept() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        for (int epoch = 0; epoch < 10; ++epoch) messages.markSeen(kRelay1, {"e" + std::to_string(epoch), 7}, 1000 + epoch);
+        int kept = 0;
+        database.session() << "SELECT COUNT(*) FROM peer_sequences WHERE sender = ?", Poco::Data::Keywords::into(kept),
+            Poco::Data::Keywords::bind(kRelay1), Poco::Data::Keywords::now;
+        CPPUNIT_ASSERT_EQUAL(MessageStore::kEpochsPerSender, kept);
+        CPPUNIT_ASSERT(messages.seen(kRelay1, {"e9", 7}));
+        CPPUNIT_ASSERT(!messages.seen(kRelay1, {"e0", 7}));
     }
 
     void deferredMessagesKeepSenderReasonAndOrder() {
@@ -131,11 +147,11 @@ public:
             Database database(dir_->url());
             MessageStore messages(database);
             messages.defer(peer(kRelay1), "early", "waits", 1000);
-            messages.markSeen("m#1");
+            messages.markSeen("m", {"", 1}, 1000);
         }
         Database database(dir_->url());
         MessageStore messages(database);
-        CPPUNIT_ASSERT(messages.seen("m#1"));
+        CPPUNIT_ASSERT(messages.seen("m", {"", 1}));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.deferred().size());
         CPPUNIT_ASSERT_EQUAL(std::string("early"), messages.deferred()[0].payload);
         // Numbering continues, so the order of deferral is kept.

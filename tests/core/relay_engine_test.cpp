@@ -377,7 +377,7 @@ private:
         report.share_id = kS1;
         report.checked = checked;
         report.unchanged = checked;
-        relay_->receive(peer(from), makePayload(MessageType::synchronize_result, from + "#r" + std::to_string(++reports_), from,
+        relay_->receive(peer(from), makePayload(MessageType::synchronize_result, from + "#r." + std::to_string(++reports_), from,
                                           kRelay1, reportBody(report)));
     }
 

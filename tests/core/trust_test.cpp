@@ -77,7 +77,7 @@ public:
         relay_->receive(peer(kClient21), makePayload(MessageType::synchronize_instruction, kClient21 + "#1", kClient21,
                                                      kRelay1, SyncRequest{kClient21 + "/sync-1", kS1, {}}.toBody()));
         CPPUNIT_ASSERT(relay_->messages().outbox().empty());
-        CPPUNIT_ASSERT(!relay_->messages().seen(kClient21 + "#1"));
+        CPPUNIT_ASSERT(!relay_->messages().seen(kClient21, {"", 1}));
     }
 
     void anInvitationWaitsForTheOperator() {

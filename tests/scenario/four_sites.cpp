@@ -111,6 +111,12 @@ void FourSites::restart(const std::string& name) {
     build(name);
 }
 
+void FourSites::recreate(const std::string& name) {
+    nodes_.erase(name);
+    for (const std::string suffix : {".db", ".db-wal", ".db-shm"}) std::filesystem::remove(directory_ / (name + suffix));
+    build(name);
+}
+
 std::string FourSites::dump(const std::string& name) {
     return node(name).withEngine([&](core::EngineBase& engine) {
         std::ostringstream out;

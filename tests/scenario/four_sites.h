@@ -45,6 +45,8 @@ public:
     void settle();
     // Stops a node and builds it again from its SQLite file (a crash and restart).
     void restart(const std::string& name);
+    // Stops a node, deletes its SQLite file and builds it on an empty one (a lost database).
+    void recreate(const std::string& name);
 
     // Everything a node has stored about groups and shares, as canonical text.
     std::string dump(const std::string& name);

@@ -17,7 +17,7 @@ namespace {
 std::string withFreshId(const std::string& payload, std::size_t n) {
     Poco::JSON::Parser parser;
     auto envelope = parser.parse(payload).extract<Poco::JSON::Object::Ptr>();
-    envelope->set("id", envelope->getValue<std::string>("from") + "#fuzz-" + std::to_string(n));
+    envelope->set("id", envelope->getValue<std::string>("from") + "#fuzz." + std::to_string(n));
     std::ostringstream out;
     envelope->stringify(out);
     return out.str();

@@ -39,6 +39,7 @@ class RobustnessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(relaysRestartedInTheMiddleOfASynchronizeFinishIt);
     CPPUNIT_TEST(offlineMemberCatchesUpWhenItReturns);
     CPPUNIT_TEST(offlineOwnerIsReportedAndItsEntriesAreKept);
+    CPPUNIT_TEST(terminalWithANewDatabaseIsReadmittedAndItsMessagesApply);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -54,6 +55,41 @@ public:
             sites.network().setShuffle(seed);
             runExample(sites);
             assertSameState(expected, sites, "seed " + std::to_string(seed));
+        }
+    }
+
+    // client12's database is lost: the node comes back with an empty one, so a new epoch and
+    // message numbers from 1 again. Deleted and admitted again at R1, it gets workspace1 back
+    // with its own folderB, and what it changes afterwards reaches every member.
+    void terminalWithANewDatabaseIsReadmittedAndItsMessagesApply() {
+        FourSites sites;
+        putEntities(sites);
+        const auto groups = formGroups(sites);
+        const auto shares = shareResources(sites, groups);
+        const auto folder_b = *entryAt(sites, "client21", shares.workspace1, "folderB");
+        CPPUNIT_ASSERT_EQUAL(FourSites::account("client12"), folder_b.owner);
+
+        sites.recreate("client12");
+        CPPUNIT_ASSERT(!shareAt(sites, "client12", shares.workspace1));
+        const auto client12 = FourSites::account("client12");
+        sites.node("R1").withRelay([&](core::RelayEngine& r1) {
+            r1.deleteTerminal(groups.group1, client12);
+            r1.addTerminal(groups.group1, client12, "PC 12", "Sales");
+        });
+        sites.settle();
+        CPPUNIT_ASSERT(shareAt(sites, "client12", shares.workspace1));
+        CPPUNIT_ASSERT(folder_b == *entryAt(sites, "client12", shares.workspace1, "folderB"));
+
+        sites.disk("client12").putFile("folderB/new.txt", 777, 50'000);
+        const auto report = synchronize(sites, "client12", shares.workspace1);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, report.changed);
+        sites.node("client12").withTerminal(
+            [&](core::TerminalEngine& t) { t.addResource(shares.workspace1, "folderB-copy", "c:/folderB"); });
+        sites.settle();
+        for (const auto& member : {"client11", "client21", "client22", "client31", "R1", "R2", "R3"}) {
+            const auto changed = entryAt(sites, member, shares.workspace1, "folderB");
+            CPPUNIT_ASSERT_MESSAGE(member, changed && changed->version == folder_b.version + 1);
+            CPPUNIT_ASSERT_MESSAGE(member, entryAt(sites, member, shares.workspace1, "folderB-copy").has_value());
         }
     }
 

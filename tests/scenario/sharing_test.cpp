@@ -131,7 +131,7 @@ public:
         forged.version = 99;
         core::Message message;
         message.type = core::MessageType::update_resource_info;
-        message.id = FourSites::account("client12") + "#forged";
+        message.id = FourSites::account("client12") + "#forged.1";
         message.from = FourSites::account("client12");
         message.to = FourSites::account("R1");
         message.body->set("share_id", shares.workspace1);
