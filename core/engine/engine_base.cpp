@@ -5,6 +5,7 @@
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
 #include "protocol/codec.h"
+#include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
 #include "protocol/message_id.h"
 #include "protocol/protocol_error.h"
@@ -23,18 +24,53 @@ EngineBase::EngineBase(Database& database, std::string account)
       messages_(database),
       syncs_(database),
       account_(std::move(account)),
-      fanout_(syncs_,
-              [this](const std::string& to, const SyncReport& report) {
-                  if (to.empty())
-                      log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
-                  else
-                      send(MessageType::synchronize_result, to, reportBody(report));
-              }),
+      fanout_(syncs_, [this](const SyncSession& finished) { onSyncFinished(finished); }),
       logger_(Poco::Logger::get("relaysync.engine")) {}
+
+void EngineBase::onSyncFinished(const SyncSession& finished) {
+    const auto& report = finished.report;
+    if (finished.reply_to.empty()) {
+        log().information("%s: synchronize %s finished: %s", account_, report.sync_id, report.summary());
+        return;
+    }
+    // A whole-share sync's answer says what this node holds, so the asker can repair (§ Repair).
+    std::optional<OwnerDigests> digests;
+    if (finished.whole_share && shares_.find(report.share_id)) digests = shares_.ownerDigests(report.share_id);
+    send(MessageType::synchronize_result, finished.reply_to, reportBody(report, digests));
+}
+
+OwnerDigests EngineBase::onResultDigests(const Message&, const SyncReport&, const std::optional<OwnerDigests>&) {
+    return {};
+}
+
+void EngineBase::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+                             const std::vector<ResourceEntry>& entries) {
+    for (const auto& chunk : chunkEntries(entries)) {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("share_id", share_id);
+        body->set("entries", toJson(chunk));
+        send(type, to, body);
+    }
+}
+
+void EngineBase::sendRecords(const std::string& to, const std::string& share_id,
+                             const std::vector<ResourceEntry>& records) {
+    std::vector<ResourceEntry> live, tombstones;
+    for (const auto& record : records) (record.removed ? tombstones : live).push_back(record);
+    if (!live.empty()) sendEntries(MessageType::update_resource_info, to, share_id, live);
+    if (!tombstones.empty()) sendEntries(MessageType::delete_resource_info, to, share_id, tombstones);
+}
 
 HandleResult EngineBase::handleReply(const Message& message) {
     if (message.type == MessageType::synchronize_result) {
-        fanout_.onReport(message.from, reportFromJson(json::requireObject(message.body, "report", "body"), "body.report"));
+        const auto report = reportFromJson(json::requireObject(message.body, "report", "body"), "body.report");
+        const auto session = syncs_.session(report.sync_id);
+        if (session && session->waiting_for.count(message.from)) {
+            // Repair rides on whole-share syncs only (docs/protocol.md, "Repair").
+            const auto keep = session->whole_share ? onResultDigests(message, report, digestsOf(message.body))
+                                                   : OwnerDigests{};
+            fanout_.onReport(message.from, report, keep);
+        }
     } else if (!message.body->optValue<bool>("ok", false)) {
         logger_.warning("%s: %s refused %s %s: %s", account_, message.from, json::optionalString(message.body, "re_type"),
                         json::optionalString(message.body, "re"), json::optionalString(message.body, "reason"));

@@ -75,6 +75,18 @@ protected:
     virtual HandleResult handle(const Message& message) = 0;
     // synchronize-result and answer, which relays and terminals treat alike.
     HandleResult handleReply(const Message& message);
+    // A sync this node was asked ended: the summed report goes back (with this node's digests
+    // for a whole-share sync), or is logged where this node asked itself.
+    virtual void onSyncFinished(const SyncSession& finished);
+    // An awaited result of a whole-share sync carried `digests` (nullopt: none, the sender does
+    // not hold the share): repair what differs; returns the digests to keep for the end.
+    virtual OwnerDigests onResultDigests(const Message& result, const SyncReport& report,
+                                         const std::optional<OwnerDigests>& digests);
+    // Entries as update- or delete-resource-info (by `type`), in chunks under the size limit.
+    void sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+                     const std::vector<ResourceEntry>& entries);
+    // Records as they are: live ones as update-resource-info, tombstones as delete-resource-info.
+    void sendRecords(const std::string& to, const std::string& share_id, const std::vector<ResourceEntry>& records);
 
     // Queues a message; written to the outbox in the caller's transaction.
     void send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body);

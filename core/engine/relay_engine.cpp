@@ -60,6 +60,8 @@ HandleResult RelayEngine::handle(const Message& message) {
     case MessageType::delete_resource_info: return onResourceInfo(message, role, true);
     case MessageType::synchronize_instruction:
     case MessageType::synchronize: return onSynchronize(message);
+    case MessageType::sync_digests: return onSyncDigests(message);
+    case MessageType::request_entries: return onRequestEntries(message);
     case MessageType::synchronize_result:
     case MessageType::answer: return handleReply(message);
     }

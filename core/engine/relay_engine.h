@@ -9,6 +9,7 @@
 
 #include "engine/engine_base.h"
 #include "engine/relay_policy.h"
+#include "engine/sync_messages.h"
 #include "persistence/invitation_store.h"
 
 namespace relaysync::core {
@@ -42,6 +43,9 @@ public:
 
 protected:
     HandleResult handle(const Message& message) override;
+    void onSyncFinished(const SyncSession& finished) override;
+    OwnerDigests onResultDigests(const Message& result, const SyncReport& report,
+                                 const std::optional<OwnerDigests>& digests) override;
 
 private:
     // Group formation (relay_groups.cpp)
@@ -66,8 +70,6 @@ private:
     void sendPolicyData(const RelayGroup& group, const Share& share, const std::set<std::string>& relays,
                         const std::set<std::string>& own_terminals);
     void sendOwnRecords(const RelayGroup& group, const std::string& share_id, const std::set<std::string>& relays);
-    void sendEntries(MessageType type, const std::string& to, const std::string& share_id,
-                     const std::vector<ResourceEntry>& entries);
     // Every record of `share_id` whose owner is a terminal of this relay, tombstones included.
     std::vector<ResourceEntry> ownTerminalsRecords(const RelayGroup& group, const std::string& share_id);
     // Relays (other than this one) and own terminals that hold `members`.
@@ -79,6 +81,15 @@ private:
     std::string startSynchronize(const std::string& sync_id, const std::string& reply_to,
                                  const std::string& share_id, const std::vector<std::string>& names,
                                  bool from_relay);
+
+    // Repair (relay_repair.cpp)
+    void repairFromRequest(const RelayGroup& group, const std::string& share_id, const std::string& asker,
+                           bool from_relay, const OwnerDigests& theirs);
+    HandleResult onSyncDigests(const Message& message);
+    void askForDefinition(const SyncRequest& request, const std::string& asker);
+    HandleResult onRequestEntries(const Message& message);
+    void pushRecords(const std::string& to, const std::string& share_id, const std::set<std::string>& owners);
+    void pullRecords(const RelayGroup& group, const std::string& share_id, const std::set<std::string>& owners);
 
     std::string ownRelayTerminal(const RelayGroup& group, const std::string& account) const;
     sdk::PeerRole roleOf(const Message& message);

@@ -57,22 +57,8 @@ void RelayEngine::sendPolicyData(const RelayGroup& group, const Share& share, co
 void RelayEngine::sendOwnRecords(const RelayGroup& group, const std::string& share_id,
                                  const std::set<std::string>& relays) {
     if (relays.empty()) return;
-    std::vector<ResourceEntry> live, tombstones;
-    for (auto& record : ownTerminalsRecords(group, share_id)) (record.removed ? tombstones : live).push_back(record);
-    for (const auto& to : relays) {
-        sendEntries(MessageType::update_resource_info, to, share_id, live);
-        sendEntries(MessageType::delete_resource_info, to, share_id, tombstones);
-    }
-}
-
-void RelayEngine::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
-                              const std::vector<ResourceEntry>& entries) {
-    for (const auto& chunk : chunkEntries(entries)) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share_id", share_id);
-        body->set("entries", toJson(chunk));
-        send(type, to, body);
-    }
+    const auto records = ownTerminalsRecords(group, share_id);
+    for (const auto& to : relays) sendRecords(to, share_id, records);
 }
 
 HandleResult RelayEngine::onCreateSharedResource(const Message& message) {

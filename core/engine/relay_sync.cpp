@@ -36,6 +36,7 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
         problem = "sync id " + request.sync_id + " is not " + message.from + "'s to use";
     else if (syncs_.session(request.sync_id))
         problem = "sync id " + request.sync_id + " is already in use at " + account_;
+    if (!share && from_relay && request.digests) askForDefinition(request, message.from);
     if (!problem.empty()) {
         // Answered with a report, not refused, so that whoever waits for it is not left waiting.
         SyncReport report;
@@ -47,6 +48,7 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
                       message.id, message.from, problem);
         return HandleResult::applied();
     }
+    if (request.digests) repairFromRequest(*group, request.share_id, message.from, from_relay, *request.digests);
     startSynchronize(request.sync_id, message.from, request.share_id, request.names, from_relay);
     return HandleResult::applied();
 }
@@ -89,17 +91,30 @@ std::string RelayEngine::startSynchronize(const std::string& sync_id, const std:
     }
 
     std::vector<std::string> waiting_for;
+    std::set<std::string> asked_relays;
+    // A whole-share sync carries what this relay holds, so each answerer can repair (§ Repair).
+    const bool whole_share = names.empty();
+    std::optional<OwnerDigests> digests;
+    if (whole_share) digests = shares_.ownerDigests(share_id);
     auto ask = [&](MessageType type, const std::string& to, const std::vector<std::string>& for_names) {
         // Sent even to a node that is down now: it checks when it is back. The report says so.
-        send(type, to, SyncRequest{sync_id, share_id, for_names}.toBody());
+        SyncRequest request(sync_id, share_id, for_names, digests);
+        if (whole_share && type == MessageType::synchronize) {
+            request.group_id = share.group_id;
+            request.creator = share.creator;
+        }
+        send(type, to, request.toBody());
         if (reachable(to))
             waiting_for.push_back(to);
         else
             report.unreachable_nodes.push_back(to);
+        if (type == MessageType::synchronize) asked_relays.insert(to);
     };
     for (const auto& [relay, for_names] : relays) ask(MessageType::synchronize, relay, for_names);
     for (const auto& [terminal, for_names] : terminals) ask(MessageType::synchronize_instruction, terminal, for_names);
-    fanout_.open(sync_id, reply_to, waiting_for, report, nowMs());
+    // Where the sync started here, every relay asked hears at the end what the owners' relays hold.
+    fanout_.open(sync_id, reply_to, waiting_for, report, nowMs(), whole_share,
+                 whole_share && !from_relay ? asked_relays : std::set<std::string>{});
     return sync_id;
 }
 

@@ -3,8 +3,11 @@
 namespace relaysync::core {
 
 void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
-                      const std::vector<std::string>& waiting_for, SyncReport report_so_far, std::int64_t now_ms) {
+                      const std::vector<std::string>& waiting_for, SyncReport report_so_far, std::int64_t now_ms,
+                      bool whole_share, std::set<std::string> repair_to) {
     SyncSession session;
+    session.whole_share = whole_share;
+    session.repair_to = std::move(repair_to);
     session.opened_ms = now_ms;
     session.sync_id = sync_id;
     session.reply_to = reply_to;
@@ -17,10 +20,11 @@ void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
         store_.putSession(session);
 }
 
-void SyncFanout::onReport(const std::string& from, const SyncReport& report) {
+void SyncFanout::onReport(const std::string& from, const SyncReport& report, const OwnerDigests& digests) {
     auto session = store_.session(report.sync_id);
     if (!session || session->waiting_for.erase(from) == 0) return;
     session->report.merge(report);
+    session->digests.insert(digests.begin(), digests.end());
     if (session->waiting_for.empty()) {
         store_.removeSession(session->sync_id);
         finish(*session);
@@ -42,7 +46,7 @@ void SyncFanout::expire(std::int64_t now_ms, std::int64_t max_age_ms) {
 
 void SyncFanout::finish(const SyncSession& session) {
     if (session.reply_to.empty()) store_.putResult(session.report);
-    sink_(session.reply_to, session.report);
+    sink_(session);
 }
 
 }  // namespace relaysync::core

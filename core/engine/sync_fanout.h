@@ -14,18 +14,21 @@ namespace relaysync::core {
 
 class SyncFanout {
 public:
-    // Sends the summed report to `to` (a relay or terminal); called with an empty `to` when
-    // this node asked itself, and then the report is stored as a result.
-    using ReportSink = std::function<void(const std::string& to, const SyncReport& report)>;
+    // Takes a finished session: sends its summed report to `reply_to` (a relay or terminal);
+    // an empty `reply_to` means this node asked itself, and the report is stored as a result.
+    using ReportSink = std::function<void(const SyncSession& finished)>;
 
     SyncFanout(SyncStore& store, ReportSink sink) : store_(store), sink_(std::move(sink)) {}
 
     // Opens a sync that waits for `waiting_for`; with nobody to wait for it finishes at once.
+    // `repair`: a whole-share sync; `repair_to` the relays that hear the owners' digests at the end.
     void open(const std::string& sync_id, const std::string& reply_to, const std::vector<std::string>& waiting_for,
-              SyncReport report_so_far, std::int64_t now_ms);
+              SyncReport report_so_far, std::int64_t now_ms, bool whole_share = false,
+              std::set<std::string> repair_to = {});
 
-    // An answer arrived. Late and duplicate answers are ignored.
-    void onReport(const std::string& from, const SyncReport& report);
+    // An answer arrived, with what the answering relay holds of its own terminals (`digests`,
+    // kept for the end). Late and duplicate answers are ignored.
+    void onReport(const std::string& from, const SyncReport& report, const OwnerDigests& digests = {});
 
     // Finishes every sync open for longer than `max_age_ms`, reporting the nodes that never
     // answered as unreachable.

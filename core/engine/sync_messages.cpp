@@ -5,23 +5,75 @@
 
 namespace relaysync::core {
 
+namespace {
+Poco::JSON::Object::Ptr digestsJson(const OwnerDigests& digests) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    for (const auto& [owner, digest] : digests) object->set(owner, digest);
+    return object;
+}
+
+OwnerDigests digestsFromJson(const Poco::JSON::Object::Ptr& object) {
+    OwnerDigests digests;
+    for (const auto& owner : object->getNames()) digests[owner] = json::requireString(object, owner, "body.digests");
+    return digests;
+}
+}  // namespace
+
+std::optional<OwnerDigests> digestsOf(const Poco::JSON::Object::Ptr& body) {
+    if (!body->has("digests")) return std::nullopt;
+    return digestsFromJson(json::requireObject(body, "digests", "body"));
+}
+
 Poco::JSON::Object::Ptr SyncRequest::toBody() const {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("sync_id", sync_id);
     body->set("share_id", share_id);
     body->set("names", json::toArray(names));
+    if (digests) body->set("digests", digestsJson(*digests));
+    if (!group_id.empty()) body->set("group_id", group_id);
+    if (!creator.empty()) body->set("creator", creator);
     return body;
 }
 
 SyncRequest SyncRequest::fromBody(const Poco::JSON::Object::Ptr& body) {
-    return {json::requireString(body, "sync_id", "body"), json::requireString(body, "share_id", "body"),
-            json::requireStrings(body, "names", "body")};
+    SyncRequest request(json::requireString(body, "sync_id", "body"), json::requireString(body, "share_id", "body"),
+                        json::requireStrings(body, "names", "body"), digestsOf(body));
+    request.group_id = json::optionalString(body, "group_id");
+    request.creator = json::optionalString(body, "creator");
+    return request;
 }
 
-Poco::JSON::Object::Ptr reportBody(const SyncReport& report) {
+Poco::JSON::Object::Ptr reportBody(const SyncReport& report, const std::optional<OwnerDigests>& digests) {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("report", toJson(report));
+    if (digests) body->set("digests", digestsJson(*digests));
     return body;
+}
+
+Poco::JSON::Object::Ptr SyncDigests::toBody() const {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("sync_id", sync_id);
+    body->set("share_id", share_id);
+    body->set("digests", digestsJson(digests));
+    return body;
+}
+
+SyncDigests SyncDigests::fromBody(const Poco::JSON::Object::Ptr& body) {
+    return {json::requireString(body, "sync_id", "body"), json::requireString(body, "share_id", "body"),
+            digestsFromJson(json::requireObject(body, "digests", "body"))};
+}
+
+Poco::JSON::Object::Ptr EntriesRequest::toBody() const {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("share_id", share_id);
+    body->set("owners", json::toArray(owners));
+    body->set("definition", definition);
+    return body;
+}
+
+EntriesRequest EntriesRequest::fromBody(const Poco::JSON::Object::Ptr& body) {
+    return {json::requireString(body, "share_id", "body"), json::requireStrings(body, "owners", "body"),
+            body->optValue<bool>("definition", false)};
 }
 
 }  // namespace relaysync::core

@@ -104,12 +104,15 @@ std::string TerminalEngine::synchronize(const std::string& share_id, const std::
         const auto sync_id = account_ + "/sync-" + std::to_string(database_.nextCounter("sync"));
         // This terminal checks what it owns first; the relay asks everyone else.
         auto own = checkAndPublish(share_id, names);
-        send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names}.toBody());
+        // A whole-share sync carries what this terminal holds, so that its relay can repair it.
+        std::optional<OwnerDigests> digests;
+        if (names.empty()) digests = shares_.ownerDigests(share_id);
+        send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names, digests}.toBody());
         if (reachable(relay_)) {
-            fanout_.open(sync_id, "", {relay_}, own, nowMs());
+            fanout_.open(sync_id, "", {relay_}, own, nowMs(), names.empty());
         } else {
             own.unreachable_nodes.push_back(relay_);
-            fanout_.open(sync_id, "", {}, own, nowMs());
+            fanout_.open(sync_id, "", {}, own, nowMs(), names.empty());
         }
         return sync_id;
     });
@@ -233,10 +236,27 @@ HandleResult TerminalEngine::onSynchronizeInstruction(const Message& message) {
         report.problems.push_back(account_ + " is not a member of share " + request.share_id);
     } else {
         report = checkAndPublish(request.share_id, request.names);
+        if (request.digests) repairOwnRecords(request.share_id, *request.digests);
     }
     report.sync_id = request.sync_id;
-    send(MessageType::synchronize_result, relay_, reportBody(report));
+    std::optional<OwnerDigests> digests;
+    if (request.names.empty() && share && share->isMember(account_)) digests = shares_.ownerDigests(request.share_id);
+    send(MessageType::synchronize_result, relay_, reportBody(report, digests));
     return HandleResult::applied();
+}
+
+OwnerDigests TerminalEngine::onResultDigests(const Message&, const SyncReport& report,
+                                             const std::optional<OwnerDigests>& digests) {
+    if (digests && shares_.find(report.share_id)) repairOwnRecords(report.share_id, *digests);
+    return {};
+}
+
+// This terminal speaks for its own records: where its relay's copy of them differs, it sends
+// them all again (after any check above, so they are the latest).
+void TerminalEngine::repairOwnRecords(const std::string& share_id, const OwnerDigests& relays_copy) {
+    const OwnerDigests mine{{account_, shares_.ownerDigests(share_id)[account_]}};
+    if (staleOwners(relays_copy, mine).empty()) return;
+    sendRecords(relay_, share_id, shares_.recordsOf(share_id, account_));
 }
 
 }  // namespace relaysync::core

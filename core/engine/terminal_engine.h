@@ -36,6 +36,8 @@ public:
 
 protected:
     HandleResult handle(const Message& message) override;
+    OwnerDigests onResultDigests(const Message& result, const SyncReport& report,
+                                 const std::optional<OwnerDigests>& digests) override;
 
 private:
     HandleResult onGroupInfo(const Message& message);
@@ -44,6 +46,7 @@ private:
     HandleResult onResourceInfo(const Message& message, bool deletion);
     HandleResult onSynchronizeInstruction(const Message& message);
     void storeFromRelay(const ResourceEntry& entry);
+    void repairOwnRecords(const std::string& share_id, const OwnerDigests& relays_copy);
 
     // Runs CheckResource, stores the outcome and sends it to the relay.
     SyncReport checkAndPublish(const std::string& share_id, const std::vector<std::string>& names);

@@ -1,5 +1,8 @@
 #include "persistence/share_repository.h"
 
+#include <cstdio>
+#include <map>
+
 #include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
@@ -134,6 +137,34 @@ std::optional<ResourceEntry> ShareRepository::entryOf(const std::string& share_i
     auto found = selectEntries("WHERE share_id = ? AND name = ? AND owner = ?", {share_id, name, owner});
     if (found.empty()) return std::nullopt;
     return found.front();
+}
+
+OwnerDigests ShareRepository::ownerDigests(const std::string& share_id) {
+    std::string id = share_id;
+    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
+    session_ << "SELECT owner, name, version FROM resource_entries WHERE share_id = ? AND removed = 0"
+                " ORDER BY owner, name",
+        into(rows), use(id), now;
+    std::map<std::string, std::uint64_t> hashes;
+    const auto mix = [](std::uint64_t hash, const std::string& text) {
+        for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
+        return (hash ^ 0xffU) * 0x100000001b3ULL;  // a separator no UTF-8 text contains
+    };
+    for (const auto& row : rows) {
+        auto& hash = hashes.try_emplace(row.get<0>(), 0xcbf29ce484222325ULL).first->second;
+        hash = mix(mix(hash, row.get<1>()), std::to_string(row.get<2>()));
+    }
+    OwnerDigests digests;
+    for (const auto& [owner, hash] : hashes) {
+        char text[20];
+        std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+        digests[owner] = text;
+    }
+    return digests;
+}
+
+std::vector<ResourceEntry> ShareRepository::recordsOf(const std::string& share_id, const std::string& owner) {
+    return selectEntries("WHERE share_id = ? AND owner = ?", {share_id, owner});
 }
 
 std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {

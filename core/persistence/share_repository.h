@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/owner_digests.h"
 #include "model/share.h"
 #include "persistence/database.h"
 
@@ -38,6 +39,12 @@ public:
     std::vector<ResourceEntry> entriesOwnedBy(const std::string& owner);
     // Stores the record if its version is newer than the same owner's stored one; true if it was.
     bool putEntryIfNewer(const ResourceEntry& entry);
+
+    // Per owner, a digest of its live records in the share (FNV-1a over name and version, in
+    // name order): what a synchronize compares to find records a node missed.
+    OwnerDigests ownerDigests(const std::string& share_id);
+    // Every record of `owner` in the share, tombstones included.
+    std::vector<ResourceEntry> recordsOf(const std::string& share_id, const std::string& owner);
 
     // Which of one name's records is shown: any live record beats every tombstone; among live
     // records the smallest owner account wins (two terminals that claimed a name at once, at

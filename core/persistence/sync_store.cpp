@@ -34,6 +34,11 @@ SyncSession sessionFromJson(const std::string& sync_id, const std::string& body)
     result.reply_to = json::requireString(object, "reply_to", "sync_session");
     for (auto& node : json::requireStrings(object, "waiting_for", "sync_session")) result.waiting_for.insert(node);
     result.report = reportFromJson(json::requireObject(object, "report", "sync_session"), "sync_session.report");
+    result.whole_share = object->optValue<bool>("whole_share", false);
+    if (const auto digests = object->getObject("digests"))
+        for (const auto& owner : digests->getNames()) result.digests[owner] = digests->getValue<std::string>(owner);
+    if (object->has("repair_to"))
+        for (auto& relay : json::requireStrings(object, "repair_to", "sync_session")) result.repair_to.insert(relay);
     return result;
 }
 }  // namespace
@@ -60,6 +65,11 @@ void SyncStore::putSession(const SyncSession& session) {
     object->set("waiting_for", json::toArray({session.waiting_for.begin(), session.waiting_for.end()}));
     object->set("report", toJson(session.report));
     object->set("opened_ms", session.opened_ms);
+    object->set("whole_share", session.whole_share);
+    Poco::JSON::Object::Ptr digests = new Poco::JSON::Object;
+    for (const auto& [owner, digest] : session.digests) digests->set(owner, digest);
+    object->set("digests", digests);
+    object->set("repair_to", json::toArray({session.repair_to.begin(), session.repair_to.end()}));
     std::string id = session.sync_id, body = stringify(object);
     session_ << "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
                 " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/owner_digests.h"
 #include "model/sync_report.h"
 #include "persistence/database.h"
 
@@ -18,6 +19,11 @@ struct SyncSession {
     std::set<std::string> waiting_for;  // nodes that have not answered yet
     SyncReport report;            // what has come back so far
     std::int64_t opened_ms = 0;   // when it was opened (ms since the epoch)
+    // Whole-share syncs (repair): what the answering relays hold of their own terminals, and
+    // the relays that hear it once all have answered (where this relay started the sync).
+    bool whole_share = false;
+    OwnerDigests digests;
+    std::set<std::string> repair_to;
 };
 
 class SyncStore {

@@ -33,6 +33,8 @@ enum class MessageType {
     synchronize_instruction,  // terminal <-> its relay
     synchronize,              // relay -> relay
     synchronize_result,       // the answer to either, up the same path
+    sync_digests,             // relay -> relay: what the owners' relays hold, after a synchronize
+    request_entries,          // relay -> relay: "send me your terminals' records of these owners"
     // The answer to everything else that asks for one
     answer,
 };

@@ -57,10 +57,20 @@ sdk::Reachability InProcessNetwork::reachability(const std::string& account) con
 sdk::Status InProcessNetwork::send(const std::string& from, const std::string& to, const std::string& payload) {
     if (offline_.count(from)) return sdk::Status::unreachable(from + " is offline");
     if (reachability(to) != sdk::Reachability::reachable) return sdk::Status::unreachable(to + " is not reachable");
-    queue_.push_back({from, to, payload});
-    carried_.push_back(queue_.back());
-    if (duplicate_) queue_.push_back(queue_.back());
+    carried_.push_back({from, to, payload});
+    std::uniform_real_distribution<double> draw(0.0, 1.0);
+    if (faults_ && draw(fault_random_) < faults_->lose) {
+        ++lost_;  // the sender thinks it delivered
+        return sdk::Status::ok();
+    }
+    queue_.push_back(carried_.back());
+    if (duplicate_ || (faults_ && draw(fault_random_) < faults_->duplicate)) queue_.push_back(queue_.back());
     return sdk::Status::ok();
+}
+
+void InProcessNetwork::setFaults(std::optional<Faults> faults) {
+    faults_ = faults;
+    if (faults) fault_random_.seed(faults->seed);
 }
 
 void InProcessNetwork::setShuffle(std::optional<unsigned> seed) {

@@ -45,6 +45,15 @@ public:
     // order (each link stays in order).
     void setDuplicate(bool duplicate) { duplicate_ = duplicate; }
     void setShuffle(std::optional<unsigned> seed);
+    // Fault injection: lose the fraction `lose` of the messages senders believe delivered, and
+    // deliver the fraction `duplicate` twice, drawn from `seed`; nullopt: no faults.
+    struct Faults {
+        double lose = 0;
+        double duplicate = 0;
+        unsigned seed = 0;
+    };
+    void setFaults(std::optional<Faults> faults);
+    std::size_t lost() const { return lost_; }
 
     // Every message carried since the last clear, in order of sending.
     const std::vector<Delivery>& carried() const { return carried_; }
@@ -62,6 +71,9 @@ private:
     std::vector<Delivery> carried_;
     bool duplicate_ = false;
     std::optional<std::mt19937> shuffle_;
+    std::optional<Faults> faults_;
+    std::mt19937 fault_random_;
+    std::size_t lost_ = 0;
 };
 
 }  // namespace relaysync::core

@@ -276,7 +276,7 @@ public:
     void synchronizeAsksEveryMemberRelayAndOwnMemberAndSumsTheirReports() {
         formShare();
         relay_->receive(peer(kClient11), makePayload(MessageType::synchronize_instruction, kClient11 + "#7", kClient11, kRelay1,
-                                               SyncRequest{kClient11 + "/sync-1", kS1, {}}.toBody()));
+                                               SyncRequest(kClient11 + "/sync-1", kS1, {}).toBody()));
         const auto to_relays = outboxOf(*relay_, MessageType::synchronize);
         const auto to_terminals = outboxOf(*relay_, MessageType::synchronize_instruction);
         CPPUNIT_ASSERT((destinations(to_relays) == std::multiset<std::string>{kRelay2}));
@@ -313,7 +313,7 @@ public:
     void synchronizeFromAStrangerIsAnsweredWithAProblemReport() {
         formShare();
         relay_->receive(peer(kRelay3), makePayload(MessageType::synchronize, kRelay3 + "#1", kRelay3, kRelay1,
-                                             SyncRequest{kRelay3 + "/sync-1", kS1, {}}.toBody()));
+                                             SyncRequest(kRelay3 + "/sync-1", kS1, {}).toBody()));
         CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::synchronize_instruction).empty());
         const auto results = outboxOf(*relay_, MessageType::synchronize_result);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, results.size());

@@ -185,7 +185,7 @@ private:
         database_ = std::make_unique<Database>(dir_->url());
         syncs_ = std::make_unique<SyncStore>(*database_);
         fanout_ = std::make_unique<SyncFanout>(
-            *syncs_, [this](const std::string& to, const SyncReport& report) { sent_.push_back({to, report}); });
+            *syncs_, [this](const SyncSession& finished) { sent_.push_back({finished.reply_to, finished.report}); });
     }
 
     std::unique_ptr<TempDir> dir_;

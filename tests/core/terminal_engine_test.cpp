@@ -200,9 +200,9 @@ public:
         engine().addResource(share_id, "a", "c:/a.txt");
         t_->clearOutbox();
         t_->fromRelay(MessageType::synchronize_instruction, kRelay1 + "#70",
-                      SyncRequest{"relay-server1@net/sync-1", share_id, {}}.toBody());
+                      SyncRequest("relay-server1@net/sync-1", share_id, {}).toBody());
         t_->fromRelay(MessageType::synchronize_instruction, kRelay1 + "#71",
-                      SyncRequest{"relay-server1@net/sync-2", "no-such-share", {}}.toBody());
+                      SyncRequest("relay-server1@net/sync-2", "no-such-share", {}).toBody());
         const auto results = outboxOf(engine(), MessageType::synchronize_result);
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, results.size());
         const auto first = reportFromJson(json::requireObject(results[0].body, "report", "body"), "body.report");

@@ -75,7 +75,7 @@ public:
     void aTerminalOfAnotherRelayIsDropped() {
         formShare();
         relay_->receive(peer(kClient21), makePayload(MessageType::synchronize_instruction, kClient21 + "#1", kClient21,
-                                                     kRelay1, SyncRequest{kClient21 + "/sync-1", kS1, {}}.toBody()));
+                                                     kRelay1, SyncRequest(kClient21 + "/sync-1", kS1, {}).toBody()));
         CPPUNIT_ASSERT(relay_->messages().outbox().empty());
         CPPUNIT_ASSERT(!relay_->messages().seen(kClient21, {"", 1}));
     }
@@ -241,7 +241,7 @@ public:
         relay_->shares().putIfNewer({kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 2});
         const auto ask = [&](const std::string& from, const std::string& id, const std::string& sync_id) {
             relay_->receive(peer(from), makePayload(MessageType::synchronize_instruction, id, from, kRelay1,
-                                                    SyncRequest{sync_id, kS1, {}}.toBody()));
+                                                    SyncRequest(sync_id, kS1, {}).toBody()));
         };
         ask(kClient11, kClient11 + "#1", kClient11 + "/sync-1");
         CPPUNIT_ASSERT(relay_->syncs().session(kClient11 + "/sync-1"));

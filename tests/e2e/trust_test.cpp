@@ -202,7 +202,7 @@ public:
             // Speak into client11's synchronize.
             const auto sync_offset = cluster.logText(R1).size();
             hostile.send(MessageType::synchronize_instruction, ++n,
-                         core::SyncRequest{C11 + "/sync-1", ids.workspace1, {}}.toBody());
+                         core::SyncRequest(C11 + "/sync-1", ids.workspace1, {}).toBody());
             waitForLogLine(*site_, R1, sync_offset, "problem: sync id " + C11 + "/sync-1 is not");
             // Replay: the same message again is a duplicate, dropped without a second refusal.
             const auto replay_offset = cluster.logText(R1).size();
