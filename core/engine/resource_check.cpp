@@ -44,6 +44,9 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
         if (locations.count(entry.location)) listings[entry.location].push_back(std::move(entry));
 
     std::size_t gone = 0;
+    // The report speaks of the asked share only: whoever asked may not be a member of the
+    // others, which are updated all the same.
+    SyncReport elsewhere;
     for (const auto& [location, listed] : listings) {
         // The entity is looked at once for each distinct record of it (normally exactly once).
         std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>> looked_at;
@@ -53,43 +56,44 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
             if (known == looked_at.end())
                 known = looked_at.insert(looked_at.end(), {entry.details, inspect(entry, router, checker)});
             const auto& outcome = known->second;
-            ++plan.report.checked;
+            auto& report = entry.share_id == share_id ? plan.report : elsewhere;
+            ++report.checked;
             auto next = nextVersion(entry);
             switch (outcome.verdict) {
             case sdk::Verdict::unchanged:
                 if (entry.status == kStatusOk) {
-                    ++plan.report.unchanged;
+                    ++report.unchanged;
                     continue;
                 }
                 next.status = kStatusOk;
-                ++plan.report.recovered;
+                ++report.recovered;
                 break;
             case sdk::Verdict::changed:
                 next.details = outcome.current;
                 next.status = kStatusOk;
-                ++(entry.status == kStatusOk ? plan.report.changed : plan.report.recovered);
+                ++(entry.status == kStatusOk ? report.changed : report.recovered);
                 break;
             case sdk::Verdict::gone:
                 if (policy.gone_entity == GoneEntityMode::remove) {
                     next.removed = true;
                     plan.deletions[entry.share_id].push_back(next);
-                    ++plan.report.gone;
+                    ++report.gone;
                     ++gone;
                     continue;
                 }
                 if (entry.status == kStatusFileNotFound) {
-                    ++plan.report.unchanged;
+                    ++report.unchanged;
                     continue;
                 }
                 next.status = kStatusFileNotFound;
-                ++plan.report.gone;
+                ++report.gone;
                 ++gone;
                 break;
             case sdk::Verdict::unreachable:
-                ++plan.report.unreachable;
+                ++report.unreachable;
                 if (entry.status == kStatusUnreachable) continue;
                 next.status = kStatusUnreachable;
-                plan.report.problems.push_back(owner + ": " + entry.name + " in " + entry.share_id +
+                report.problems.push_back(owner + ": " + entry.name + " in " + entry.share_id +
                                                " cannot be reached: " + outcome.reason);
                 break;
             }
