@@ -9,6 +9,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "admin/already_running.h"
+
 namespace Poco::Net {
 class TCPServer;
 }
@@ -23,7 +25,10 @@ public:
     AdminServer(std::string socket_path, Handler handler);
     ~AdminServer();
 
-    // Binds the socket (replacing a stale one) and starts serving; throws std::runtime_error.
+    // Binds the socket and starts serving. A socket file already at the path is replaced only
+    // when nothing listens on it any more (its daemon died): throws AlreadyRunning when a
+    // process still answers there, std::runtime_error when the path holds something that is
+    // not a socket or cannot be bound.
     void start();
     void stop();
 
