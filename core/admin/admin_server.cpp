@@ -154,23 +154,34 @@ AdminServer::AdminServer(std::string socket_path, Handler handler)
 
 AdminServer::~AdminServer() { stop(); }
 
-void AdminServer::start() {
+void AdminServer::claim() {
+    if (socket_) return;
     clearStaleSocket(socket_path_);
     try {
-        Poco::Net::ServerSocket socket;
+        auto socket = std::make_unique<Poco::Net::ServerSocket>();
         // The socket file is made owner-only from the start: no window where others can connect.
         const mode_t previous = ::umask(0077);
         try {
-            socket.bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_));
+            socket->bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_));
         } catch (...) {
             ::umask(previous);
             throw;
         }
         ::umask(previous);
-        socket.listen();
+        socket_ = std::move(socket);
+        socket_->listen();
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("admin socket " + socket_path_ + ": " + e.displayText());
+    }
+}
+
+void AdminServer::start() {
+    claim();
+    if (server_) return;
+    try {
         auto parameters = new Poco::Net::TCPServerParams;
         parameters->setMaxThreads(4);
-        server_ = std::make_unique<Poco::Net::TCPServer>(new AdminConnectionFactory(handler_), socket, parameters);
+        server_ = std::make_unique<Poco::Net::TCPServer>(new AdminConnectionFactory(handler_), *socket_, parameters);
         server_->start();
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("admin socket " + socket_path_ + ": " + e.displayText());
@@ -178,9 +189,12 @@ void AdminServer::start() {
 }
 
 void AdminServer::stop() {
-    if (!server_) return;
-    server_->stop();
-    server_.reset();
+    if (server_) {
+        server_->stop();
+        server_.reset();
+    }
+    if (!socket_) return;  // never claimed: whatever is at the path is not ours
+    socket_.reset();
     std::error_code ignored;
     std::filesystem::remove(socket_path_, ignored);
 }
