@@ -1,10 +1,14 @@
 // relaysync-relay and relaysync-terminal: one site's relay server or one user's terminal agent,
-// started from its YAML profile (Poco ServerApplication: --daemon, --pidfile=FILE, signals).
+// started from its YAML profile (Poco ServerApplication for options, --pidfile=FILE and signals;
+// --daemon is handled here, see detach.h).
 //
 //   relaysync-relay --profile=config/four-site/relay1.yaml [--daemon --pidfile=/run/r1.pid]
 //   relaysync-terminal --profile=client11.yaml --check     (validate the profile and plugins)
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -15,6 +19,7 @@
 #include "admin/admin_server.h"
 #include "admin/admin_socket.h"
 #include "assembly/node_factory.h"
+#include "detach.h"
 #include "logging_setup.h"
 #include "profile/profile_loader.h"
 
@@ -85,6 +90,7 @@ private:
         admin.start();
         log.information("%s %s is running (profile %s, admin socket %s)", std::string(kRole), profile.account,
                         profile.source, admin.socketPath());
+        announceReady();
         waitForTerminationRequest();
         log.information("%s %s is stopping", std::string(kRole), profile.account);
         admin.stop();
@@ -94,7 +100,8 @@ private:
 
     int fail(int code, const std::string& message) {
         std::cerr << commandName() << ": " << message << "\n";
-        // Also into the profile's log file once there is one (a daemon's standard error is gone).
+        // Also into the profile's log file once there is one: what remains to be read when
+        // standard error went to a terminal that is closed, or to nowhere.
         if (logging_configured_) Poco::Logger::get("relaysync.daemon").error("%s", message);
         return code;
     }
@@ -108,4 +115,24 @@ private:
 }  // namespace
 }  // namespace relaysync::core
 
-POCO_SERVER_MAIN(relaysync::core::Daemon)
+// POCO_SERVER_MAIN, except that --daemon is taken out of Poco's hands (detach.h).
+int main(int argc, char** argv) {
+    std::vector<char*> arguments(argv, argv + argc);
+    const auto daemon = std::remove_if(arguments.begin() + 1, arguments.end(),
+                                       [](const char* each) { return std::string_view(each) == "--daemon"; });
+    const bool detach = daemon != arguments.end();
+    arguments.erase(daemon, arguments.end());
+    const std::string name = std::filesystem::path(argv[0]).filename().string();
+    try {
+        if (detach)
+            if (const auto starter_exit_code = relaysync::core::detachWhenReady()) return *starter_exit_code;
+        relaysync::core::Daemon app;
+        return app.run(static_cast<int>(arguments.size()), arguments.data());
+    } catch (const Poco::Exception& e) {
+        std::cerr << name << ": " << e.displayText() << "\n";
+        return Poco::Util::Application::EXIT_SOFTWARE;
+    } catch (const std::exception& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        return Poco::Util::Application::EXIT_SOFTWARE;
+    }
+}
