@@ -156,4 +156,12 @@ std::size_t MessageStore::purgeDeadLetters() {
     return count;
 }
 
+std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination) {
+    std::string to = destination;
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
+    session_ << "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1", into(rows), use(to), now;
+    if (rows.empty()) return std::nullopt;
+    return OutboxItem{rows[0].get<0>(), destination, rows[0].get<1>()};
+}
+
 }  // namespace relaysync::core

@@ -85,6 +85,10 @@ public:
     // Removes every dead letter; returns how many there were.
     std::size_t purgeDeadLetters();
 
+    // The oldest message waiting for `destination`: a sender takes them one at a time, so that
+    // what an operator drops meanwhile is not sent from a list read earlier.
+    std::optional<OutboxItem> oldestFor(const std::string& destination);
+
 private:
     Database& database_;
     Poco::Data::Session& session_;
