@@ -14,7 +14,7 @@
 
 #include "cluster/child_process.h"
 #include "cluster/cluster.h"
-#include "cluster/profile_writer.h"
+#include "plain_relay.h"
 
 namespace relaysync::e2e {
 
@@ -126,17 +126,7 @@ public:
 
 private:
     fs::path writeProfile(const std::string& name, const fs::path& database, const std::string& socket) const {
-        const auto port = cluster::freePorts(1).front();
-        const auto path = dir_ / (name + ".yaml");
-        std::ofstream out(path);
-        out << "relaysync: 1\n"
-               "node: {role: relay, account: relay-server1@net, display_name: Tokyo}\n"
-               "database: sqlite:" << database.string() << "\n"
-            << "transport:\n  plugin: direct\n  config: {listen: \"127.0.0.1:" << port << "\", plaintext: \"true\"}\n"
-            << "plugins: {paths: [" << tools_.plugin_dir.string() << "]}\n"
-            << "log: {file: " << (dir_ / (name + ".log")).string() << "}\n";
-        if (!socket.empty()) out << "admin: {socket: " << socket << "}\n";
-        return path;
+        return writePlainRelayProfile(dir_, name, tools_.plugin_dir, database, socket);
     }
 
     fs::path lockFile() const { return fs::path(fs::weakly_canonical(database_).string() + ".lock"); }
