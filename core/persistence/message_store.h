@@ -59,7 +59,8 @@ public:
     void countDeferredAttempt(std::int64_t seq);
 
     // What waits and what was set aside, for operators (relaysync-admin outbox, dead-letters).
-    // Like the rest, to be called inside the caller's transaction.
+    // A count that comes with a delete is exact as long as nothing else writes in between (the
+    // node's lock, or the caller's transaction, sees to that).
 
     // One per destination with messages waiting: how many, and the oldest of them.
     struct OutboxSummary {
