@@ -2,7 +2,11 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
+#include <Poco/Logger.h>
+
+#include "assembly/queue_view.h"
 #include "assembly/status_view.h"
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
@@ -34,6 +38,19 @@ public:
         }
     }
 
+    // Which dead letter: "seq": N, or "all": true for every one (returned as nothing).
+    std::optional<std::int64_t> seqOrAll() const {
+        const bool all = args_->has("all");
+        if (all == args_->has("seq")) throw CommandError("give one of args.seq (a dead letter's seq) and args.all (true)");
+        try {
+            if (!all) return json::requireInt(args_, "seq", "args");
+            if (!json::requireBool(args_, "all", "args")) throw CommandError("args.all must be true when given");
+            return std::nullopt;
+        } catch (const ProtocolError& e) {
+            throw CommandError(e.what());
+        }
+    }
+
 private:
     Poco::JSON::Object::Ptr args_;
 };
@@ -45,6 +62,24 @@ Poco::JSON::Object::Ptr result(const std::string& key, const std::string& value)
 }
 
 Poco::JSON::Object::Ptr empty() { return new Poco::JSON::Object; }
+
+// "1 dead letter", "3 dead letters"
+std::string counted(std::size_t count, const std::string& thing) {
+    return std::to_string(count) + " " + thing + (count == 1 ? "" : "s");
+}
+
+// What an operator dropped is gone for good: the daemon's log keeps a trace of it.
+void logDropped(const Node& node, const std::string& what) {
+    Poco::Logger::get("relaysync.admin").notice("%s: an operator dropped %s", node.account(), what);
+}
+
+// {"<key>": count, "text": text}
+Poco::JSON::Object::Ptr countResult(const std::string& key, std::size_t count, const std::string& text) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set(key, count);
+    object->set("text", text + "\n");
+    return object;
+}
 
 // A report as JSON, with the operator's rendering of it under "text".
 Poco::JSON::Object::Ptr reportResult(const SyncReport& report) {
@@ -87,6 +122,51 @@ const std::map<std::string, Command>& commands() {
              answer->set("text", renderNodeStatus(status) + "Messages: " + std::to_string(queues.outbox) + " to send, " +
                                      std::to_string(queues.dead_letters) + " set aside, " +
                                      std::to_string(queues.deferred) + " waiting for what they depend on\n");
+             return answer;
+         }},
+        // The outbox and dead letters, for operators (docs/admin.md).
+        {"outbox",
+         [](Node& node, const Arguments&) {
+             return outboxResult(node.withEngine([](EngineBase& engine) { return readOutbox(engine.messages()); }));
+         }},
+        {"dead-letters",
+         [](Node& node, const Arguments&) {
+             return deadLettersResult(node.withEngine([](EngineBase& engine) { return readDeadLetters(engine.messages()); }));
+         }},
+        {"resend-dead-letter",
+         [](Node& node, const Arguments& args) {
+             if (const auto seq = args.seqOrAll()) {
+                 const auto id = node.withEngine([&](EngineBase& engine) { return engine.resendDeadLetter(*seq); });
+                 auto answer = countResult("resent", 1, "dead letter " + std::to_string(*seq) + " is back in the outbox as " + id);
+                 answer->set("id", id);
+                 return answer;
+             }
+             const auto count = node.withEngine([](EngineBase& engine) { return engine.resendAllDeadLetters(); });
+             return countResult("resent", count, count == 0 ? "No dead letters to resend."
+                                                            : counted(count, "dead letter") + " back in the outbox");
+         }},
+        {"purge-dead-letters",
+         [](Node& node, const Arguments& args) {
+             if (const auto seq = args.seqOrAll()) {
+                 if (!node.withEngine([&](EngineBase& engine) { return engine.messages().removeDeadLetter(*seq); }))
+                     throw CommandError("no dead letter " + std::to_string(*seq) + " (see dead-letters)");
+                 logDropped(node, "dead letter " + std::to_string(*seq));
+                 return countResult("purged", 1, "dropped dead letter " + std::to_string(*seq));
+             }
+             const auto count = node.withEngine([](EngineBase& engine) { return engine.messages().purgeDeadLetters(); });
+             if (count > 0) logDropped(node, counted(count, "dead letter"));
+             return countResult("purged", count, "dropped " + counted(count, "dead letter"));
+         }},
+        {"purge-outbox",
+         [](Node& node, const Arguments& args) {
+             // Never everything at once: the operator names the peer whose messages go.
+             const auto destination = args.optionalText("destination");
+             if (destination.empty())
+                 throw CommandError("purge-outbox drops what waits for one destination: name it in args.destination (see outbox)");
+             const auto count = node.withEngine([&](EngineBase& engine) { return engine.messages().purgeOutbox(destination); });
+             if (count > 0) logDropped(node, counted(count, "message") + " waiting for " + destination);
+             auto answer = countResult("purged", count, "dropped " + counted(count, "message") + " waiting for " + destination);
+             answer->set("destination", destination);
              return answer;
          }},
         {"create-group",

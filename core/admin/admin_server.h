@@ -9,7 +9,10 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "admin/already_running.h"
+
 namespace Poco::Net {
+class ServerSocket;
 class TCPServer;
 }
 
@@ -23,8 +26,15 @@ public:
     AdminServer(std::string socket_path, Handler handler);
     ~AdminServer();
 
-    // Binds the socket (replacing a stale one) and starts serving; throws std::runtime_error.
+    // Binds the socket, so that it is this server's before the node talks to anyone; clients
+    // that connect wait until start(). A socket file already at the path is replaced only when
+    // nothing listens on it any more (its daemon died): throws AlreadyRunning when a process
+    // still answers there, std::runtime_error when the path holds something that is not a
+    // socket or cannot be bound.
+    void claim();
+    // Claims the socket if not yet done, and starts serving; throws as claim() does.
     void start();
+    // Stops serving and removes the socket file, if this server claimed it.
     void stop();
 
     const std::string& socketPath() const { return socket_path_; }
@@ -32,6 +42,7 @@ public:
 private:
     std::string socket_path_;
     Handler handler_;
+    std::unique_ptr<Poco::Net::ServerSocket> socket_;
     std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 

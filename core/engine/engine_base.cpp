@@ -189,12 +189,58 @@ void EngineBase::retryDeferred() {
 void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body) {
     Message message;
     message.type = type;
-    message.id = formatMessageId(account_, database_.epoch(), database_.nextCounter("message"));
+    message.id = nextMessageId();
     message.from = account_;
     message.to = to;
     message.body = std::move(body);
     messages_.enqueue(to, encode(message));
     ++traffic_[wireName(type)].sent;
+}
+
+std::string EngineBase::nextMessageId() {
+    return formatMessageId(account_, database_.epoch(), database_.nextCounter("message"));
+}
+
+std::string EngineBase::resendDeadLetter(std::int64_t seq) {
+    const auto message = runCommand([&] {
+        const auto letter = messages_.deadLetter(seq);
+        if (!letter) throw CommandError("no dead letter " + std::to_string(seq) + " (see dead-letters)");
+        return requeue(*letter);
+    });
+    resent(seq, message);
+    return message.id;
+}
+
+std::size_t EngineBase::resendAllDeadLetters() {
+    const auto requeued = runCommand([&] {
+        std::vector<std::pair<std::int64_t, Message>> done;
+        for (const auto& letter : messages_.deadLetters()) done.emplace_back(letter.seq, requeue(letter));
+        return done;
+    });
+    for (const auto& [seq, message] : requeued) resent(seq, message);
+    return requeued.size();
+}
+
+Message EngineBase::requeue(const MessageStore::DeadLetter& letter) {
+    Message message;
+    try {
+        message = decode(letter.payload);
+        message.id = nextMessageId();
+        // Behind whatever was queued for the peer since: it goes as a message sent now.
+        messages_.enqueue(letter.destination, encode(message));
+    } catch (const ProtocolError& e) {
+        const auto seq = std::to_string(letter.seq);
+        throw CommandError("dead letter " + seq + " cannot be resent: " + e.what() + " (drop it with purge-dead-letters " +
+                           seq + ")");
+    }
+    messages_.removeDeadLetter(letter.seq);
+    return message;
+}
+
+void EngineBase::resent(std::int64_t seq, const Message& message) {
+    ++traffic_[wireName(message.type)].sent;
+    logger_.information("%s: dead letter %s (%s for %s) is back in the outbox as %s", account_, std::to_string(seq),
+                        std::string(wireName(message.type)), message.to, message.id);
 }
 
 void EngineBase::answer(const Message& request, bool ok, const std::string& reason) {

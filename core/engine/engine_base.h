@@ -44,6 +44,8 @@ public:
     virtual ~EngineBase() = default;
 
     const std::string& account() const { return account_; }
+    // The epoch of this node's database, in every message id it gives out.
+    const std::string& epoch() const { return database_.epoch(); }
 
     // A payload arrived from the authenticated peer `from`. Never throws: bad input is logged and
     // dropped, a refusal is answered. False only when it could not be stored (the sender should
@@ -53,6 +55,15 @@ public:
     // Closes synchronizes that have waited longer than kSyncAnswerTimeoutMs for an answer: the
     // silent nodes are reported as unreachable. Called periodically by the node.
     void expireSyncs();
+
+    // An operator puts dead letter `seq` back into the outbox, re-stamped with a fresh id from
+    // this node's message counter: receivers drop ids lower than what they have already seen
+    // from a sender, and the old id is older than everything sent since. One transaction.
+    // Returns the new id; throws CommandError when there is no such dead letter or it cannot
+    // be read.
+    std::string resendDeadLetter(std::int64_t seq);
+    // The same for every dead letter, oldest first, in one transaction; returns how many.
+    std::size_t resendAllDeadLetters();
 
     // How the engine learns whether a node can be asked now (the transport's view).
     void setReachabilityQuery(ReachabilityQuery query) { reachability_ = std::move(query); }
@@ -133,6 +144,12 @@ private:
     };
     Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery);
     void retryDeferred();
+    // "<account>#<n>", n from the node's message counter: the one way a message gets its id.
+    std::string nextMessageId();
+    // Re-stamps one dead letter into the outbox (inside the caller's transaction); returns it.
+    Message requeue(const MessageStore::DeadLetter& letter);
+    // Counts and logs a requeued dead letter once its transaction is committed.
+    void resent(std::int64_t seq, const Message& message);
 
     ReachabilityQuery reachability_;
     Poco::Logger& logger_;

@@ -121,4 +121,63 @@ void MessageStore::countDeferredAttempt(std::int64_t seq) {
     session_ << "UPDATE deferred_messages SET attempts = attempts + 1 WHERE seq = ?", use(key), now;
 }
 
+std::vector<MessageStore::OutboxSummary> MessageStore::outboxSummary() {
+    std::vector<Poco::Tuple<std::string, Poco::Int64, Poco::Int64, std::string>> rows;
+    session_ << "SELECT o.destination, c.waiting, o.seq, o.payload FROM outbox o"
+                " JOIN (SELECT destination, COUNT(*) AS waiting, MIN(seq) AS oldest FROM outbox GROUP BY destination) c"
+                " ON o.seq = c.oldest ORDER BY o.destination",
+        into(rows), now;
+    std::vector<OutboxSummary> summary;
+    for (const auto& row : rows)
+        summary.push_back({row.get<0>(), static_cast<std::size_t>(row.get<1>()), {row.get<2>(), row.get<0>(), row.get<3>()}});
+    return summary;
+}
+
+std::size_t MessageStore::purgeOutbox(const std::string& destination) {
+    std::string to = destination;
+    std::size_t count = 0;
+    session_ << "SELECT COUNT(*) FROM outbox WHERE destination = ?", into(count), use(to), now;
+    session_ << "DELETE FROM outbox WHERE destination = ?", use(to), now;
+    return count;
+}
+
+std::vector<MessageStore::DeadLetter> MessageStore::deadLetters() {
+    std::vector<Poco::Tuple<Poco::Int64, std::string, std::string, std::string>> rows;
+    session_ << "SELECT seq, destination, payload, reason FROM dead_letters ORDER BY seq", into(rows), now;
+    std::vector<DeadLetter> letters;
+    for (const auto& row : rows) letters.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()});
+    return letters;
+}
+
+std::optional<MessageStore::DeadLetter> MessageStore::deadLetter(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    std::vector<Poco::Tuple<std::string, std::string, std::string>> rows;
+    session_ << "SELECT destination, payload, reason FROM dead_letters WHERE seq = ?", into(rows), use(key), now;
+    if (rows.empty()) return std::nullopt;
+    return DeadLetter{seq, rows[0].get<0>(), rows[0].get<1>(), rows[0].get<2>()};
+}
+
+bool MessageStore::removeDeadLetter(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    std::size_t count = 0;
+    session_ << "SELECT COUNT(*) FROM dead_letters WHERE seq = ?", into(count), use(key), now;
+    session_ << "DELETE FROM dead_letters WHERE seq = ?", use(key), now;
+    return count > 0;
+}
+
+std::size_t MessageStore::purgeDeadLetters() {
+    std::size_t count = 0;
+    session_ << "SELECT COUNT(*) FROM dead_letters", into(count), now;
+    session_ << "DELETE FROM dead_letters", now;
+    return count;
+}
+
+std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination) {
+    std::string to = destination;
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
+    session_ << "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1", into(rows), use(to), now;
+    if (rows.empty()) return std::nullopt;
+    return OutboxItem{rows[0].get<0>(), destination, rows[0].get<1>()};
+}
+
 }  // namespace relaysync::core

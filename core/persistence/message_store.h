@@ -4,6 +4,7 @@
 // they depend on (deferred, retried after every state change).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,38 @@ public:
     std::size_t deferredCount(const std::string& sender);
     void removeDeferred(std::int64_t seq);
     void countDeferredAttempt(std::int64_t seq);
+
+    // What waits and what was set aside, for operators (relaysync-admin outbox, dead-letters).
+    // A count that comes with a delete is exact as long as nothing else writes in between (the
+    // node's lock, or the caller's transaction, sees to that).
+
+    // One per destination with messages waiting: how many, and the oldest of them.
+    struct OutboxSummary {
+        std::string destination;
+        std::size_t count = 0;
+        OutboxItem oldest;
+    };
+    std::vector<OutboxSummary> outboxSummary();
+    // Drops every message waiting for `destination`; returns how many there were.
+    std::size_t purgeOutbox(const std::string& destination);
+
+    // A message the transport refused for good (moveToDeadLetters), with its reason.
+    struct DeadLetter {
+        std::int64_t seq = 0;
+        std::string destination;
+        std::string payload;
+        std::string reason;
+    };
+    std::vector<DeadLetter> deadLetters();
+    std::optional<DeadLetter> deadLetter(std::int64_t seq);
+    // False when there is no dead letter `seq`.
+    bool removeDeadLetter(std::int64_t seq);
+    // Removes every dead letter; returns how many there were.
+    std::size_t purgeDeadLetters();
+
+    // The oldest message waiting for `destination`: a sender takes them one at a time, so that
+    // what an operator drops meanwhile is not sent from a list read earlier.
+    std::optional<OutboxItem> oldestFor(const std::string& destination);
 
 private:
     Database& database_;

@@ -31,8 +31,10 @@ std::size_t OutboxDispatcher::flush(std::mutex* database_lock) {
 }
 
 bool OutboxDispatcher::flushDestination(const std::string& destination, std::mutex* database_lock) {
-    for (const auto& item : withLock(database_lock, [&] { return messages_.outboxFor(destination); }))
-        if (!deliver(item, database_lock)) return false;
+    // One at a time, each read afresh: while the transport waits for the peer, an operator may
+    // drop this peer's messages (purge-outbox) or put one back (resend-dead-letter).
+    while (const auto item = withLock(database_lock, [&] { return messages_.oldestFor(destination); }))
+        if (!deliver(*item, database_lock)) return false;
     return true;
 }
 

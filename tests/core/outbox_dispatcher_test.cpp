@@ -3,6 +3,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "core_test_support.h"
@@ -18,6 +19,7 @@ public:
     sdk::Status start(const std::string&, sdk::TransportListener&) override { return sdk::Status::ok(); }
     sdk::Status send(const std::string& to, const std::string& payload) override {
         ++attempts[to];
+        if (whileSending) whileSending(payload);
         if (const auto found = refusals.find(to); found != refusals.end()) return found->second;
         if (const auto found = refusedPayloads.find(payload); found != refusedPayloads.end()) return found->second;
         taken.push_back({to, payload});
@@ -32,6 +34,8 @@ public:
     std::map<std::string, sdk::Status> refusedPayloads;  // by payload
     std::vector<std::pair<std::string, std::string>> taken;
     std::map<std::string, int> attempts;
+    // Runs inside send(), as if while waiting for the peer's acknowledgement.
+    std::function<void(const std::string& payload)> whileSending;
 };
 }  // namespace
 
@@ -43,6 +47,8 @@ class OutboxDispatcherTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(peerThatComesBackGetsItsMessagesInOrder);
     CPPUNIT_TEST(laterMessagesForAWaitingPeerAreNotEvenTried);
     CPPUNIT_TEST(undeliverableMessageDoesNotBlockItsPeerForever);
+    CPPUNIT_TEST(messagesDroppedWhileSendingDoNotGo);
+    CPPUNIT_TEST(messageQueuedWhileSendingGoesInTheSameRound);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -124,6 +130,28 @@ public:
                                          std::pair<std::string, std::string>{kRelay2, "fine"}) != transport_.taken.end();
         CPPUNIT_ASSERT_MESSAGE("a message after an undeliverable one is never sent", fine_sent);
         CPPUNIT_ASSERT(messages_->outbox().empty());
+    }
+
+    // purge-outbox while the sender waits for the peer to take an earlier message.
+    void messagesDroppedWhileSendingDoNotGo() {
+        messages_->enqueue(kRelay2, "1");
+        messages_->enqueue(kRelay2, "2");
+        messages_->enqueue(kRelay2, "3");
+        transport_.whileSending = [this](const std::string& payload) {
+            if (payload == "1") messages_->purgeOutbox(kRelay2);
+        };
+        CPPUNIT_ASSERT(dispatcher_->flushDestination(kRelay2, nullptr));
+        CPPUNIT_ASSERT((transport_.taken == std::vector<std::pair<std::string, std::string>>{{kRelay2, "1"}}));
+        CPPUNIT_ASSERT(messages_->outbox().empty());
+    }
+
+    void messageQueuedWhileSendingGoesInTheSameRound() {
+        messages_->enqueue(kRelay2, "1");
+        transport_.whileSending = [this](const std::string& payload) {
+            if (payload == "1") messages_->enqueue(kRelay2, "2");
+        };
+        CPPUNIT_ASSERT(dispatcher_->flushDestination(kRelay2, nullptr));
+        CPPUNIT_ASSERT((transport_.taken == std::vector<std::pair<std::string, std::string>>{{kRelay2, "1"}, {kRelay2, "2"}}));
     }
 
 private:

@@ -1,5 +1,6 @@
 // The relay daemon as an IT department runs it: --daemon with a pid file, stopped by SIGTERM,
-// and a profile of the wrong role refused with exit code 78 (EX_CONFIG).
+// and a profile of the wrong role refused with exit code 78 (EX_CONFIG), in the foreground and
+// through --daemon's starting process.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <signal.h>
@@ -23,6 +24,7 @@ class DaemonModeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(DaemonModeTest);
     CPPUNIT_TEST(daemonWritesItsPidFileAndStopsOnSigterm);
     CPPUNIT_TEST(profileOfTheOtherRoleIsRefused);
+    CPPUNIT_TEST(startUpErrorOfADaemonReachesItsStarter);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -76,6 +78,16 @@ public:
 
     void profileOfTheOtherRoleIsRefused() {
         auto terminal = run(tools_.bin_dir / "relaysync-terminal", {"--profile=" + profile_.string()});
+        CPPUNIT_ASSERT(terminal.waitExit(10s));
+        CPPUNIT_ASSERT_EQUAL(78, terminal.exitCode().value_or(-1));
+        std::ifstream out(dir_ / "terminal.out");
+        const std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("node.role is relay; run relaysync-relay for it") != std::string::npos);
+    }
+
+    // The starting process waits for the daemon to serve or fail: a failure is its own.
+    void startUpErrorOfADaemonReachesItsStarter() {
+        auto terminal = run(tools_.bin_dir / "relaysync-terminal", {"--profile=" + profile_.string(), "--daemon"});
         CPPUNIT_ASSERT(terminal.waitExit(10s));
         CPPUNIT_ASSERT_EQUAL(78, terminal.exitCode().value_or(-1));
         std::ifstream out(dir_ / "terminal.out");

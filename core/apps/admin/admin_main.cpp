@@ -46,6 +46,12 @@ Both:
   sync-status SYNC_ID                        the report of an earlier synchronize, or who it waits for
   status                                     relay groups and shared resources as this node stores them
   ping                                       the daemon's account and role
+Outbox and dead letters (both):
+  outbox                                     per destination: messages waiting, the oldest's seq, type, id
+  dead-letters                               messages set aside as undeliverable, with the reason
+  resend-dead-letter SEQ|--all               back into the outbox, under a fresh message id
+  purge-dead-letters SEQ|--all               drop dead letters
+  purge-outbox DESTINATION                   drop every message waiting for DESTINATION
 )";
 
 struct Invocation {
@@ -72,6 +78,7 @@ Invocation parse(int argc, char** argv) {
         if (!call.command.empty()) {
             // An option after the command is never taken for an account or a name.
             if (arg == "--force") call.force = true;
+            else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters
             else if (arg.rfind("--", 0) == 0) usageError("unknown option " + arg + " after " + call.command);
             else call.args.push_back(arg);
         }
@@ -95,8 +102,33 @@ Invocation parse(int argc, char** argv) {
     return call;
 }
 
+// resend-dead-letter and purge-dead-letters: SEQ (a number from dead-letters) or --all.
+Poco::JSON::Object::Ptr deadLetterArgs(const Invocation& call) {
+    const auto usage = call.command + " takes SEQ (a number from dead-letters) or --all";
+    if (call.args.size() != 1) usageError(usage);
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    const auto& which = call.args.front();
+    if (which == "--all") {
+        args->set("all", true);
+        return args;
+    }
+    if (which.empty() || which.find_first_not_of("0123456789") != std::string::npos) usageError(usage);
+    try {
+        args->set("seq", static_cast<Poco::Int64>(std::stoll(which)));
+    } catch (const std::exception&) {
+        usageError(usage);
+    }
+    return args;
+}
+
 // Builds the request for a command line, checking the number of arguments.
 Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
+    if (call.command == "resend-dead-letter" || call.command == "purge-dead-letters") {
+        Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
+        request->set("command", call.command);
+        request->set("args", deadLetterArgs(call));
+        return request;
+    }
     struct Shape {
         std::vector<std::string> required, optional;
         std::string rest;  // name of a trailing list, if any
@@ -116,6 +148,9 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"check", {{"share"}, {}, "names"}},
         {"sync", {{"share"}, {}, "names"}},
         {"sync-status", {{"sync_id"}, {}, ""}},
+        {"outbox", {}},
+        {"dead-letters", {}},
+        {"purge-outbox", {{"destination"}, {}, ""}},
     };
     const auto shape = shapes.find(call.command);
     if (shape == shapes.end()) usageError("unknown command '" + call.command + "'");

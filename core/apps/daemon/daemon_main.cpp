@@ -1,10 +1,18 @@
 // relaysync-relay and relaysync-terminal: one site's relay server or one user's terminal agent,
-// started from its YAML profile (Poco ServerApplication: --daemon, --pidfile=FILE, signals).
+// started from its YAML profile (Poco ServerApplication for options and signals; --daemon and
+// --pidfile are handled here, see detach.h and pid_file.h).
 //
 //   relaysync-relay --profile=config/four-site/relay1.yaml [--daemon --pidfile=/run/r1.pid]
 //   relaysync-terminal --profile=client11.yaml --check     (validate the profile and plugins)
+//
+// One daemon per database: a second start on the same database or admin socket exits with
+// "relaysync-relay: already running (pid N) on sqlite:/path/relay1.db" and leaves the first alone.
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -14,8 +22,11 @@
 #include "admin/admin_commands.h"
 #include "admin/admin_server.h"
 #include "admin/admin_socket.h"
+#include "admin/instance_lock.h"
 #include "assembly/node_factory.h"
+#include "detach.h"
 #include "logging_setup.h"
+#include "pid_file.h"
 #include "profile/profile_loader.h"
 
 #ifndef RELAYSYNC_DAEMON_ROLE
@@ -26,6 +37,9 @@ namespace relaysync::core {
 namespace {
 
 constexpr const char* kRole = RELAYSYNC_DAEMON_ROLE;
+// Another daemon has this node's database or admin socket (EX_TEMPFAIL: it can start once
+// that one has stopped).
+constexpr int kExitAlreadyRunning = Poco::Util::Application::EXIT_TEMPFAIL;
 
 class Daemon final : public Poco::Util::ServerApplication {
 protected:
@@ -37,6 +51,12 @@ protected:
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
+        // Poco would write the pid file now, before the instance lock is ours: a second daemon
+        // would overwrite the running one's, then delete it on exit.
+        if (name == "pidfile") {
+            pid_file_path_ = std::filesystem::absolute(value).string();
+            return;
+        }
         ServerApplication::handleOption(name, value);
         if (name == "profile") profile_path_ = value;
         if (name == "check") check_only_ = true;
@@ -64,6 +84,15 @@ protected:
                 return fail(EXIT_CONFIG, profile.source + ": node.role is " + role + "; run relaysync-" + role + " for it");
             configureLogging(profile.log);
             logging_configured_ = true;
+            // Taken before the database is opened and held until the node has stopped (it is
+            // destroyed last). --check only looks, so it may run next to the daemon.
+            std::optional<InstanceLock> lock;
+            std::optional<PidFile> pid_file;
+            if (!check_only_) {
+                const auto place = instanceLockPlace(profile);
+                lock.emplace(place.path, place.what);
+                if (!pid_file_path_.empty()) pid_file.emplace(pid_file_path_);
+            }
             PluginHost host(profile.plugin_paths);
             auto node = buildNode(profile, host);
             if (check_only_) {
@@ -71,6 +100,8 @@ protected:
                 return EXIT_OK;
             }
             return serve(profile, *node);
+        } catch (const AlreadyRunning& e) {
+            return fail(kExitAlreadyRunning, e.what());
         } catch (const std::exception& e) {
             return fail(EXIT_CONFIG, e.what());
         }
@@ -79,12 +110,16 @@ protected:
 private:
     int serve(const Profile& profile, Node& node) {
         auto& log = Poco::Logger::get("relaysync.daemon");
-        node.start(Node::Dispatch::background);
         AdminServer admin(adminSocketPath(profile),
                           [&node](const Poco::JSON::Object::Ptr& request) { return runAdminCommand(node, request); });
+        // Before the node talks to its peers: a second daemon that shares only the socket with
+        // a running one must stop here, not after connecting to the peers as the same account.
+        admin.claim();
+        node.start(Node::Dispatch::background);
         admin.start();
         log.information("%s %s is running (profile %s, admin socket %s)", std::string(kRole), profile.account,
                         profile.source, admin.socketPath());
+        announceReady();
         waitForTerminationRequest();
         log.information("%s %s is stopping", std::string(kRole), profile.account);
         admin.stop();
@@ -94,12 +129,14 @@ private:
 
     int fail(int code, const std::string& message) {
         std::cerr << commandName() << ": " << message << "\n";
-        // Also into the profile's log file once there is one (a daemon's standard error is gone).
+        // Also into the profile's log file once there is one: what remains to be read when
+        // standard error went to a terminal that is closed, or to nowhere.
         if (logging_configured_) Poco::Logger::get("relaysync.daemon").error("%s", message);
         return code;
     }
 
     std::string profile_path_;
+    std::string pid_file_path_;
     bool check_only_ = false;
     bool help_ = false;
     bool logging_configured_ = false;
@@ -108,4 +145,24 @@ private:
 }  // namespace
 }  // namespace relaysync::core
 
-POCO_SERVER_MAIN(relaysync::core::Daemon)
+// POCO_SERVER_MAIN, except that --daemon is taken out of Poco's hands (detach.h).
+int main(int argc, char** argv) {
+    std::vector<char*> arguments(argv, argv + argc);
+    const auto daemon = std::remove_if(arguments.begin() + 1, arguments.end(),
+                                       [](const char* each) { return std::string_view(each) == "--daemon"; });
+    const bool detach = daemon != arguments.end();
+    arguments.erase(daemon, arguments.end());
+    const std::string name = std::filesystem::path(argv[0]).filename().string();
+    try {
+        if (detach)
+            if (const auto starter_exit_code = relaysync::core::detachWhenReady()) return *starter_exit_code;
+        relaysync::core::Daemon app;
+        return app.run(static_cast<int>(arguments.size()), arguments.data());
+    } catch (const Poco::Exception& e) {
+        std::cerr << name << ": " << e.displayText() << "\n";
+        return Poco::Util::Application::EXIT_SOFTWARE;
+    } catch (const std::exception& e) {
+        std::cerr << name << ": " << e.what() << "\n";
+        return Poco::Util::Application::EXIT_SOFTWARE;
+    }
+}
