@@ -12,7 +12,7 @@
 
 namespace relaysync::core {
 
-std::int64_t EngineBase::nowMs() {
+std::int64_t EngineBase::systemClockMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
@@ -79,7 +79,7 @@ HandleResult EngineBase::handleReply(const Message& message) {
 }
 
 void EngineBase::expireSyncs() {
-    runCommand([&] { fanout_.expire(nowMs(), kSyncAnswerTimeoutMs); });
+    runCommand([&] { fanout_.expire(nowMs()); });
 }
 
 bool EngineBase::receive(const sdk::PeerIdentity& from, const std::string& payload) {

@@ -35,8 +35,6 @@ public:
     // reordering, and every deferred message costs a retry after each change: further ones are
     // not taken (not acknowledged), so their sender keeps them and tries again.
     static constexpr std::size_t kMaxDeferredPerSender = 50;
-    // How long a synchronize waits for a node it asked that was reachable then.
-    static constexpr std::int64_t kSyncAnswerTimeoutMs = 15LL * 60 * 1000;
 
     using ReachabilityQuery = std::function<sdk::Reachability(const std::string& account)>;
 
@@ -52,9 +50,13 @@ public:
     // retry).
     bool receive(const sdk::PeerIdentity& from, const std::string& payload);
 
-    // Closes synchronizes that have waited longer than kSyncAnswerTimeoutMs for an answer: the
-    // silent nodes are reported as unreachable. Called periodically by the node.
+    // Closes synchronizes whose deadline has passed: the silent nodes are reported as
+    // unreachable. Called periodically by the node.
     void expireSyncs();
+
+    // Milliseconds since 1970; tests set a clock of their own to move time on.
+    using Clock = std::function<std::int64_t()>;
+    void setClock(Clock clock) { clock_ = std::move(clock); }
 
     // An operator puts dead letter `seq` back into the outbox, re-stamped with a fresh id from
     // this node's message counter: receivers drop ids lower than what they have already seen
@@ -106,7 +108,8 @@ protected:
     void sendAnswer(const std::string& to, const std::string& re, MessageType re_type, bool ok,
                     const std::string& reason);
     bool reachable(const std::string& account) const;
-    static std::int64_t nowMs();
+    std::int64_t nowMs() const { return clock_(); }
+    static std::int64_t systemClockMs();
 
     // Runs a command in one transaction, then retries deferred messages.
     template <class Command>
@@ -152,6 +155,7 @@ private:
     void resent(std::int64_t seq, const Message& message);
 
     ReachabilityQuery reachability_;
+    Clock clock_ = systemClockMs;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
 };

@@ -78,9 +78,10 @@ private:
 
     // Synchronisation (relay_sync.cpp)
     HandleResult onSynchronize(const Message& message);
+    // `timeout_ms`: how long whoever asked waits; this relay answers a margin before.
     std::string startSynchronize(const std::string& sync_id, const std::string& reply_to,
                                  const std::string& share_id, const std::vector<std::string>& names,
-                                 bool from_relay);
+                                 bool from_relay, std::int64_t timeout_ms);
 
     // Repair (relay_repair.cpp)
     void repairFromRequest(const RelayGroup& group, const std::string& share_id, const std::string& asker,

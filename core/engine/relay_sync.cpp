@@ -13,7 +13,9 @@ std::string RelayEngine::synchronize(const std::string& share_id, const std::vec
     return runCommand([&] {
         if (!shares_.find(share_id)) throw CommandError("synchronize: share " + share_id + " is not known here");
         const auto sync_id = account_ + "/sync-" + std::to_string(database_.nextCounter("sync"));
-        startSynchronize(sync_id, "", share_id, names, false);
+        // An operator's sync: nobody waits above this relay, so it uses all of the time itself.
+        startSynchronize(sync_id, "", share_id, names, false,
+                         SyncRequest::kDefaultSyncTimeoutMs + SyncRequest::hopMarginMs(SyncRequest::kDefaultSyncTimeoutMs));
         return sync_id;
     });
 }
@@ -49,13 +51,16 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
         return HandleResult::applied();
     }
     if (request.digests) repairFromRequest(*group, request.share_id, message.from, from_relay, *request.digests);
-    startSynchronize(request.sync_id, message.from, request.share_id, request.names, from_relay);
+    startSynchronize(request.sync_id, message.from, request.share_id, request.names, from_relay, request.timeout_ms);
     return HandleResult::applied();
 }
 
 std::string RelayEngine::startSynchronize(const std::string& sync_id, const std::string& reply_to,
                                           const std::string& share_id, const std::vector<std::string>& names,
-                                          bool from_relay) {
+                                          bool from_relay, std::int64_t timeout_ms) {
+    // Deadlines shrink per hop: this relay stops waiting a margin before its asker does, and
+    // gives the nodes it asks that much less again.
+    const auto own_wait_ms = std::max<std::int64_t>(1, timeout_ms - SyncRequest::hopMarginMs(timeout_ms));
     const auto share = *shares_.find(share_id);
     const auto group = *groups_.find(share.group_id);
     SyncReport report;
@@ -99,6 +104,7 @@ std::string RelayEngine::startSynchronize(const std::string& sync_id, const std:
     auto ask = [&](MessageType type, const std::string& to, const std::vector<std::string>& for_names) {
         // Sent even to a node that is down now: it checks when it is back. The report says so.
         SyncRequest request(sync_id, share_id, for_names, digests);
+        request.timeout_ms = own_wait_ms;
         if (whole_share && type == MessageType::synchronize) {
             request.group_id = share.group_id;
             request.creator = share.creator;
@@ -113,7 +119,7 @@ std::string RelayEngine::startSynchronize(const std::string& sync_id, const std:
     for (const auto& [relay, for_names] : relays) ask(MessageType::synchronize, relay, for_names);
     for (const auto& [terminal, for_names] : terminals) ask(MessageType::synchronize_instruction, terminal, for_names);
     // Where the sync started here, every relay asked hears at the end what the owners' relays hold.
-    fanout_.open(sync_id, reply_to, waiting_for, report, nowMs(), whole_share,
+    fanout_.open(sync_id, reply_to, waiting_for, report, nowMs(), nowMs() + own_wait_ms, whole_share,
                  whole_share && !from_relay ? asked_relays : std::set<std::string>{});
     return sync_id;
 }

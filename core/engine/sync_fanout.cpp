@@ -4,8 +4,9 @@ namespace relaysync::core {
 
 void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
                       const std::vector<std::string>& waiting_for, SyncReport report_so_far, std::int64_t now_ms,
-                      bool whole_share, std::set<std::string> repair_to) {
+                      std::int64_t deadline_ms, bool whole_share, std::set<std::string> repair_to) {
     SyncSession session;
+    session.deadline_ms = deadline_ms;
     session.whole_share = whole_share;
     session.repair_to = std::move(repair_to);
     session.opened_ms = now_ms;
@@ -33,12 +34,13 @@ void SyncFanout::onReport(const std::string& from, const SyncReport& report, con
     }
 }
 
-void SyncFanout::expire(std::int64_t now_ms, std::int64_t max_age_ms) {
+void SyncFanout::expire(std::int64_t now_ms) {
     for (auto& session : store_.sessions()) {
-        if (now_ms - session.opened_ms <= max_age_ms) continue;
+        if (now_ms < session.deadline_ms) continue;
         for (const auto& silent : session.waiting_for) session.report.unreachable_nodes.push_back(silent);
-        session.report.problems.push_back("no answer within " + std::to_string(max_age_ms / 1000) + " s from " +
-                                          std::to_string(session.waiting_for.size()) + " node(s)");
+        session.report.problems.push_back("no answer within " +
+                                          std::to_string((session.deadline_ms - session.opened_ms) / 1000) +
+                                          " s from " + std::to_string(session.waiting_for.size()) + " node(s)");
         store_.removeSession(session.sync_id);
         finish(session);
     }

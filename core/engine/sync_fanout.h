@@ -21,18 +21,19 @@ public:
     SyncFanout(SyncStore& store, ReportSink sink) : store_(store), sink_(std::move(sink)) {}
 
     // Opens a sync that waits for `waiting_for`; with nobody to wait for it finishes at once.
-    // `repair`: a whole-share sync; `repair_to` the relays that hear the owners' digests at the end.
+    // Waits until `deadline_ms` at most. `whole_share`: a whole-share sync; `repair_to` the
+    // relays that hear the owners' digests at the end.
     void open(const std::string& sync_id, const std::string& reply_to, const std::vector<std::string>& waiting_for,
-              SyncReport report_so_far, std::int64_t now_ms, bool whole_share = false,
+              SyncReport report_so_far, std::int64_t now_ms, std::int64_t deadline_ms, bool whole_share = false,
               std::set<std::string> repair_to = {});
 
     // An answer arrived, with what the answering relay holds of its own terminals (`digests`,
     // kept for the end). Late and duplicate answers are ignored.
     void onReport(const std::string& from, const SyncReport& report, const OwnerDigests& digests = {});
 
-    // Finishes every sync open for longer than `max_age_ms`, reporting the nodes that never
-    // answered as unreachable.
-    void expire(std::int64_t now_ms, std::int64_t max_age_ms);
+    // Finishes every sync whose deadline has passed, reporting the nodes that never answered
+    // as unreachable.
+    void expire(std::int64_t now_ms);
 
 private:
     void finish(const SyncSession& session);

@@ -2,6 +2,7 @@
 
 #include "protocol/bodies.h"
 #include "protocol/json_fields.h"
+#include "protocol/protocol_error.h"
 
 namespace relaysync::core {
 
@@ -32,6 +33,7 @@ Poco::JSON::Object::Ptr SyncRequest::toBody() const {
     if (digests) body->set("digests", digestsJson(*digests));
     if (!group_id.empty()) body->set("group_id", group_id);
     if (!creator.empty()) body->set("creator", creator);
+    body->set("timeout_ms", timeout_ms);
     return body;
 }
 
@@ -40,6 +42,9 @@ SyncRequest SyncRequest::fromBody(const Poco::JSON::Object::Ptr& body) {
                         json::requireStrings(body, "names", "body"), digestsOf(body));
     request.group_id = json::optionalString(body, "group_id");
     request.creator = json::optionalString(body, "creator");
+    request.timeout_ms = body->optValue<Poco::Int64>("timeout_ms", kDefaultSyncTimeoutMs);
+    if (request.timeout_ms <= 0 || request.timeout_ms > 24LL * 3600 * 1000)
+        throw ProtocolError("field 'body.timeout_ms' must be between 1 ms and 24 hours");
     return request;
 }
 

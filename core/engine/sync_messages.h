@@ -1,6 +1,7 @@
 #pragma once
 // Bodies of synchronize, synchronize-instruction and synchronize-result.
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,14 @@ struct SyncRequest {
     // From a relay, whole share: where a relay that lacks the share asks for its definition.
     std::string group_id;
     std::string creator;
+    // How long the asker waits for the answer; the answerer answers before (kSyncHopMargin).
+    std::int64_t timeout_ms = kDefaultSyncTimeoutMs;
+
+    // A synchronize waits this long at its originator unless told otherwise.
+    static constexpr std::int64_t kDefaultSyncTimeoutMs = 15LL * 60 * 1000;
+    // What a hop keeps for itself of the time it was given: it answers its asker this long
+    // before the asker stops waiting, so that the report names the node that did not answer.
+    static std::int64_t hopMarginMs(std::int64_t timeout_ms) { return std::max<std::int64_t>(2000, timeout_ms / 10); }
 
     Poco::JSON::Object::Ptr toBody() const;
     static SyncRequest fromBody(const Poco::JSON::Object::Ptr& body);

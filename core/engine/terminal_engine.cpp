@@ -108,11 +108,12 @@ std::string TerminalEngine::synchronize(const std::string& share_id, const std::
         std::optional<OwnerDigests> digests;
         if (names.empty()) digests = shares_.ownerDigests(share_id);
         send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names, digests}.toBody());
+        const auto deadline = nowMs() + SyncRequest::kDefaultSyncTimeoutMs;
         if (reachable(relay_)) {
-            fanout_.open(sync_id, "", {relay_}, own, nowMs(), names.empty());
+            fanout_.open(sync_id, "", {relay_}, own, nowMs(), deadline, names.empty());
         } else {
             own.unreachable_nodes.push_back(relay_);
-            fanout_.open(sync_id, "", {}, own, nowMs(), names.empty());
+            fanout_.open(sync_id, "", {}, own, nowMs(), deadline, names.empty());
         }
         return sync_id;
     });

@@ -31,6 +31,7 @@ SyncSession sessionFromJson(const std::string& sync_id, const std::string& body)
     SyncSession result;
     result.sync_id = sync_id;
     result.opened_ms = object->optValue<Poco::Int64>("opened_ms", 0);
+    result.deadline_ms = object->optValue<Poco::Int64>("deadline_ms", result.opened_ms + 15LL * 60 * 1000);
     result.reply_to = json::requireString(object, "reply_to", "sync_session");
     for (auto& node : json::requireStrings(object, "waiting_for", "sync_session")) result.waiting_for.insert(node);
     result.report = reportFromJson(json::requireObject(object, "report", "sync_session"), "sync_session.report");
@@ -65,6 +66,7 @@ void SyncStore::putSession(const SyncSession& session) {
     object->set("waiting_for", json::toArray({session.waiting_for.begin(), session.waiting_for.end()}));
     object->set("report", toJson(session.report));
     object->set("opened_ms", session.opened_ms);
+    object->set("deadline_ms", session.deadline_ms);
     object->set("whole_share", session.whole_share);
     Poco::JSON::Object::Ptr digests = new Poco::JSON::Object;
     for (const auto& [owner, digest] : session.digests) digests->set(owner, digest);

@@ -19,6 +19,7 @@ struct SyncSession {
     std::set<std::string> waiting_for;  // nodes that have not answered yet
     SyncReport report;            // what has come back so far
     std::int64_t opened_ms = 0;   // when it was opened (ms since the epoch)
+    std::int64_t deadline_ms = 0; // when it stops waiting and answers with what it has
     // Whole-share syncs (repair): what the answering relays hold of their own terminals, and
     // the relays that hear it once all have answered (where this relay started the sync).
     bool whole_share = false;

@@ -93,8 +93,8 @@ std::size_t InProcessNetwork::run(std::size_t limit) {
         std::set<std::pair<std::string, std::string>> links;
         for (std::size_t i = 0; i < queue_.size(); ++i) {
             std::pair<std::string, std::string> link{queue_[i].from, queue_[i].to};
-            if (reachability(queue_[i].to) == sdk::Reachability::reachable && links.insert(link).second &&
-                !blocked.count(link))
+            if (reachability(queue_[i].to) == sdk::Reachability::reachable && !held_.count(queue_[i].to) &&
+                links.insert(link).second && !blocked.count(link))
                 ready.push_back(i);
         }
         if (ready.empty()) break;
@@ -113,6 +113,13 @@ std::size_t InProcessNetwork::run(std::size_t limit) {
         ++delivered;
     }
     return delivered;
+}
+
+void InProcessNetwork::setHeld(const std::string& account, bool held) {
+    if (held)
+        held_.insert(account);
+    else
+        held_.erase(account);
 }
 
 void InProcessNetwork::setOnline(const std::string& account, bool online) {

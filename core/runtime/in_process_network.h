@@ -40,6 +40,8 @@ public:
 
     // An offline node neither sends nor receives; going online tells every node.
     void setOnline(const std::string& account, bool online);
+    // A held node looks reachable but takes nothing: what is sent to it waits (a hung peer).
+    void setHeld(const std::string& account, bool held);
 
     // Fault injection: deliver every message twice, and/or interleave the links in a random
     // order (each link stays in order).
@@ -67,6 +69,7 @@ private:
     std::map<std::string, sdk::TransportListener*> listeners_;
     std::map<std::string, sdk::PeerIdentity> identities_;
     std::set<std::string> offline_;
+    std::set<std::string> held_;
     std::vector<Delivery> queue_;
     std::vector<Delivery> carried_;
     bool duplicate_ = false;

@@ -46,8 +46,9 @@ public:
     };
     // Retry interval of the background dispatcher for peers that were unreachable.
     static constexpr std::chrono::milliseconds kRetryInterval{1000};
-    // How often the background dispatcher closes synchronizes that waited too long.
-    static constexpr std::chrono::seconds kExpiryInterval{10};
+    // How often the background dispatcher closes synchronizes whose deadline passed: often
+    // enough that a hop answers well within the margin its asker leaves it (2 s at least).
+    static constexpr std::chrono::seconds kExpiryInterval{1};
 
     // Starts the transport (throws std::runtime_error with its reason) and sends what waits.
     void start(Dispatch dispatch = Dispatch::inline_flush);

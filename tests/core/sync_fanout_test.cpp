@@ -52,11 +52,11 @@ public:
     }
 
     void silentNodesAreReportedWhenTheSyncExpires() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000, 1000 + 60'000);
         fanout_->onReport(kRelay2, answer("x", 2));
-        fanout_->expire(1000 + 60'000, 60'000);  // not older than the limit yet
+        fanout_->expire(1000 + 59'999);  // its deadline has not come yet
         CPPUNIT_ASSERT(sent_.empty());
-        fanout_->expire(1000 + 60'001, 60'000);
+        fanout_->expire(1000 + 60'000);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
         CPPUNIT_ASSERT_EQUAL(kClient11, sent_[0].to);
         CPPUNIT_ASSERT((sent_[0].report.unreachable_nodes == std::vector<std::string>{kClient12}));
@@ -66,7 +66,7 @@ public:
     }
 
     void finishesOnlyWhenEveryoneHasAnswered() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000, 1000 + 60'000);
         CPPUNIT_ASSERT(sent_.empty());
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT(sent_.empty());
@@ -81,7 +81,7 @@ public:
     void reportSumsWhatWasFoundSoFarAndEveryAnswer() {
         auto so_far = answer("", 1, 1);
         so_far.unknown_resources = {"folderQ"};
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, so_far, 1000);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, so_far, 1000, 1000 + 60'000);
         auto from_relay = answer("x", 4, 1);
         from_relay.unreachable_nodes = {"client22@relay-server2.net"};
         fanout_->onReport(kRelay2, from_relay);
@@ -95,7 +95,7 @@ public:
     }
 
     void duplicateAnswerIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000, 1000 + 60'000);
         fanout_->onReport(kRelay2, answer("x", 2));
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT(sent_.empty());
@@ -105,7 +105,7 @@ public:
     }
 
     void lateAnswerAfterFinishingIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000, 1000 + 60'000);
         fanout_->onReport(kRelay2, answer("x", 2));
         fanout_->onReport(kRelay2, answer("x", 2));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
@@ -113,7 +113,7 @@ public:
     }
 
     void answerFromSomeoneNotAskedIsIgnored() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000, 1000 + 60'000);
         fanout_->onReport("relay-server3@net", answer("x", 9));
         CPPUNIT_ASSERT(sent_.empty());
         fanout_->onReport(kRelay2, answer("x", 1));
@@ -129,7 +129,7 @@ public:
     void nobodyToWaitForFinishesAtOnce() {
         auto so_far = answer("", 3);
         so_far.unreachable_nodes = {kRelay2};
-        fanout_->open("x", kClient11, {}, so_far, 1000);
+        fanout_->open("x", kClient11, {}, so_far, 1000, 1000 + 60'000);
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
         CPPUNIT_ASSERT_EQUAL(kClient11, sent_[0].to);
         CPPUNIT_ASSERT_EQUAL(std::string("x"), sent_[0].report.sync_id);
@@ -138,7 +138,7 @@ public:
     }
 
     void ownSyncStoresTheResultAndForwardedOneDoesNot() {
-        fanout_->open("mine", "", {kRelay2}, answer("mine", 1), 1000);
+        fanout_->open("mine", "", {kRelay2}, answer("mine", 1), 1000, 1000 + 60'000);
         CPPUNIT_ASSERT(!syncs_->result("mine").has_value());
         fanout_->onReport(kRelay2, answer("mine", 2));
         const auto result = syncs_->result("mine");
@@ -146,13 +146,13 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, result->checked);
         CPPUNIT_ASSERT_EQUAL(std::string(), sent_.at(0).to);
 
-        fanout_->open("theirs", kClient11, {}, answer("theirs", 1), 1000);
+        fanout_->open("theirs", kClient11, {}, answer("theirs", 1), 1000, 1000 + 60'000);
         CPPUNIT_ASSERT(!syncs_->result("theirs").has_value());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, syncs_->results().size());
     }
 
     void survivesReopenOfTheDatabase() {
-        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 1), 1000);
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 1), 1000, 1000 + 60'000);
         fanout_->onReport(kRelay2, answer("x", 2));
         open();  // a restart: nothing but the database is kept
         CPPUNIT_ASSERT(sent_.empty());
@@ -165,8 +165,8 @@ public:
     }
 
     void concurrentSyncsAreKeptApart() {
-        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000);
-        fanout_->open("y", kClient12, {kRelay2}, answer("y", 0), 1000);
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000, 1000 + 60'000);
+        fanout_->open("y", kClient12, {kRelay2}, answer("y", 0), 1000, 1000 + 60'000);
         fanout_->onReport(kRelay2, answer("y", 5));
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
         CPPUNIT_ASSERT_EQUAL(kClient12, sent_[0].to);

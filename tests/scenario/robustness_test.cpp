@@ -40,6 +40,7 @@ class RobustnessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(offlineMemberCatchesUpWhenItReturns);
     CPPUNIT_TEST(offlineOwnerIsReportedAndItsEntriesAreKept);
     CPPUNIT_TEST(terminalWithANewDatabaseIsReadmittedAndItsMessagesApply);
+    CPPUNIT_TEST(deadlinesShrinkPerHopSoTheReportNamesTheSilentNode);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -91,6 +92,45 @@ public:
             CPPUNIT_ASSERT_MESSAGE(member, changed && changed->version == folder_b.version + 1);
             CPPUNIT_ASSERT_MESSAGE(member, entryAt(sites, member, shares.workspace1, "folderB-copy").has_value());
         }
+    }
+
+    // client21 hangs: reachable, taking nothing. R2 stops waiting for it a margin before R1 stops
+    // waiting for R2, so the report that reaches client11 names client21, not R2, and comes
+    // before client11's own deadline.
+    void deadlinesShrinkPerHopSoTheReportNamesTheSilentNode() {
+        FourSites sites;
+        putEntities(sites);
+        const auto shares = shareResources(sites, formGroups(sites));
+        std::int64_t now = 1'000'000;
+        for (const auto& node : FourSites::allNames())
+            sites.node(node).withEngine([&](core::EngineBase& e) { e.setClock([&now] { return now; }); });
+        sites.network().setHeld(FourSites::account("client21"), true);
+        const auto sync_id = sites.node("client11").withTerminal(
+            [&](core::TerminalEngine& t) { return t.synchronize(shares.workspace1); });
+        sites.settle();
+        const auto expire_all = [&] {
+            for (const auto& node : FourSites::allNames())
+                sites.node(node).withEngine([](core::EngineBase& e) { e.expireSyncs(); });
+            sites.settle();
+        };
+        const auto finished = [&] {
+            return sites.node("client11").withEngine([&](core::EngineBase& e) { return e.syncs().result(sync_id); });
+        };
+        // client11 waits 15 min; R1 answers by 13.5 min; R2 by 12.15 min.
+        now += 12 * 60 * 1000;
+        expire_all();
+        CPPUNIT_ASSERT(!finished());
+        now += 15 * 1000;  // 12:15: R2 gives up on client21 and answers R1, which then has everyone
+        expire_all();
+        const auto report = finished();
+        CPPUNIT_ASSERT(report.has_value());
+        CPPUNIT_ASSERT_MESSAGE(report->summary(),
+                               (report->unreachable_nodes == std::vector<std::string>{FourSites::account("client21")}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, report->problems.size());
+        CPPUNIT_ASSERT_MESSAGE(report->problems[0], report->problems[0].find("no answer") != std::string::npos);
+        sites.network().setHeld(FourSites::account("client21"), false);
+        sites.settle();  // its late answer changes nothing
+        CPPUNIT_ASSERT((finished()->unreachable_nodes == report->unreachable_nodes));
     }
 
     void restartingEveryNodeFromItsDatabaseKeepsEverything() {
