@@ -62,10 +62,15 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
             parts.checker = makeChecker(profile, host);
         }
         parts.database = std::make_unique<Database>(profile.database);
-        if (profile.role == NodeRole::relay)
-            return Node::relay(std::move(parts), profile.account, profile.display_name,
-                               RelayPolicy{profile.accept_invitations_from, profile.terminals});
-        return Node::terminal(std::move(parts), profile.account, profile.relay, checkPolicyOf(profile));
+        auto node = profile.role == NodeRole::relay
+                        ? Node::relay(std::move(parts), profile.account, profile.display_name,
+                                      RelayPolicy{profile.accept_invitations_from, profile.terminals})
+                        : Node::terminal(std::move(parts), profile.account, profile.relay, checkPolicyOf(profile));
+        node->withEngine([&](EngineBase& engine) {
+            engine.setRetention({profile.tombstone_days * 24 * 3600 * 1000, profile.keep_sync_results,
+                                 profile.keep_dead_letters});
+        });
+        return node;
     });
 }
 

@@ -1,6 +1,7 @@
 #include "engine/engine_base.h"
 
 #include <chrono>
+#include <tuple>
 
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
@@ -76,6 +77,18 @@ HandleResult EngineBase::handleReply(const Message& message) {
                         json::optionalString(message.body, "re"), json::optionalString(message.body, "reason"));
     }
     return HandleResult::applied();
+}
+
+void EngineBase::prune() {
+    const auto now = nowMs();
+    const auto [tombstones, results, letters] = runCommand([&] {
+        return std::make_tuple(shares_.pruneTombstones(now - retention_.tombstone_ms, now),
+                               syncs_.pruneResults(retention_.sync_results),
+                               messages_.pruneDeadLetters(retention_.dead_letters));
+    });
+    if (tombstones + results + letters > 0)
+        log().information("%s: pruned %s tombstone(s), %s sync report(s), %s dead letter(s)", account_,
+                          std::to_string(tombstones), std::to_string(results), std::to_string(letters));
 }
 
 void EngineBase::expireSyncs() {

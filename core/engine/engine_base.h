@@ -54,9 +54,20 @@ public:
     // unreachable. Called periodically by the node.
     void expireSyncs();
 
+    // What a node keeps of its history (profile `retention`).
+    struct Retention {
+        std::int64_t tombstone_ms = 90LL * 24 * 3600 * 1000;  // removed entries, kept so late messages cannot revive them
+        std::size_t sync_results = 200;                      // newest reports of syncs started here
+        std::size_t dead_letters = 1000;                     // newest undeliverable messages
+    };
+    void setRetention(const Retention& retention) { retention_ = retention; }
+    // Drops what is older than the retention allows, in one transaction; logs what went.
+    void prune();
+
     // Milliseconds since 1970; tests set a clock of their own to move time on.
     using Clock = std::function<std::int64_t()>;
     void setClock(Clock clock) { clock_ = std::move(clock); }
+    static std::int64_t systemClockMs();
 
     // An operator puts dead letter `seq` back into the outbox, re-stamped with a fresh id from
     // this node's message counter: receivers drop ids lower than what they have already seen
@@ -109,7 +120,6 @@ protected:
                     const std::string& reason);
     bool reachable(const std::string& account) const;
     std::int64_t nowMs() const { return clock_(); }
-    static std::int64_t systemClockMs();
 
     // Runs a command in one transaction, then retries deferred messages.
     template <class Command>
@@ -156,6 +166,7 @@ private:
 
     ReachabilityQuery reachability_;
     Clock clock_ = systemClockMs;
+    Retention retention_;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
 };

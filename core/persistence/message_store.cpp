@@ -1,5 +1,6 @@
 #include "persistence/message_store.h"
 
+#include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
 using namespace Poco::Data::Keywords;
@@ -178,6 +179,14 @@ std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination
     session_ << "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1", into(rows), use(to), now;
     if (rows.empty()) return std::nullopt;
     return OutboxItem{rows[0].get<0>(), destination, rows[0].get<1>()};
+}
+
+std::size_t MessageStore::pruneDeadLetters(std::size_t keep) {
+    Poco::Int64 kept = static_cast<Poco::Int64>(keep);
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM dead_letters WHERE seq NOT IN (SELECT seq FROM dead_letters ORDER BY seq DESC LIMIT ?)",
+        use(kept);
+    return remove.execute();
 }
 
 }  // namespace relaysync::core

@@ -91,6 +91,8 @@ public:
     bool removeDeadLetter(std::int64_t seq);
     // Removes every dead letter; returns how many there were.
     std::size_t purgeDeadLetters();
+    // Keeps the newest `keep` dead letters; returns how many went.
+    std::size_t pruneDeadLetters(std::size_t keep);
 
     // The oldest message waiting for `destination`: a sender takes them one at a time, so that
     // what an operator drops meanwhile is not sent from a list read earlier.

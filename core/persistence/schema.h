@@ -42,9 +42,11 @@ inline constexpr const char* kVersion2[] = {
     "CREATE TABLE resource_entries_v2 (share_id VARCHAR(255) NOT NULL, name VARCHAR(1024) NOT NULL,"
     " owner VARCHAR(255) NOT NULL, location VARCHAR(4096) NOT NULL, status VARCHAR(64) NOT NULL,"
     " kind VARCHAR(16) NOT NULL, modified_ms BIGINT NOT NULL, size BIGINT NOT NULL, hash VARCHAR(255) NOT NULL,"
-    " version BIGINT NOT NULL, removed INTEGER NOT NULL, PRIMARY KEY (share_id, name, owner))",
+    " version BIGINT NOT NULL, removed INTEGER NOT NULL, stored_ms BIGINT NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (share_id, name, owner))",
+    // stored_ms 0: stored before this version; a tombstone's age then counts from the first pruning.
     "INSERT INTO resource_entries_v2 SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash,"
-    " version, removed FROM resource_entries",
+    " version, removed, 0 FROM resource_entries",
     "DROP TABLE resource_entries",
     "ALTER TABLE resource_entries_v2 RENAME TO resource_entries",
     "CREATE INDEX IF NOT EXISTS resource_entries_by_location ON resource_entries (owner, location)",
@@ -57,6 +59,8 @@ inline constexpr const char* kVersion2[] = {
     "CREATE TABLE IF NOT EXISTS peer_sequences (sender VARCHAR(255) NOT NULL, epoch VARCHAR(32) NOT NULL,"
     " high_water BIGINT NOT NULL, last_ms BIGINT NOT NULL, PRIMARY KEY (sender, epoch))",
     "DROP TABLE seen_messages",
+    // Each destination's messages are read in order, one destination at a time.
+    "CREATE INDEX IF NOT EXISTS outbox_by_destination ON outbox (destination, seq)",
 };
 
 }  // namespace relaysync::core::schema

@@ -1,5 +1,6 @@
 #include "persistence/share_repository.h"
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -11,6 +12,11 @@ using namespace Poco::Data::Keywords;
 namespace relaysync::core {
 
 namespace {
+std::int64_t nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 const char* kEntryColumns =
     "SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash, version, removed"
     " FROM resource_entries ";
@@ -184,14 +190,25 @@ bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
     Poco::Int64 modified = entry.details.modified_ms, size = static_cast<Poco::Int64>(entry.details.size),
                 version = entry.version;
     int removed = entry.removed ? 1 : 0;
+    Poco::Int64 stored_ms = nowMs();
     session_ << "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
-                " version, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (share_id, name, owner) DO UPDATE SET"
+                " version, removed, stored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (share_id, name, owner) DO UPDATE SET"
                 " location = excluded.location, status = excluded.status,"
                 " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
-                " hash = excluded.hash, version = excluded.version, removed = excluded.removed",
+                " hash = excluded.hash, version = excluded.version, removed = excluded.removed,"
+                " stored_ms = excluded.stored_ms",
         use(share), use(name), use(owner), use(location), use(status), use(kind), use(modified), use(size), use(hash),
-        use(version), use(removed), now;
+        use(version), use(removed), use(stored_ms), now;
     return true;
+}
+
+std::size_t ShareRepository::pruneTombstones(std::int64_t older_than_ms, std::int64_t now_ms) {
+    Poco::Int64 cutoff = older_than_ms, at = now_ms;
+    session_ << "UPDATE resource_entries SET stored_ms = ? WHERE removed = 1 AND stored_ms = 0", use(at), now;
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM resource_entries WHERE removed = 1 AND stored_ms < ?", use(cutoff);
+    return remove.execute();
 }
 
 }  // namespace relaysync::core

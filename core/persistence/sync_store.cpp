@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include <Poco/Data/Statement.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Tuple.h>
 
@@ -89,6 +90,14 @@ void SyncStore::putResult(const SyncReport& report) {
     session_ << "INSERT INTO sync_results (sync_id, seq, body) VALUES (?, ?, ?)"
                 " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",
         use(id), use(seq), use(body), now;
+}
+
+std::size_t SyncStore::pruneResults(std::size_t keep) {
+    Poco::Int64 kept = static_cast<Poco::Int64>(keep);
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM sync_results WHERE seq NOT IN (SELECT seq FROM sync_results ORDER BY seq DESC LIMIT ?)",
+        use(kept);
+    return remove.execute();
 }
 
 std::optional<SyncReport> SyncStore::result(const std::string& sync_id) {

@@ -37,6 +37,8 @@ public:
     void removeSession(const std::string& sync_id);
 
     void putResult(const SyncReport& report);
+    // Keeps the newest `keep` results; returns how many went.
+    std::size_t pruneResults(std::size_t keep);
     std::optional<SyncReport> result(const std::string& sync_id);
     std::vector<SyncReport> results();  // oldest first
 

@@ -79,6 +79,11 @@ struct Profile {
     std::vector<std::string> accept_invitations_from;
     std::vector<std::string> terminals;
 
+    // `retention:` what the node keeps of its history.
+    std::int64_t tombstone_days = 90;
+    std::size_t keep_sync_results = 200;
+    std::size_t keep_dead_letters = 1000;
+
     std::vector<std::string> plugin_paths;  // searched in order before the built-in default
     LogSettings log;
     AdminSettings admin;

@@ -146,6 +146,17 @@ void readGroups(const YamlField& field, Profile& profile) {
         for (const YamlField& terminal : terminals->sequence()) profile.terminals.push_back(terminal.nonEmptyText());
 }
 
+void readRetention(const YamlField& field, Profile& profile) {
+    const YamlMapping retention = field.mapping();
+    retention.allowOnly({"tombstone_days", "sync_results", "dead_letters"});
+    if (const auto days = retention.find("tombstone_days")) {
+        profile.tombstone_days = static_cast<std::int64_t>(days->count());
+        if (profile.tombstone_days < 1) days->failAtValue("tombstone_days must be at least 1");
+    }
+    if (const auto results = retention.find("sync_results")) profile.keep_sync_results = results->count();
+    if (const auto letters = retention.find("dead_letters")) profile.keep_dead_letters = letters->count();
+}
+
 void readPlugins(const YamlField& field, Profile& profile) {
     const YamlMapping plugins = field.mapping();
     plugins.allowOnly({"paths"});
@@ -179,7 +190,7 @@ Profile readProfile(const YamlField& document) {
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
     root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync", "groups",
-                    "plugins", "log", "admin"});
+                    "retention", "plugins", "log", "admin"});
 
     Profile profile;
     readNode(root.require("node"), profile);
@@ -195,6 +206,7 @@ Profile readProfile(const YamlField& document) {
     }
     if (const auto sync = root.find("sync")) readSync(*sync, profile);
     if (const auto groups = root.find("groups")) readGroups(*groups, profile);
+    if (const auto retention = root.find("retention")) readRetention(*retention, profile);
     if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
     if (const auto log = root.find("log")) readLog(*log, profile);
     if (const auto admin = root.find("admin")) readAdmin(*admin, profile);

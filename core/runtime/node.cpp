@@ -116,6 +116,8 @@ void Node::joinFinishedSenders() {
 
 void Node::dispatchLoop() {
     auto last_expiry = std::chrono::steady_clock::now();
+    // Pruned soon after start, then every kPruneInterval.
+    auto last_prune = std::chrono::steady_clock::now() - kPruneInterval + kExpiryInterval;
     for (;;) {
         {
             std::unique_lock lock(wake_mutex_);
@@ -128,6 +130,11 @@ void Node::dispatchLoop() {
                 last_expiry = std::chrono::steady_clock::now();
                 std::lock_guard lock(mutex_);
                 engine_->expireSyncs();
+            }
+            if (std::chrono::steady_clock::now() - last_prune > kPruneInterval) {
+                last_prune = std::chrono::steady_clock::now();
+                std::lock_guard lock(mutex_);
+                engine_->prune();
             }
             joinFinishedSenders();
             startSenders();

@@ -49,6 +49,8 @@ public:
     // How often the background dispatcher closes synchronizes whose deadline passed: often
     // enough that a hop answers well within the margin its asker leaves it (2 s at least).
     static constexpr std::chrono::seconds kExpiryInterval{1};
+    // How often it drops what the retention no longer keeps (EngineBase::prune).
+    static constexpr std::chrono::minutes kPruneInterval{10};
 
     // Starts the transport (throws std::runtime_error with its reason) and sends what waits.
     void start(Dispatch dispatch = Dispatch::inline_flush);

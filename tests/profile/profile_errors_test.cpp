@@ -66,7 +66,7 @@ public:
                                          "version '2'; this relaysync reads version 1"),
                              profileErrorOf(terminalWith("relaysync: 1", "relaysync: 2")));
         // Checked before unknown keys: a newer format's new keys are explained by its version.
-        const std::string newer = terminalWith("relaysync: 1", "relaysync: 2\nretention: 30d");
+        const std::string newer = terminalWith("relaysync: 1", "relaysync: 2\narchive: 30d");
         RS_ASSERT_CONTAINS(profileErrorOf(newer), "version '2'");
         RS_ASSERT_CONTAINS(profileErrorOf(terminalWith("relaysync: 1", "relaysync: one")),
                            "version 'one'");
@@ -99,12 +99,12 @@ public:
         const std::string message = profileErrorOf(terminalWith("\nsync:", "\nsycn:"));
         CPPUNIT_ASSERT_EQUAL(
             std::string("r1.yaml:20:1: sycn: unknown key (did you mean 'sync'?); allowed keys here: "
-                        "relaysync, node, database, transport, stores, checker, sync, groups, plugins, "
+                        "relaysync, node, database, transport, stores, checker, sync, groups, retention, plugins, "
                         "log, admin"),
             message);
         // No suggestion for a word that resembles nothing.
-        const std::string far = profileErrorOf(terminalWith("\nsync:", "\nretention: 5\nsync:"));
-        RS_ASSERT_CONTAINS(far, "r1.yaml:20:1: retention: unknown key; allowed keys here:");
+        const std::string far = profileErrorOf(terminalWith("\nsync:", "\nexpiry: 5\nsync:"));
+        RS_ASSERT_CONTAINS(far, "r1.yaml:20:1: expiry: unknown key; allowed keys here:");
     }
 
     void unknownNestedKeySuggestsTheIntendedOne() {
