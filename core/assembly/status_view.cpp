@@ -124,9 +124,15 @@ std::string renderSyncReport(const SyncReport& report) {
                   std::to_string(report.changed), std::to_string(report.gone), std::to_string(report.recovered),
                   std::to_string(report.unreachable)});
     std::string out = table.render();
+    const auto more = [&](std::int64_t count, const std::string& what) {
+        if (count > 0) out += "and " + std::to_string(count) + " more " + what + "\n";
+    };
     for (const auto& name : report.unknown_resources) out += "not in the share: " + name + "\n";
+    more(report.more_unknown_resources, "not in the share");
     for (const auto& node : report.unreachable_nodes) out += "could not be reached: " + node + "\n";
+    more(report.more_unreachable_nodes, "that could not be reached");
     for (const auto& problem : report.problems) out += "problem: " + problem + "\n";
+    more(report.more_problems, "problems");
     return out;
 }
 

@@ -109,6 +109,7 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
                                        " entries would be removed or marked gone, the limit is " +
                                        std::to_string(policy.max_removals) + "; nothing was changed");
     }
+    plan.report.bound();
     return plan;
 }
 

@@ -14,6 +14,7 @@ void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
     session.reply_to = reply_to;
     session.waiting_for.insert(waiting_for.begin(), waiting_for.end());
     session.report = std::move(report_so_far);
+    session.report.bound();
     session.report.sync_id = sync_id;
     if (session.waiting_for.empty())
         finish(session);
@@ -41,6 +42,7 @@ void SyncFanout::expire(std::int64_t now_ms) {
         session.report.problems.push_back("no answer within " +
                                           std::to_string((session.deadline_ms - session.opened_ms) / 1000) +
                                           " s from " + std::to_string(session.waiting_for.size()) + " node(s)");
+        session.report.bound();
         store_.removeSession(session.sync_id);
         finish(session);
     }

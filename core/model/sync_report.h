@@ -19,8 +19,17 @@ struct SyncReport {
     std::vector<std::string> unknown_resources;   // named in a targeted sync, not in the share
     std::vector<std::string> unreachable_nodes;   // relays/terminals that could not be asked
     std::vector<std::string> problems;            // e.g. "client31: deletion limit ..."
+    // What the three lists above left out, to stay bounded: a report carries counts and at most
+    // kMaxExamples examples of each kind, whatever the size of the share or the network.
+    std::int64_t more_unknown_resources = 0;
+    std::int64_t more_unreachable_nodes = 0;
+    std::int64_t more_problems = 0;
+    static constexpr std::size_t kMaxExamples = 50;
 
+    // Adds `other`'s counts and examples, within the bound.
     void merge(const SyncReport& other);
+    // Cuts each list to kMaxExamples, counting what it cut.
+    void bound();
     // "checked 12: 9 unchanged, 2 changed, 1 gone, 0 unreachable" plus problems, one line each.
     std::string summary() const;
 };

@@ -154,6 +154,9 @@ Poco::JSON::Object::Ptr toJson(const SyncReport& report) {
     object->set("unknown_resources", toArray(report.unknown_resources));
     object->set("unreachable_nodes", toArray(report.unreachable_nodes));
     object->set("problems", toArray(report.problems));
+    object->set("more_unknown_resources", report.more_unknown_resources);
+    object->set("more_unreachable_nodes", report.more_unreachable_nodes);
+    object->set("more_problems", report.more_problems);
     return object;
 }
 
@@ -170,6 +173,15 @@ SyncReport reportFromJson(const Poco::JSON::Object::Ptr& object, const std::stri
     report.unknown_resources = requireStrings(object, "unknown_resources", where);
     report.unreachable_nodes = requireStrings(object, "unreachable_nodes", where);
     report.problems = requireStrings(object, "problems", where);
+    const auto count = [&](const char* key) {
+        const auto value = object->optValue<Poco::Int64>(key, 0);
+        if (value < 0) throw ProtocolError("field '" + where + "." + key + "' must not be negative");
+        return value;
+    };
+    report.more_unknown_resources = count("more_unknown_resources");
+    report.more_unreachable_nodes = count("more_unreachable_nodes");
+    report.more_problems = count("more_problems");
+    report.bound();  // a peer that sends more examples than the bound is cut here
     return report;
 }
 

@@ -168,7 +168,8 @@ public:
             std::string(R"({"sync_id":"client11@relay-server1.net/sync-1",)"
                         R"("share_id":"20071001150032client11@relay-server1.net","checked":7,"unchanged":4,)"
                         R"("changed":1,"gone":2,"recovered":0,"unreachable":0,"unknown_resources":[],)"
-                        R"("unreachable_nodes":[],"problems":["p"]})"),
+                        R"("unreachable_nodes":[],"problems":["p"],"more_unknown_resources":0,)"
+                        R"("more_unreachable_nodes":0,"more_problems":0})"),
             toJsonText(syncReportToJson(report), 0));
     }
 

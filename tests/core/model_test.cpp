@@ -2,6 +2,8 @@
 // synchronize reports add up.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "protocol/bodies.h"
+
 #include "core_test_support.h"
 #include "model/relay_group.h"
 #include "model/share.h"
@@ -16,6 +18,7 @@ class ModelTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(shareMembershipIsByExactAccount);
     CPPUNIT_TEST(reportMergeAddsCountsAndAppendsLists);
     CPPUNIT_TEST(reportSummaryListsCountsAndEveryProblem);
+    CPPUNIT_TEST(reportKeepsCountsAndABoundedListOfExamples);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -98,6 +101,30 @@ public:
         RS_ASSERT_CONTAINS(text, "could not be reached: " + kRelay2);
         RS_ASSERT_CONTAINS(text, "client31: deletion limit");
     }
+    // However many nodes answer, a report stays small: counts, and at most 50 examples of each.
+    void reportKeepsCountsAndABoundedListOfExamples() {
+        SyncReport total;
+        for (int node = 0; node < 30; ++node) {
+            SyncReport part;
+            part.checked = 10;
+            for (int i = 0; i < 10; ++i) part.problems.push_back("node " + std::to_string(node) + " problem " + std::to_string(i));
+            part.unreachable_nodes.push_back("node" + std::to_string(node) + "@net");
+            total.merge(part);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{300}, total.checked);
+        CPPUNIT_ASSERT_EQUAL(SyncReport::kMaxExamples, total.problems.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{250}, total.more_problems);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{30}, total.unreachable_nodes.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, total.more_unreachable_nodes);
+        RS_ASSERT_CONTAINS(total.summary(), "and 250 more problems");
+        // The counts travel: a report read back keeps them, and one with too many examples is cut.
+        auto oversized = total;
+        oversized.problems.resize(500, "x");
+        const auto back = reportFromJson(toJson(oversized), "report");
+        CPPUNIT_ASSERT_EQUAL(SyncReport::kMaxExamples, back.problems.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{250 + 450}, back.more_problems);
+    }
+
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(ModelTest);
