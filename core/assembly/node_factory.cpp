@@ -69,6 +69,7 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
         node->withEngine([&](EngineBase& engine) {
             engine.setRetention({profile.tombstone_days * 24 * 3600 * 1000, profile.keep_sync_results,
                                  profile.keep_dead_letters});
+            engine.setMaxPayloadBytes(profile.max_payload_bytes);
         });
         return node;
     });

@@ -46,7 +46,7 @@ OwnerDigests EngineBase::onResultDigests(const Message&, const SyncReport&, cons
 
 void EngineBase::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
                              const std::vector<ResourceEntry>& entries) {
-    for (const auto& chunk : chunkEntries(entries)) {
+    for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("share_id", share_id);
         body->set("entries", toJson(chunk));

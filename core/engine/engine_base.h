@@ -2,6 +2,7 @@
 // What relays and terminals share: the receive path (decode, authenticate, de-duplicate, handle
 // in one transaction with the messages it sends, defer what arrived early) and the outbox.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,6 +16,7 @@
 #include "persistence/message_store.h"
 #include "persistence/share_repository.h"
 #include "persistence/sync_store.h"
+#include "protocol/codec.h"
 #include "protocol/message.h"
 #include "relaysync/sdk/transport.h"
 
@@ -53,6 +55,11 @@ public:
     // Closes synchronizes whose deadline has passed: the silent nodes are reported as
     // unreachable. Called periodically by the node.
     void expireSyncs();
+
+    // The largest message this node sends (profile `limits.max_payload_bytes`; never more than
+    // every node takes, kMaxMessageBytes). Lists are split to fit, with room for the rest.
+    void setMaxPayloadBytes(std::size_t bytes) { max_payload_bytes_ = std::min(bytes, kMaxMessageBytes); }
+    std::size_t chunkBytes() const { return max_payload_bytes_ / 2; }
 
     // What a node keeps of its history (profile `retention`).
     struct Retention {
@@ -167,6 +174,7 @@ private:
     ReachabilityQuery reachability_;
     Clock clock_ = systemClockMs;
     Retention retention_;
+    std::size_t max_payload_bytes_ = kMaxMessageBytes;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
 };

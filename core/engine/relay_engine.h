@@ -62,6 +62,7 @@ private:
     void storeTerminalsOf(const std::string& relay, const RelayGroup& group);
     void sendServerInfoRequest(const std::string& group_id, const std::string& relay);
     void notifyTerminalChange(const RelayGroup& group, const ShareableTerminal& terminal);
+    void sendGroup(MessageType type, const std::string& to, const RelayGroup& group);
 
     // Sharing (relay_sharing.cpp)
     HandleResult onCreateSharedResource(const Message& message);

@@ -7,6 +7,7 @@
 #include "engine/relay_engine.h"
 #include "model/account.h"
 #include "protocol/bodies.h"
+#include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
 
 namespace relaysync::core {
@@ -56,7 +57,7 @@ std::string RelayEngine::createGroup(const std::optional<std::string>& peer, boo
         groups_.putRelay(group_id, {account_, display_name_});
         if (peer) {
             groups_.putRelay(group_id, {*peer, ""});
-            send(MessageType::group_info, *peer, groupBody(*groups_.find(group_id)));
+            sendGroup(MessageType::group_info, *peer, *groups_.find(group_id));
         }
         log().information("%s: created group %s%s", account_, group_id, peer ? " with " + *peer : std::string{});
         return group_id;
@@ -72,9 +73,9 @@ void RelayEngine::addGroup(const std::string& relay, const std::string& group_id
             throw CommandError("addGroup: " + relay + " is already in group " + group_id);
         groups_.putRelay(group_id, {relay, ""});
         const auto updated = *groups_.find(group_id);
-        send(MessageType::group_info, relay, groupBody(updated));
+        sendGroup(MessageType::group_info, relay, updated);
         for (const auto& member : group->relays)
-            if (member.account != account_) send(MessageType::update_group_info, member.account, groupBody(updated));
+            if (member.account != account_) sendGroup(MessageType::update_group_info, member.account, updated);
     });
 }
 
@@ -92,7 +93,7 @@ void RelayEngine::addTerminal(const std::string& group_id, const std::string& te
         groups_.putTerminalIfNewer(group_id, admitted);
         notifyTerminalChange(*group, admitted);
         const auto updated = *groups_.find(group_id);
-        send(MessageType::group_info, terminal, groupBody(updated));
+        sendGroup(MessageType::group_info, terminal, updated);
         // A terminal admitted again (after deleteTerminal, or with a database made anew) gets
         // back the shares that still list it.
         for (const auto& share : shares_.shares())
@@ -115,6 +116,17 @@ void RelayEngine::deleteTerminal(const std::string& group_id, const std::string&
         notifyTerminalChange(*group, removed);
         send(MessageType::delete_group_info, terminal, terminalBody(group_id, removed));
     });
+}
+
+// A group of many terminals goes as several messages of the same type, each with every relay
+// and some of the terminal records: each is taken on its own, and terminal records are only
+// ever stored if newer, so the pieces may come in any number and order.
+void RelayEngine::sendGroup(MessageType type, const std::string& to, const RelayGroup& group) {
+    for (const auto& chunk : chunkBySize(group.terminals, chunkBytes())) {
+        auto piece = group;
+        piece.terminals = chunk;
+        send(type, to, groupBody(piece));
+    }
 }
 
 // add-group-info / delete-group-info to the other relays and to this relay's other terminals.
@@ -250,14 +262,19 @@ HandleResult RelayEngine::onRequestServerInfo(const Message& message) {
     if (!group) return HandleResult::deferred(waiting);
     groups_.putRelay(group_id, requester);
 
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group_id", group_id);
-    body->set("relay", toJson(GroupRelay{account_, display_name_}));
-    Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
+    std::vector<ShareableTerminal> own;
     for (const auto& terminal : group->terminals)
-        if (terminal.relay == account_) terminals->add(toJson(terminal));
-    body->set("terminals", terminals);
-    send(MessageType::server_info, message.from, body);
+        if (terminal.relay == account_) own.push_back(terminal);
+    // Many terminals: several server-info messages, each taken on its own.
+    for (const auto& chunk : chunkBySize(own, chunkBytes())) {
+        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+        body->set("group_id", group_id);
+        body->set("relay", toJson(GroupRelay{account_, display_name_}));
+        Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
+        for (const auto& terminal : chunk) terminals->add(toJson(terminal));
+        body->set("terminals", terminals);
+        send(MessageType::server_info, message.from, body);
+    }
     return HandleResult::applied();
 }
 

@@ -41,7 +41,7 @@ std::vector<ResourceEntry> RelayEngine::ownTerminalsRecords(const RelayGroup& gr
 void RelayEngine::sendPolicyData(const RelayGroup& group, const Share& share, const std::set<std::string>& relays,
                                  const std::set<std::string>& own_terminals) {
     const auto send_all = [&](const std::set<std::string>& accounts, const std::vector<ResourceEntry>& records) {
-        for (const auto& chunk : chunkEntries(records)) {
+        for (const auto& chunk : chunkEntries(records, chunkBytes())) {
             Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
             body->set("share", toJson(share));
             body->set("entries", toJson(chunk));

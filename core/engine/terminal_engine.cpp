@@ -134,7 +134,7 @@ SyncReport TerminalEngine::checkAndPublish(const std::string& share_id, const st
 }
 
 void TerminalEngine::publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries) {
-    for (const auto& chunk : chunkEntries(entries)) {
+    for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
         body->set("share_id", share_id);
         body->set("entries", toJson(chunk));

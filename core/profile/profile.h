@@ -79,6 +79,9 @@ struct Profile {
     std::vector<std::string> accept_invitations_from;
     std::vector<std::string> terminals;
 
+    // `limits.max_payload_bytes`: the largest message this node sends.
+    std::size_t max_payload_bytes = 4 * 1024 * 1024;
+
     // `retention:` what the node keeps of its history.
     std::int64_t tombstone_days = 90;
     std::size_t keep_sync_results = 200;

@@ -157,6 +157,17 @@ void readRetention(const YamlField& field, Profile& profile) {
     if (const auto letters = retention.find("dead_letters")) profile.keep_dead_letters = letters->count();
 }
 
+void readLimits(const YamlField& field, Profile& profile) {
+    const YamlMapping limits = field.mapping();
+    limits.allowOnly({"max_payload_bytes"});
+    if (const auto bytes = limits.find("max_payload_bytes")) {
+        const auto value = bytes->count();
+        if (value < 16 * 1024 || value > 4 * 1024 * 1024)
+            bytes->failAtValue("max_payload_bytes must be between 16384 and 4194304");
+        profile.max_payload_bytes = static_cast<std::size_t>(value);
+    }
+}
+
 void readPlugins(const YamlField& field, Profile& profile) {
     const YamlMapping plugins = field.mapping();
     plugins.allowOnly({"paths"});
@@ -190,7 +201,7 @@ Profile readProfile(const YamlField& document) {
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
     root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync", "groups",
-                    "retention", "plugins", "log", "admin"});
+                    "retention", "limits", "plugins", "log", "admin"});
 
     Profile profile;
     readNode(root.require("node"), profile);
@@ -207,6 +218,7 @@ Profile readProfile(const YamlField& document) {
     if (const auto sync = root.find("sync")) readSync(*sync, profile);
     if (const auto groups = root.find("groups")) readGroups(*groups, profile);
     if (const auto retention = root.find("retention")) readRetention(*retention, profile);
+    if (const auto limits = root.find("limits")) readLimits(*limits, profile);
     if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
     if (const auto log = root.find("log")) readLog(*log, profile);
     if (const auto admin = root.find("admin")) readAdmin(*admin, profile);

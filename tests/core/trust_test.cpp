@@ -36,6 +36,7 @@ class TrustTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aNewMemberRelayGetsEachRelaysOwnEntries);
     CPPUNIT_TEST(aTakeoverOfALiveNameIsRefused);
     CPPUNIT_TEST(aSyncIdIsBoundToItsSender);
+    CPPUNIT_TEST(aGroupOfManyTerminalsTravelsInPiecesUnderThePayloadLimit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -258,6 +259,27 @@ public:
             const auto report = reportFromJson(json::requireObject(result.body, "report", "body"), "report");
             RS_ASSERT_CONTAINS(report.problems.at(0), "is not " + kClient12 + "'s to use");
         }
+    }
+
+    // 400 terminals at 16 KiB a message: group-info in pieces, each under the limit; the invited
+    // relay, taking them one by one, holds every record.
+    void aGroupOfManyTerminalsTravelsInPiecesUnderThePayloadLimit() {
+        relay_->setMaxPayloadBytes(16 * 1024);
+        const auto group_id = relay_->createGroup(std::nullopt);
+        for (int i = 0; i < 400; ++i)
+            relay_->groups().putTerminalIfNewer(
+                group_id, makeTerminal("client" + std::to_string(1000 + i) + "@relay-server1.net", kRelay1, 1));
+        relay_->addGroup(kRelay2, group_id);
+        const auto pieces = relay_->messages().outbox();
+        CPPUNIT_ASSERT(pieces.size() > 3);
+        TempDir other_dir;
+        Database other_db(other_dir.url("relay2.db"));
+        RelayEngine relay2(other_db, kRelay2, "Branch B", RelayPolicy{{kRelay1}, {}});
+        for (const auto& piece : pieces) {
+            CPPUNIT_ASSERT(piece.payload.size() <= 16 * 1024);
+            CPPUNIT_ASSERT(relay2.receive(peer(kRelay1), piece.payload));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t{400}, relay2.groups().find(group_id)->terminals.size());
     }
 
 private:

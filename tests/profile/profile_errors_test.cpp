@@ -99,7 +99,7 @@ public:
         const std::string message = profileErrorOf(terminalWith("\nsync:", "\nsycn:"));
         CPPUNIT_ASSERT_EQUAL(
             std::string("r1.yaml:20:1: sycn: unknown key (did you mean 'sync'?); allowed keys here: "
-                        "relaysync, node, database, transport, stores, checker, sync, groups, retention, plugins, "
+                        "relaysync, node, database, transport, stores, checker, sync, groups, retention, limits, plugins, "
                         "log, admin"),
             message);
         // No suggestion for a word that resembles nothing.
