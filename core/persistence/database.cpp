@@ -5,6 +5,7 @@
 #include <random>
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
 #include "persistence/schema.h"
@@ -98,6 +99,14 @@ void Database::migrate() {
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         use(version), now;
     transaction.commit();
+}
+
+std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
+    Poco::Int64 kept = static_cast<Poco::Int64>(keep);
+    Poco::Data::Statement remove(session_);
+    remove << "DELETE FROM " << table << " WHERE seq NOT IN (SELECT seq FROM " << table
+           << " ORDER BY seq DESC LIMIT ?)", use(kept);
+    return remove.execute();
 }
 
 std::int64_t Database::nextCounter(const std::string& name) {

@@ -31,6 +31,9 @@ public:
 
     int schemaVersion();
 
+    // Deletes all but the `keep` rows of `table` with the highest `seq`; returns how many went.
+    std::size_t keepNewest(const std::string& table, std::size_t keep);
+
     // Drawn at random when the database is made: message ids carry it (protocol/message_id.h).
     const std::string& epoch() const { return epoch_; }
 

@@ -181,12 +181,6 @@ std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination
     return OutboxItem{rows[0].get<0>(), destination, rows[0].get<1>()};
 }
 
-std::size_t MessageStore::pruneDeadLetters(std::size_t keep) {
-    Poco::Int64 kept = static_cast<Poco::Int64>(keep);
-    Poco::Data::Statement remove(session_);
-    remove << "DELETE FROM dead_letters WHERE seq NOT IN (SELECT seq FROM dead_letters ORDER BY seq DESC LIMIT ?)",
-        use(kept);
-    return remove.execute();
-}
+std::size_t MessageStore::pruneDeadLetters(std::size_t keep) { return database_.keepNewest("dead_letters", keep); }
 
 }  // namespace relaysync::core

@@ -92,13 +92,7 @@ void SyncStore::putResult(const SyncReport& report) {
         use(id), use(seq), use(body), now;
 }
 
-std::size_t SyncStore::pruneResults(std::size_t keep) {
-    Poco::Int64 kept = static_cast<Poco::Int64>(keep);
-    Poco::Data::Statement remove(session_);
-    remove << "DELETE FROM sync_results WHERE seq NOT IN (SELECT seq FROM sync_results ORDER BY seq DESC LIMIT ?)",
-        use(kept);
-    return remove.execute();
-}
+std::size_t SyncStore::pruneResults(std::size_t keep) { return database_.keepNewest("sync_results", keep); }
 
 std::optional<SyncReport> SyncStore::result(const std::string& sync_id) {
     std::string id = sync_id;

@@ -63,6 +63,33 @@ inline Poco::JSON::Object::Ptr entriesBody(const std::string& share_id, const st
     return body;
 }
 
+// Group kGroup at `relay`'s database: relay-server1 (client11, client12) and relay-server2
+// (client21, client22).
+inline void formTestGroup(RelayEngine& relay) {
+    auto& groups = relay.groups();
+    groups.addGroup(kGroup);
+    groups.putRelay(kGroup, {kRelay1, "Branch A"});
+    groups.putRelay(kGroup, {kRelay2, "Branch B"});
+    for (const auto& t : {makeTerminal(kClient11, kRelay1, 1), makeTerminal(kClient12, kRelay1, 1),
+                          makeTerminal(kClient21, kRelay2, 1), makeTerminal("client22@relay-server2.net", kRelay2, 1)})
+        groups.putTerminalIfNewer(kGroup, t);
+}
+
+// The group, and share kS1 of client11, client12 and client21.
+inline void formTestShare(RelayEngine& relay) {
+    formTestGroup(relay);
+    relay.shares().putIfNewer({kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1});
+}
+
+// relay-server1's engine on a database of its own, for a test fixture.
+struct RelayOnItsOwn {
+    explicit RelayOnItsOwn(RelayPolicy policy = {})
+        : database(dir.url("relay1.db")), engine(database, kRelay1, "Branch A", std::move(policy)) {}
+    TempDir dir;
+    Database database;
+    RelayEngine engine;
+};
+
 // client11 at relay-server1, with a memory store mounted at "c:".
 class TerminalHarness {
 public:

@@ -15,15 +15,10 @@ class PruneTest : public CppUnit::TestFixture {
 public:
     void setUp() override {
         quietLogs();
-        dir_ = std::make_unique<TempDir>();
-        database_ = std::make_unique<Database>(dir_->url("relay1.db"));
-        relay_ = std::make_unique<RelayEngine>(*database_, kRelay1, "Branch A");
+        node_ = std::make_unique<RelayOnItsOwn>();
+        relay_ = &node_->engine;
     }
-    void tearDown() override {
-        relay_.reset();
-        database_.reset();
-        dir_.reset();
-    }
+    void tearDown() override { node_.reset(); }
 
     void oldTombstonesGoLiveEntriesAndRecentTombstonesStay() {
         auto& shares = relay_->shares();
@@ -61,9 +56,8 @@ public:
     }
 
 private:
-    std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<RelayEngine> relay_;
+    std::unique_ptr<RelayOnItsOwn> node_;
+    RelayEngine* relay_ = nullptr;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(PruneTest);

@@ -354,22 +354,8 @@ public:
     }
 
 private:
-    // Group 0001@relay-server1: relay-server1 (client11, client12) and relay-server2 (client21, client22).
-    void formGroup() {
-        auto& groups = relay_->groups();
-        groups.addGroup(kGroup);
-        groups.putRelay(kGroup, {kRelay1, "Branch A"});
-        groups.putRelay(kGroup, {kRelay2, "Branch B"});
-        for (const auto& t : {makeTerminal(kClient11, kRelay1, 1), makeTerminal(kClient12, kRelay1, 1),
-                              makeTerminal(kClient21, kRelay2, 1), makeTerminal(kClient22, kRelay2, 1)})
-            groups.putTerminalIfNewer(kGroup, t);
-    }
-
-    // Share s1 of client11, client12 and client21.
-    void formShare() {
-        formGroup();
-        relay_->shares().putIfNewer({kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1});
-    }
+    void formGroup() { formTestGroup(*relay_); }
+    void formShare() { formTestShare(*relay_); }
 
     void reportTo(const std::string& from, const std::string& sync_id, std::int64_t checked) {
         SyncReport report;

@@ -42,15 +42,10 @@ class TrustTest : public CppUnit::TestFixture {
 public:
     void setUp() override {
         quietLogs();
-        dir_ = std::make_unique<TempDir>();
-        database_ = std::make_unique<Database>(dir_->url("relay1.db"));
-        relay_ = std::make_unique<RelayEngine>(*database_, kRelay1, "Branch A", RelayPolicy{{}, {kClient11, kClient12}});
+        node_ = std::make_unique<RelayOnItsOwn>(RelayPolicy{{}, {kClient11, kClient12}});
+        relay_ = &node_->engine;
     }
-    void tearDown() override {
-        relay_.reset();
-        database_.reset();
-        dir_.reset();
-    }
+    void tearDown() override { node_.reset(); }
 
     // client21's certificate says terminal: a group-info that lists it as a relay changes nothing.
     void aTerminalCannotActAsARelay() {
@@ -283,20 +278,8 @@ public:
     }
 
 private:
-    void formGroup() {
-        auto& groups = relay_->groups();
-        groups.addGroup(kGroup);
-        groups.putRelay(kGroup, {kRelay1, "Branch A"});
-        groups.putRelay(kGroup, {kRelay2, "Branch B"});
-        for (const auto& t : {makeTerminal(kClient11, kRelay1, 1), makeTerminal(kClient12, kRelay1, 1),
-                              makeTerminal(kClient21, kRelay2, 1), makeTerminal(kClient22, kRelay2, 1)})
-            groups.putTerminalIfNewer(kGroup, t);
-    }
-
-    void formShare() {
-        formGroup();
-        relay_->shares().putIfNewer({kS1, kGroup, "workspace1", kClient11, {kClient11, kClient12, kClient21}, 1});
-    }
+    void formGroup() { formTestGroup(*relay_); }
+    void formShare() { formTestShare(*relay_); }
 
     // relay-server2 invites this relay into kGroup, with relay-server3 and client21 in it.
     void invite() {
@@ -312,9 +295,8 @@ private:
                                                 from, kRelay1, body));
     }
 
-    std::unique_ptr<TempDir> dir_;
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<RelayEngine> relay_;
+    std::unique_ptr<RelayOnItsOwn> node_;
+    RelayEngine* relay_ = nullptr;
     int ids_ = 0;
 };
 

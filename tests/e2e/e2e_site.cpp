@@ -1,5 +1,8 @@
 #include "e2e_site.h"
 
+#include <regex>
+#include <sstream>
+
 #include <signal.h>
 #include <stdlib.h>
 
@@ -113,6 +116,17 @@ std::string joined(const std::vector<std::string>& items) {
     std::string text;
     for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
     return text;
+}
+
+// Waits until a line of `node`'s log written since `offset` matches `pattern` (ECMAScript).
+void waitForLogLine(E2eSite& site, const std::string& node, std::size_t offset, const std::string& pattern) {
+    const std::regex wanted(pattern);
+    cluster::waitUntil(node + "'s log has a line matching /" + pattern + "/", 15s, [&]() -> std::string {
+        std::istringstream lines(site.logSince(node, offset));
+        for (std::string line; std::getline(lines, line);)
+            if (std::regex_search(line, wanted)) return {};
+        return "no such line";
+    });
 }
 
 }  // namespace relaysync::e2e

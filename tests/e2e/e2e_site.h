@@ -81,6 +81,9 @@ private:
     const std::string node_;
 };
 
+// Waits until a line of `node`'s log written since `offset` matches `pattern` (ECMAScript).
+void waitForLogLine(E2eSite& site, const std::string& node, std::size_t offset, const std::string& pattern);
+
 // "a, b, c" for messages.
 std::string joined(const std::vector<std::string>& items);
 

@@ -37,17 +37,6 @@ cluster::ProfileSpec* specNamed(std::vector<cluster::ProfileSpec>& specs, const 
 
 std::string portOf(const cluster::ProfileSpec& relay) { return relay.listen.substr(relay.listen.rfind(':') + 1); }
 
-// Waits until a line of `node`'s log written since `offset` matches `pattern` (ECMAScript).
-void waitForLogLine(E2eSite& site, const std::string& node, std::size_t offset, const std::string& pattern) {
-    const std::regex wanted(pattern);
-    cluster::waitUntil(node + "'s log has a line matching /" + pattern + "/", 15s, [&]() -> std::string {
-        std::istringstream lines(site.logSince(node, offset));
-        for (std::string line; std::getline(lines, line);)
-            if (std::regex_search(line, wanted)) return {};
-        return "no such line";
-    });
-}
-
 // What the direct transport logs when it refuses the connection from `peer`'s port, whether
 // its account was known by then ("... with client43@... from 127.0.0.1:P: why") or not
 // ("... with 127.0.0.1:P (account not yet known): why").

@@ -115,16 +115,6 @@ Poco::JSON::Object::Ptr groupBody(const std::string& id, const std::vector<std::
     return object({{"group", core::toJson(group)}});
 }
 
-void waitForLogLine(E2eSite& site, const std::string& node, std::size_t offset, const std::string& pattern) {
-    const std::regex wanted(pattern);
-    cluster::waitUntil(node + "'s log has a line matching /" + pattern + "/", 15s, [&]() -> std::string {
-        std::istringstream lines(site.logSince(node, offset));
-        for (std::string line; std::getline(lines, line);)
-            if (std::regex_search(line, wanted)) return {};
-        return "no such line";
-    });
-}
-
 // `text` as a regular expression that matches only itself.
 std::string literal(const std::string& text) { return std::regex_replace(text, std::regex(R"([.+*?()\[\]{}|^$\\])"), "\\$&"); }
 
