@@ -30,9 +30,10 @@ TerminalEngine::TerminalEngine(Database& database, std::string account, std::str
       policy_(policy),
       timestamp_(timestamp ? std::move(timestamp) : utcTimestamp) {}
 
+// A deleted share's id stays taken (its tombstone is kept): a new share never reuses it.
 std::string TerminalEngine::newShareId() {
     auto id = timestamp_() + account_;
-    for (int n = 2; shares_.find(id); ++n) id = timestamp_() + "-" + std::to_string(n) + account_;
+    for (int n = 2; shares_.record(id); ++n) id = timestamp_() + "-" + std::to_string(n) + account_;
     return id;
 }
 
