@@ -104,6 +104,13 @@ void ShareRepository::remove(const std::string& share_id) {
     session_ << "DELETE FROM shares WHERE share_id = ?", use(id), now;
 }
 
+std::vector<std::string> ShareRepository::shareIdsOfGroup(const std::string& group_id) {
+    std::string group = group_id;
+    std::vector<std::string> ids;
+    session_ << "SELECT share_id FROM shares WHERE group_id = ? ORDER BY share_id", into(ids), use(group), now;
+    return ids;
+}
+
 std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& where_clause,
                                                           std::vector<std::string> values) {
     std::vector<EntryRow> rows;

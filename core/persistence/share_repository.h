@@ -27,6 +27,9 @@ public:
     bool putIfNewer(const Share& share);
     // Forgets a share and its entries (a terminal that is no longer a member).
     void remove(const std::string& share_id);
+    // Ids of every share of a group stored here, deleted ones included (a node leaving the
+    // group forgets them all).
+    std::vector<std::string> shareIdsOfGroup(const std::string& group_id);
 
     // Entries are kept per (share, name, owner): each owner writes only its own records, and a
     // name's visible entry is chosen from them by one rule (visibleEntry), so every replica that
