@@ -35,6 +35,9 @@ public:
     Share removeShareMembers(const std::string& share_id, const std::vector<std::string>& members);
     // Marks the share removed (a tombstone): every node that holds it drops its entries.
     Share deleteShare(const std::string& share_id);
+    // The owner takes a resource out of a share: its record's next version, a tombstone, sent as
+    // delete-resource-info (as a gone entity in remove mode). Returns the tombstone.
+    ResourceEntry removeResource(const std::string& share_id, const std::string& name);
     // CheckResource on demand over what this terminal owns in a share; updates are sent.
     SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
     // A synchronize instruction; `names` empty means the whole share. Returns the sync id; the

@@ -1,8 +1,9 @@
-// What a share's creator changes after creating it (docs/protocol.md §4.3): members added or
-// removed, or the share deleted. The definition is the creator's alone (the relay and every
-// other node check that it came from the creator, §2a); each change is its next version, sent
-// as create-shared-resource like the first, so new members get the whole copy and former
-// members drop the share.
+// What a terminal takes back of what it shared. A share's creator changes its definition
+// (docs/protocol.md §4.3): members added or removed, or the share deleted. The definition is the
+// creator's alone (the relay and every other node check that it came from the creator, §2a);
+// each change is its next version, sent as create-shared-resource like the first, so new
+// members get the whole copy and former members drop the share. A resource's owner removes it
+// from a share (§4.4): its own record's next version, a tombstone.
 #include <algorithm>
 
 #include "engine/share_messages.h"
@@ -75,6 +76,29 @@ Share TerminalEngine::deleteShare(const std::string& share_id) {
         // The last name and members stay in the tombstone: every former member hears of it.
         share.removed = true;
         return redefine(std::move(share));
+    });
+}
+
+ResourceEntry TerminalEngine::removeResource(const std::string& share_id, const std::string& name) {
+    const std::string command = "remove-resource";
+    return runCommand([&] {
+        const auto share = shares_.find(share_id);
+        if (!share || !share->isMember(account_))
+            throw CommandError(command + ": this terminal is not a member of share " + share_id);
+        auto own = shares_.entryOf(share_id, name, account_);
+        if (!own || own->removed) {
+            // Only the owner writes an entry's records; nobody removes another's.
+            const auto shown = shares_.entry(share_id, name);
+            if (shown && !shown->removed)
+                throw CommandError(command + ": '" + name + "' is shared by " + shown->owner +
+                                   "; only its owner can remove it");
+            throw CommandError(command + ": share " + share_id + " has no resource '" + name + "'");
+        }
+        ++own->version;
+        own->removed = true;
+        shares_.putEntryIfNewer(*own);
+        publish(MessageType::delete_resource_info, share_id, {*own});
+        return *own;
     });
 }
 

@@ -37,6 +37,7 @@ class RelayShareChangesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aDeletionIsKeptAndPassedToEveryHolder);
     CPPUNIT_TEST(aDeletedShareIdCannotBeDefinedAgain);
     CPPUNIT_TEST(lateMessagesOfADeletedShareChangeNothing);
+    CPPUNIT_TEST(onlyTheOwnerRemovesAResource);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -175,7 +176,34 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outboxOf(*relay_, MessageType::policy_data).size());  // nothing more
     }
 
+    // client12, a member at this relay, cannot remove client11's folderA: neither with a tombstone
+    // in client11's name nor by claiming the name with a tombstone of its own. client11 can.
+    void onlyTheOwnerRemovesAResource() {
+        relay_->shares().putIfNewer(share({kClient11, kClient12, kClient21}, 2));
+        auto forged = makeEntry(kS1, "folderA", kClient11, "c:/folderA", 3);
+        forged.removed = true;
+        removal(kClient12, forged);
+        RS_ASSERT_CONTAINS(reasonOfLastAnswer(*relay_), kClient12 + " cannot change entry 'folderA' owned by " + kClient11);
+        auto claimed = forged;
+        claimed.owner = kClient12;
+        removal(kClient12, claimed);
+        RS_ASSERT_CONTAINS(reasonOfLastAnswer(*relay_), "'folderA' is already shared by " + kClient11);
+        CPPUNIT_ASSERT(!relay_->shares().entry(kS1, "folderA")->removed);
+        CPPUNIT_ASSERT(!relay_->shares().entryOf(kS1, "folderA", kClient12));
+        CPPUNIT_ASSERT(outboxOf(*relay_, MessageType::delete_resource_info).empty());
+
+        removal(kClient11, forged);
+        CPPUNIT_ASSERT(relay_->shares().entry(kS1, "folderA")->removed);
+        CPPUNIT_ASSERT((destinations(outboxOf(*relay_, MessageType::delete_resource_info)) ==
+                        std::multiset<std::string>{kRelay2, kClient12}));
+    }
+
 private:
+    void removal(const std::string& from, const ResourceEntry& tombstone) {
+        relay_->receive(peer(from), makePayload(MessageType::delete_resource_info, from + "#" + std::to_string(++ids_),
+                                                from, kRelay1, entriesBody(kS1, {tombstone})));
+    }
+
     static Share share(std::vector<std::string> members, std::int64_t version) {
         return {kS1, kGroup, "workspace1", kClient11, std::move(members), version};
     }

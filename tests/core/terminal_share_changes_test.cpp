@@ -23,6 +23,8 @@ class TerminalShareChangesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(deleteShareKeepsATombstoneAndTheIdIsNotReused);
     CPPUNIT_TEST(aMemberKeepsTheTombstoneAndNothingBringsTheShareBack);
     CPPUNIT_TEST(aRemovedMemberForgetsTheShare);
+    CPPUNIT_TEST(removeResourceSendsTheOwnersTombstone);
+    CPPUNIT_TEST(removeResourceOfAnotherOwnerIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -140,6 +142,42 @@ public:
         t_->fromRelay(MessageType::policy_data, kRelay1 + "#11", PolicyData{without, {}}.toBody());
         CPPUNIT_ASSERT(!engine().shares().record(kTheirs));
         CPPUNIT_ASSERT(engine().shares().entriesWithTombstones(kTheirs).empty());
+    }
+
+    // Like a gone entity in remove mode: the owner's next version, removed, as delete-resource-info.
+    void removeResourceSendsTheOwnersTombstone() {
+        const auto id = engine().createShare(kGroup, "workspace1", {kClient12});
+        t_->store->putFile("a.txt", 10, 100);
+        engine().addResource(id, "a", "c:/a.txt");
+        const auto live = *engine().shares().entry(id, "a");
+        t_->clearOutbox();
+        const auto tombstone = engine().removeResource(id, "a");
+        CPPUNIT_ASSERT(tombstone.removed);
+        CPPUNIT_ASSERT_EQUAL(live.version + 1, tombstone.version);
+        CPPUNIT_ASSERT_EQUAL(live.location, tombstone.location);
+        CPPUNIT_ASSERT(engine().shares().entries(id).empty());
+        CPPUNIT_ASSERT(tombstone == *engine().shares().entryOf(id, "a", kClient11));
+        const auto sent = outboxOf(engine());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent.size());
+        CPPUNIT_ASSERT(sent[0].type == MessageType::delete_resource_info);
+        CPPUNIT_ASSERT(tombstone == entriesFromJson(sent[0].body, "entries", "body").at(0));
+        // Removed once; shared again, it numbers on after the tombstone.
+        RS_ASSERT_CONTAINS(thrownMessage<CommandError>([&] { engine().removeResource(id, "a"); }), "has no resource 'a'");
+        engine().addResource(id, "a", "c:/a.txt");
+        CPPUNIT_ASSERT_EQUAL(live.version + 2, engine().shares().entry(id, "a")->version);
+    }
+
+    void removeResourceOfAnotherOwnerIsRefused() {
+        receiveTheirs();
+        t_->clearOutbox();
+        RS_ASSERT_CONTAINS(thrownMessage<CommandError>([&] { engine().removeResource(kTheirs, "plan"); }),
+                           "'plan' is shared by " + kClient12 + "; only its owner can remove it");
+        RS_ASSERT_CONTAINS(thrownMessage<CommandError>([&] { engine().removeResource(kTheirs, "nothing"); }),
+                           "has no resource 'nothing'");
+        RS_ASSERT_CONTAINS(thrownMessage<CommandError>([&] { engine().removeResource("s-none", "plan"); }),
+                           "not a member of share s-none");
+        CPPUNIT_ASSERT(!engine().shares().entry(kTheirs, "plan")->removed);
+        CPPUNIT_ASSERT(engine().messages().outbox().empty());
     }
 
 private:
