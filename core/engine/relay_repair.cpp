@@ -118,6 +118,7 @@ HandleResult RelayEngine::onSyncDigests(const Message& message) {
     const auto update = SyncDigests::fromBody(message.body);
     const auto share = shares_.find(update.share_id);
     const auto group = share ? groups_.find(share->group_id) : std::nullopt;
+    if (!share && shares_.record(update.share_id)) return HandleResult::applied();  // deleted: nothing to repair
     // The share's definition may still be on its way (asked for by askForDefinition).
     if (!share || !group) return HandleResult::deferred("share " + update.share_id + " is not known here yet");
     if (!group->hasRelay(message.from)) return HandleResult::refused(message.from + " is not a relay of " + group->id);

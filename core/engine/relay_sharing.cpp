@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/relay_engine.h"
+#include "engine/share_messages.h"
 #include "protocol/bodies.h"
 #include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
@@ -42,9 +43,7 @@ void RelayEngine::sendPolicyData(const RelayGroup& group, const Share& share, co
                                  const std::set<std::string>& own_terminals) {
     const auto send_all = [&](const std::set<std::string>& accounts, const std::vector<ResourceEntry>& records) {
         for (const auto& chunk : chunkEntries(records, chunkBytes())) {
-            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-            body->set("share", toJson(share));
-            body->set("entries", toJson(chunk));
+            const auto body = PolicyData{share, chunk}.toBody();
             for (const auto& to : accounts) send(MessageType::policy_data, to, body);
         }
     };
@@ -62,19 +61,25 @@ void RelayEngine::sendOwnRecords(const RelayGroup& group, const std::string& sha
 }
 
 HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
-    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
+    const auto share = ShareDefinition::fromBody(message.body).share;
     const auto group = groups_.find(share.group_id);
     if (!group) return HandleResult::refused("this relay is not in group " + share.group_id);
     if (share.creator != message.from) return HandleResult::refused("a share can only be defined by its creator");
     if (ownRelayTerminal(*group, message.from).empty())
         return HandleResult::refused(message.from + " is not a shareable terminal of this relay in " + group->id);
-    if (!share.isMember(share.creator)) return HandleResult::refused("the creator must be a member of the share");
-    for (const auto& member : share.members)
-        if (!group->findTerminal(member))
-            return HandleResult::refused(member + " is not a shareable terminal of group " + group->id);
-    const auto previous = shares_.find(share.id);
+    const auto previous = shares_.record(share.id);
     if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
         return HandleResult::refused(problem);
+    if (previous && previous->removed)
+        return HandleResult::refused("share " + share.id + " was deleted; its id cannot be used again");
+    if (!share.removed) {
+        if (!share.isMember(share.creator)) return HandleResult::refused("the creator must be a member of the share");
+        // Only members added now must be admitted: members kept from before may have left the
+        // group since, and that must not stop the creator from changing its share.
+        for (const auto& member : share.members)
+            if (!(previous && previous->isMember(member)) && !group->findTerminal(member))
+                return HandleResult::refused(member + " is not a shareable terminal of group " + group->id);
+    }
 
     if (shares_.putIfNewer(share)) {
         // Former members hear of the new definition too, so that they drop the share.
@@ -83,14 +88,14 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
                      own_terminals);
         own_terminals.erase(message.from);
         sendPolicyData(*group, share, relays, own_terminals);
+        if (share.removed) log().information("%s: share %s was deleted by %s", account_, share.id, share.creator);
     }
     answer(message, true);
     return HandleResult::applied();
 }
 
 HandleResult RelayEngine::onPolicyData(const Message& message) {
-    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
-    const auto entries = entriesFromJson(message.body, "entries", "body");
+    const auto [share, entries] = PolicyData::fromBody(message.body);
     std::string waiting;
     const auto group = groupWithRelay(share.group_id, message.from, waiting);
     if (!group) return HandleResult::deferred(waiting);
@@ -106,20 +111,26 @@ HandleResult RelayEngine::onPolicyData(const Message& message) {
             return HandleResult::refused(message.from + " cannot speak for entry '" + entry.name + "' of " + entry.owner);
     }
 
-    const auto previous = shares_.find(share.id);
+    const auto previous = shares_.record(share.id);
     if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
         return HandleResult::refused(problem);
+    // A deleted share stays deleted: a late definition or record of it changes nothing.
+    if (previous && previous->removed) {
+        answer(message, true);
+        return HandleResult::applied();
+    }
     bool changed = shares_.putIfNewer(share);
-    for (const auto& entry : entries) changed = shares_.putEntryIfNewer(entry) || changed;
+    const auto current = *shares_.record(share.id);
+    if (!current.removed)
+        for (const auto& entry : entries) changed = shares_.putEntryIfNewer(entry) || changed;
     if (changed) {
         std::set<std::string> relays, own_terminals;
-        const auto current = *shares_.find(share.id);
         splitByRelay(*group, unionOf(current.members, previous ? previous->members : std::vector<std::string>{}),
                      relays, own_terminals);
         sendPolicyData(*group, current, {}, own_terminals);
         // Relays that hold members only now hear from this relay what its terminals hold.
         std::set<std::string> member_relays, former_relays, newcomers, unused;
-        splitByRelay(*group, current.members, member_relays, unused);
+        if (!current.removed) splitByRelay(*group, current.members, member_relays, unused);
         if (previous) splitByRelay(*group, previous->members, former_relays, unused);
         for (const auto& relay : member_relays)
             if (relay != message.from && !former_relays.count(relay)) newcomers.insert(relay);
@@ -133,7 +144,11 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole r
     const auto share_id = json::requireString(message.body, "share_id", "body");
     const auto entries = entriesFromJson(message.body, "entries", "body");
     const auto share = shares_.find(share_id);
-    if (!share) return HandleResult::deferred("share " + share_id + " is not known here yet");
+    if (!share) {
+        // Late records of a deleted share are dropped; of an unknown one, kept until it comes.
+        if (const auto record = shares_.record(share_id); record && record->removed) return HandleResult::applied();
+        return HandleResult::deferred("share " + share_id + " is not known here yet");
+    }
     const auto group = groups_.find(share->group_id);
     if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet");
 

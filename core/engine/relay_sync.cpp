@@ -29,7 +29,10 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
     // A sync id is "<originator>/sync-<n>": the asking terminal itself, or for a relay, the relay
     // itself (an operator's sync) or one of its own terminals. Nobody can speak into another's.
     const auto originator = request.sync_id.substr(0, request.sync_id.find('/'));
-    if (!share || !group)
+    const auto deleted = !share && shares_.record(request.share_id);
+    if (deleted)
+        problem = "share " + request.share_id + " was deleted by its creator";
+    else if (!share || !group)
         problem = "share " + request.share_id + " is not known at " + account_;
     else if (from_relay ? !group->hasRelay(message.from) : !share->isMember(message.from))
         problem = message.from + " may not synchronize share " + request.share_id;
@@ -38,7 +41,7 @@ HandleResult RelayEngine::onSynchronize(const Message& message) {
         problem = "sync id " + request.sync_id + " is not " + message.from + "'s to use";
     else if (syncs_.session(request.sync_id))
         problem = "sync id " + request.sync_id + " is already in use at " + account_;
-    if (!share && from_relay && request.digests) askForDefinition(request, message.from);
+    if (!share && !deleted && from_relay && request.digests) askForDefinition(request, message.from);
     if (!problem.empty()) {
         // Answered with a report, not refused, so that whoever waits for it is not left waiting.
         SyncReport report;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "engine/share_messages.h"
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
 #include "protocol/entry_chunks.h"
@@ -30,9 +31,10 @@ TerminalEngine::TerminalEngine(Database& database, std::string account, std::str
       policy_(policy),
       timestamp_(timestamp ? std::move(timestamp) : utcTimestamp) {}
 
+// A deleted share's id stays taken (its tombstone is kept): a new share never reuses it.
 std::string TerminalEngine::newShareId() {
     auto id = timestamp_() + account_;
-    for (int n = 2; shares_.find(id); ++n) id = timestamp_() + "-" + std::to_string(n) + account_;
+    for (int n = 2; shares_.record(id); ++n) id = timestamp_() + "-" + std::to_string(n) + account_;
     return id;
 }
 
@@ -52,9 +54,7 @@ std::string TerminalEngine::createShare(const std::string& group_id, const std::
 
         Share share{newShareId(), group_id, name, account_, members, 1};
         shares_.putIfNewer(share);
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share", toJson(share));
-        send(MessageType::create_shared_resource, relay_, body);
+        send(MessageType::create_shared_resource, relay_, ShareDefinition{share}.toBody());
         return share.id;
     });
 }
@@ -177,8 +177,7 @@ HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool re
         // since, and this removal is late.
         const auto own = groups_.terminalRecord(group_id, account_);
         if (!own || own->version < terminal.version) {
-            for (const auto& share : shares_.shares())
-                if (share.group_id == group_id) shares_.remove(share.id);
+            for (const auto& share_id : shares_.shareIdsOfGroup(group_id)) shares_.remove(share_id);
             groups_.removeGroup(group_id);
         }
     } else {
@@ -190,19 +189,23 @@ HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool re
 }
 
 HandleResult TerminalEngine::onPolicyData(const Message& message) {
-    const auto share = shareFromJson(json::requireObject(message.body, "share", "body"), "body.share");
-    const auto entries = entriesFromJson(message.body, "entries", "body");
+    const auto [share, entries] = PolicyData::fromBody(message.body);
     for (const auto& entry : entries)
         if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
-    const auto previous = shares_.find(share.id);
+    const auto previous = shares_.record(share.id);
     if (const auto problem = shareIdentityProblem(share, previous ? &*previous : nullptr); !problem.empty())
         return HandleResult::refused(problem);
-    shares_.putIfNewer(share);
-    const auto current = shares_.find(share.id);
-    if (!current->isMember(account_)) {
-        shares_.remove(share.id);
-    } else {
-        for (const auto& entry : entries) storeFromRelay(entry);
+    // A deleted share stays deleted: its tombstone is kept and nothing is stored under it.
+    if (!previous || !previous->removed) {
+        shares_.putIfNewer(share);
+        const auto current = *shares_.record(share.id);
+        if (current.removed) {
+            log().information("%s: share %s was deleted by %s", account_, share.id, share.creator);
+        } else if (!current.isMember(account_)) {
+            shares_.remove(share.id);
+        } else {
+            for (const auto& entry : entries) storeFromRelay(entry);
+        }
     }
     answer(message, true);
     return HandleResult::applied();
@@ -211,7 +214,11 @@ HandleResult TerminalEngine::onPolicyData(const Message& message) {
 HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletion) {
     const auto share_id = json::requireString(message.body, "share_id", "body");
     const auto entries = entriesFromJson(message.body, "entries", "body");
-    if (!shares_.find(share_id)) return HandleResult::deferred("share " + share_id + " is not known here yet");
+    if (!shares_.find(share_id)) {
+        // Late records of a deleted share are dropped; of an unknown one, kept until it comes.
+        if (const auto record = shares_.record(share_id); record && record->removed) return HandleResult::applied();
+        return HandleResult::deferred("share " + share_id + " is not known here yet");
+    }
     for (const auto& entry : entries) {
         if (entry.share_id != share_id || entry.removed != deletion)
             return HandleResult::refused("entry '" + entry.name + "' does not fit the message");

@@ -28,6 +28,16 @@ public:
                             std::vector<std::string> members);
     // addResource: shares the entity at `location` (e.g. "c:/folderA") under `name`.
     void addResource(const std::string& share_id, const std::string& name, const std::string& location);
+    // The creator's later definitions of its share (terminal_share_changes.cpp): each is the
+    // next version, sent to the relay, which passes it to current and former members. Each
+    // returns the definition as stored; CommandError for anyone but the creator.
+    Share addShareMembers(const std::string& share_id, const std::vector<std::string>& members);
+    Share removeShareMembers(const std::string& share_id, const std::vector<std::string>& members);
+    // Marks the share removed (a tombstone): every node that holds it drops its entries.
+    Share deleteShare(const std::string& share_id);
+    // The owner takes a resource out of a share: its record's next version, a tombstone, sent as
+    // delete-resource-info (as a gone entity in remove mode). Returns the tombstone.
+    ResourceEntry removeResource(const std::string& share_id, const std::string& name);
     // CheckResource on demand over what this terminal owns in a share; updates are sent.
     SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
     // A synchronize instruction; `names` empty means the whole share. Returns the sync id; the
@@ -52,6 +62,10 @@ private:
     SyncReport checkAndPublish(const std::string& share_id, const std::vector<std::string>& names);
     void publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries);
     std::string newShareId();
+    // The live share `share_id`, when this terminal created it (terminal_share_changes.cpp).
+    Share ownShare(const std::string& command, const std::string& share_id);
+    // Stores the creator's next definition and sends it to the relay.
+    Share redefine(Share share);
 
     const std::string relay_;
     const StoreRouter& stores_;

@@ -38,6 +38,9 @@ struct Share {
     std::string creator;
     std::vector<std::string> members;  // terminal accounts, creator included
     std::int64_t version = 0;
+    // Deleted by its creator: the last definition, kept as a tombstone with no entries, so that
+    // no late message brings the share back and its id is never used again.
+    bool removed = false;
 
     bool isMember(const std::string& account) const;
     friend bool operator==(const Share&, const Share&) = default;

@@ -32,7 +32,8 @@ inline constexpr const char* kVersion1[] = {
     "CREATE TABLE IF NOT EXISTS sync_results (sync_id VARCHAR(512) PRIMARY KEY, seq BIGINT NOT NULL, body TEXT NOT NULL)",
 };
 
-// Version 2: identities carry roles, entries are kept per owner, invitations wait for consent.
+// Version 2: identities carry roles, entries are kept per owner, invitations wait for consent,
+// deleted shares are kept as tombstones.
 inline constexpr const char* kVersion2[] = {
     // A deferred message is retried as the peer its transport proved, role included.
     "ALTER TABLE deferred_messages ADD COLUMN sender_role INTEGER NOT NULL DEFAULT 0",
@@ -61,6 +62,8 @@ inline constexpr const char* kVersion2[] = {
     "DROP TABLE seen_messages",
     // Each destination's messages are read in order, one destination at a time.
     "CREATE INDEX IF NOT EXISTS outbox_by_destination ON outbox (destination, seq)",
+    // A share its creator deleted is kept, without entries, so that no late message revives it.
+    "ALTER TABLE shares ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
 };
 
 }  // namespace relaysync::core::schema

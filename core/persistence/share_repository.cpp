@@ -24,6 +24,14 @@ const char* kEntryColumns =
 using EntryRow = Poco::Tuple<std::string, std::string, std::string, std::string, std::string, std::string,
                              Poco::Int64, Poco::Int64, std::string, Poco::Int64, int>;
 
+// SQL true when the record in `table` belongs to an owner the share's stored definition lists,
+// or the share has no stored definition (records alone, as in a repository's own tests).
+std::string ownerListed(const std::string& table) {
+    return "NOT EXISTS (SELECT 1 FROM shares s WHERE s.share_id = " + table +
+           ".share_id AND NOT EXISTS (SELECT 1 FROM share_members m WHERE m.share_id = s.share_id AND m.account = " +
+           table + ".owner))";
+}
+
 ResourceEntry entryFromRow(const EntryRow& row) {
     ResourceEntry entry;
     entry.share_id = row.get<0>();
@@ -43,7 +51,7 @@ ResourceEntry entryFromRow(const EntryRow& row) {
 
 std::vector<Share> ShareRepository::shares() {
     std::vector<std::string> ids;
-    session_ << "SELECT share_id FROM shares ORDER BY share_id", into(ids), now;
+    session_ << "SELECT share_id FROM shares WHERE removed = 0 ORDER BY share_id", into(ids), now;
     std::vector<Share> result;
     for (const auto& id : ids)
         if (auto share = find(id)) result.push_back(std::move(*share));
@@ -51,9 +59,16 @@ std::vector<Share> ShareRepository::shares() {
 }
 
 std::optional<Share> ShareRepository::find(const std::string& share_id) {
+    auto share = record(share_id);
+    if (share && share->removed) return std::nullopt;
+    return share;
+}
+
+std::optional<Share> ShareRepository::record(const std::string& share_id) {
     std::string id = share_id;
-    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64>> rows;
-    session_ << "SELECT group_id, name, creator, version FROM shares WHERE share_id = ?", into(rows), use(id), now;
+    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64, int>> rows;
+    session_ << "SELECT group_id, name, creator, version, removed FROM shares WHERE share_id = ?", into(rows), use(id),
+        now;
     if (rows.empty()) return std::nullopt;
     Share share;
     share.id = share_id;
@@ -61,26 +76,30 @@ std::optional<Share> ShareRepository::find(const std::string& share_id) {
     share.name = rows.front().get<1>();
     share.creator = rows.front().get<2>();
     share.version = rows.front().get<3>();
+    share.removed = rows.front().get<4>() != 0;
     session_ << "SELECT account FROM share_members WHERE share_id = ? ORDER BY account", into(share.members), use(id),
         now;
     return share;
 }
 
 bool ShareRepository::putIfNewer(const Share& share) {
-    const auto stored = find(share.id);
-    if (stored && stored->version >= share.version) return false;
+    const auto stored = record(share.id);
+    if (stored && (stored->removed || stored->version >= share.version)) return false;
     std::string id = share.id, group = share.group_id, name = share.name, creator = share.creator;
     Poco::Int64 version = share.version;
-    session_ << "INSERT INTO shares (share_id, group_id, name, creator, version) VALUES (?, ?, ?, ?, ?)"
+    int removed = share.removed ? 1 : 0;
+    session_ << "INSERT INTO shares (share_id, group_id, name, creator, version, removed) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (share_id) DO UPDATE SET group_id = excluded.group_id, name = excluded.name,"
-                " creator = excluded.creator, version = excluded.version",
-        use(id), use(group), use(name), use(creator), use(version), now;
+                " creator = excluded.creator, version = excluded.version, removed = excluded.removed",
+        use(id), use(group), use(name), use(creator), use(version), use(removed), now;
     session_ << "DELETE FROM share_members WHERE share_id = ?", use(id), now;
     for (const auto& member : share.members) {
         std::string account = member;
         session_ << "INSERT INTO share_members (share_id, account) VALUES (?, ?) ON CONFLICT DO NOTHING", use(id),
             use(account), now;
     }
+    // A deleted share keeps nothing of what was shared in it.
+    if (share.removed) session_ << "DELETE FROM resource_entries WHERE share_id = ?", use(id), now;
     return true;
 }
 
@@ -89,6 +108,13 @@ void ShareRepository::remove(const std::string& share_id) {
     session_ << "DELETE FROM resource_entries WHERE share_id = ?", use(id), now;
     session_ << "DELETE FROM share_members WHERE share_id = ?", use(id), now;
     session_ << "DELETE FROM shares WHERE share_id = ?", use(id), now;
+}
+
+std::vector<std::string> ShareRepository::shareIdsOfGroup(const std::string& group_id) {
+    std::string group = group_id;
+    std::vector<std::string> ids;
+    session_ << "SELECT share_id FROM shares WHERE group_id = ? ORDER BY share_id", into(ids), use(group), now;
+    return ids;
 }
 
 std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& where_clause,
@@ -106,9 +132,10 @@ std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& whe
 
 std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id) {
     // The live record of the smallest owner per name (visibleEntry), in one query.
-    return selectEntries("WHERE share_id = ? AND removed = 0 AND owner = (SELECT MIN(o.owner) FROM resource_entries o"
-                         " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
-                         " AND o.removed = 0)",
+    return selectEntries("WHERE share_id = ? AND removed = 0 AND " + ownerListed("resource_entries") +
+                             " AND owner = (SELECT MIN(o.owner) FROM resource_entries o"
+                             " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
+                             " AND o.removed = 0 AND " + ownerListed("o") + ")",
                          {share_id});
 }
 
@@ -133,7 +160,8 @@ const ResourceEntry* ShareRepository::visibleEntry(const std::vector<ResourceEnt
 }
 
 std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id, const std::string& name) {
-    const auto records = selectEntries("WHERE share_id = ? AND name = ?", {share_id, name});
+    const auto records = selectEntries("WHERE share_id = ? AND name = ? AND " + ownerListed("resource_entries"),
+                                       {share_id, name});
     if (const auto* shown = visibleEntry(records)) return *shown;
     return std::nullopt;
 }
@@ -148,8 +176,8 @@ std::optional<ResourceEntry> ShareRepository::entryOf(const std::string& share_i
 OwnerDigests ShareRepository::ownerDigests(const std::string& share_id) {
     std::string id = share_id;
     std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
-    session_ << "SELECT owner, name, version FROM resource_entries WHERE share_id = ? AND removed = 0"
-                " ORDER BY owner, name",
+    session_ << "SELECT owner, name, version FROM resource_entries WHERE share_id = ? AND removed = 0 AND " +
+                    ownerListed("resource_entries") + " ORDER BY owner, name",
         into(rows), use(id), now;
     std::map<std::string, std::uint64_t> hashes;
     const auto mix = [](std::uint64_t hash, const std::string& text) {

@@ -15,16 +15,28 @@ class ShareRepository {
 public:
     explicit ShareRepository(Database& database) : session_(database.session()) {}
 
+    // Live shares, by id (deleted ones are left out).
     std::vector<Share> shares();
+    // The live definition; nullopt when the share is unknown here or was deleted.
     std::optional<Share> find(const std::string& share_id);
-    // Stores the definition if its version is newer than the stored one; true if it was.
+    // The stored definition, a deleted share's tombstone included.
+    std::optional<Share> record(const std::string& share_id);
+    // Stores the definition if its version is newer than the stored one; true if it was. A
+    // tombstone (`removed`) is kept for good: nothing replaces it, and storing one drops every
+    // record of the share.
     bool putIfNewer(const Share& share);
     // Forgets a share and its entries (a terminal that is no longer a member).
     void remove(const std::string& share_id);
+    // Ids of every share of a group stored here, deleted ones included (a node leaving the
+    // group forgets them all).
+    std::vector<std::string> shareIdsOfGroup(const std::string& group_id);
 
     // Entries are kept per (share, name, owner): each owner writes only its own records, and a
     // name's visible entry is chosen from them by one rule (visibleEntry), so every replica that
-    // holds the same records shows the same thing, whatever order they arrived in.
+    // holds the same records shows the same thing, whatever order they arrived in. Records of an
+    // owner that the stored definition does not list as a member are kept but not shown (nor
+    // digested): a terminal removed from a share takes its resources with it, and has them back,
+    // numbered where they were, if it is added again.
 
     // The visible live entries of a share, by name.
     std::vector<ResourceEntry> entries(const std::string& share_id);

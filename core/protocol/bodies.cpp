@@ -72,6 +72,7 @@ Poco::JSON::Object::Ptr toJson(const Share& share) {
     object->set("creator", share.creator);
     object->set("members", toArray(share.members));
     object->set("version", share.version);
+    object->set("removed", share.removed);
     return object;
 }
 
@@ -83,6 +84,7 @@ Share shareFromJson(const Poco::JSON::Object::Ptr& object, const std::string& wh
     share.creator = requireString(object, "creator", where);
     share.members = requireStrings(object, "members", where);
     share.version = requireInt(object, "version", where);
+    share.removed = requireBool(object, "removed", where);
     return share;
 }
 

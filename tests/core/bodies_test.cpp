@@ -36,6 +36,7 @@ class BodiesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(BodiesTest);
     CPPUNIT_TEST(groupRoundTripsWithRelaysAndTerminals);
     CPPUNIT_TEST(shareRoundTrips);
+    CPPUNIT_TEST(deletedShareRoundTripsAndRemovedIsRequired);
     CPPUNIT_TEST(entryRoundTripsWithFolderKindHashAndLargeSize);
     CPPUNIT_TEST(entryListRoundTripsInOrder);
     CPPUNIT_TEST(reportRoundTrips);
@@ -66,6 +67,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, t.version);
         CPPUNIT_ASSERT(t.removed);
         CPPUNIT_ASSERT(!back.terminals[0].removed);
+    }
+
+    // A deleted share travels as its last definition marked removed; a body without the flag
+    // is refused like any other missing field.
+    void deletedShareRoundTripsAndRemovedIsRequired() {
+        auto tombstone = makeShare(kS1, {kClient11, kClient21}, 4);
+        tombstone.removed = true;
+        const auto back = shareFromJson(viaText(toJson(tombstone)), "body.share");
+        CPPUNIT_ASSERT(tombstone == back);
+        CPPUNIT_ASSERT(back.removed);
+        auto object = toJson(tombstone);
+        object->remove("removed");
+        RS_ASSERT_CONTAINS(thrownMessage<ProtocolError>([&] { shareFromJson(object, "body.share"); }),
+                           "missing field 'body.share.removed'");
     }
 
     void shareRoundTrips() {

@@ -25,6 +25,8 @@ class ShareRepositoryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(entryDetailsRoundTrip);
     CPPUNIT_TEST(entriesAtFindsTheEntityInEveryShare);
     CPPUNIT_TEST(removeForgetsTheShareItsMembersAndEntries);
+    CPPUNIT_TEST(aDeletedShareIsKeptAsATombstoneWithoutEntries);
+    CPPUNIT_TEST(recordsOfFormerMembersAreKeptButNotShown);
     CPPUNIT_TEST(liveEntryCannotBeTakenOverByAnotherOwner);
     CPPUNIT_TEST(removedNameCanBeClaimedByAnotherOwner);
     CPPUNIT_TEST(everyArrivalOrderConvergesToOneState);
@@ -169,6 +171,61 @@ public:
         // Stored again afresh, members and all, as a new share.
         CPPUNIT_ASSERT(shares_->putIfNewer(makeShare("s1", {kClient21})));
         CPPUNIT_ASSERT((shares_->find("s1")->members == std::vector<std::string>{kClient21}));
+    }
+
+    // Deleting a share keeps its last definition, marked removed, and nothing shared in it;
+    // no definition, older or newer, replaces the tombstone.
+    void aDeletedShareIsKeptAsATombstoneWithoutEntries() {
+        shares_->putIfNewer(makeShare("s1", {kClient11, kClient21}, 2));
+        shares_->putIfNewer(makeShare("s2", {kClient11}));
+        shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient11, "c:/folderA"));
+        shares_->putEntryIfNewer(makeEntry("s1", "budget", kClient21, "c:/budget", 3));
+        auto tombstone = makeShare("s1", {kClient11, kClient21}, 3);
+        tombstone.removed = true;
+        CPPUNIT_ASSERT(shares_->putIfNewer(tombstone));
+
+        CPPUNIT_ASSERT(!shares_->find("s1"));
+        CPPUNIT_ASSERT(tombstone == *shares_->record("s1"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, shares_->shares().size());
+        CPPUNIT_ASSERT(shares_->entriesWithTombstones("s1").empty());
+        CPPUNIT_ASSERT(shares_->ownerDigests("s1").empty());
+        CPPUNIT_ASSERT(entriesAt(kClient11, "c:/folderA").empty());
+        for (const std::int64_t version : {2, 3, 4}) {
+            CPPUNIT_ASSERT(!shares_->putIfNewer(makeShare("s1", {kClient11}, version)));
+            auto again = tombstone;
+            again.version = version;
+            CPPUNIT_ASSERT(!shares_->putIfNewer(again));
+        }
+        CPPUNIT_ASSERT(tombstone == *shares_->record("s1"));
+        CPPUNIT_ASSERT(!shares_->record("s3"));
+    }
+
+    // client21 leaves the share: its records stay (it may come back, numbering on from them) but
+    // no longer show, block its names or count in digests; client11's are untouched.
+    void recordsOfFormerMembersAreKeptButNotShown() {
+        shares_->putIfNewer(makeShare("s1", {kClient11, kClient21}));
+        shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient11, "c:/folderA"));
+        shares_->putEntryIfNewer(makeEntry("s1", "budget", kClient21, "c:/budget", 3));
+        shares_->putEntryIfNewer(makeEntry("s1", "shared", kClient21, "c:/shared", 2));
+        const auto both = shares_->ownerDigests("s1");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, both.size());
+
+        shares_->putIfNewer(makeShare("s1", {kClient11}, 2));
+        const auto shown = shares_->entries("s1");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, shown.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("folderA"), shown[0].name);
+        CPPUNIT_ASSERT(!shares_->entry("s1", "budget"));
+        CPPUNIT_ASSERT((shares_->ownerDigests("s1") == OwnerDigests{{kClient11, both.at(kClient11)}}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, shares_->entriesWithTombstones("s1").size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, shares_->entryOf("s1", "budget", kClient21)->version);
+        // A remaining member may take a name the former member held.
+        shares_->putEntryIfNewer(makeEntry("s1", "shared", kClient11, "c:/mine", 1));
+        CPPUNIT_ASSERT_EQUAL(kClient11, shares_->entry("s1", "shared")->owner);
+
+        shares_->putIfNewer(makeShare("s1", {kClient11, kClient21}, 3));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, shares_->entries("s1").size());
+        CPPUNIT_ASSERT_EQUAL(both.at(kClient21), shares_->ownerDigests("s1").at(kClient21));
+        CPPUNIT_ASSERT_EQUAL(kClient11, shares_->entry("s1", "shared")->owner);  // the smaller owner shows
     }
 
     // Another owner's record never replaces this one's, whatever its version: it is kept beside

@@ -138,6 +138,11 @@ std::string FourSites::dump(const std::string& name) {
                     << sdk::toString(e.details.kind) << " " << e.details.size << "B t" << e.details.modified_ms << " v"
                     << e.version << "\n";
         }
+        // Deleted shares are kept as tombstones: part of what must converge.
+        for (const auto& id : engine.groups().groupIds())
+            for (const auto& share_id : engine.shares().shareIdsOfGroup(id))
+                if (const auto record = engine.shares().record(share_id); record && record->removed)
+                    out << "deleted share " << share_id << " '" << record->name << "' v" << record->version << "\n";
         return out.str();
     });
 }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "protocol/codec.h"
+
 namespace relaysync::test {
 
 using core::RelayEngine;
@@ -96,6 +98,18 @@ std::optional<core::Share> shareAt(FourSites& sites, const std::string& node, co
 
 std::optional<core::RelayGroup> groupAt(FourSites& sites, const std::string& node, const std::string& group_id) {
     return sites.node(node).withEngine([&](core::EngineBase& engine) { return engine.groups().find(group_id); });
+}
+
+std::optional<core::Share> shareRecordAt(FourSites& sites, const std::string& node, const std::string& share_id) {
+    return sites.node(node).withEngine([&](core::EngineBase& engine) { return engine.shares().record(share_id); });
+}
+
+void replay(FourSites& sites, const core::InProcessNetwork::Delivery& delivery, const std::string& tag) {
+    auto message = core::decode(delivery.payload);
+    message.id = message.from + "#" + tag + ".1";
+    if (!sites.network().send(delivery.from, delivery.to, core::encode(message)).isOk())
+        throw std::runtime_error("could not replay a message to " + delivery.to);
+    sites.settle();
 }
 
 }  // namespace relaysync::test

@@ -33,6 +33,13 @@ std::optional<core::ResourceEntry> entryAt(FourSites& sites, const std::string& 
                                            const std::string& name);
 std::optional<core::Share> shareAt(FourSites& sites, const std::string& node, const std::string& share_id);
 std::optional<core::RelayGroup> groupAt(FourSites& sites, const std::string& node, const std::string& group_id);
+// The stored definition, a deleted share's tombstone included.
+std::optional<core::Share> shareRecordAt(FourSites& sites, const std::string& node, const std::string& share_id);
+
+// A message carried earlier, delivered again under a fresh id of its sender's (`tag` names the
+// id's epoch): a late copy that de-duplication does not catch, as a retry after a lost database
+// or a slow path would be.
+void replay(FourSites& sites, const core::InProcessNetwork::Delivery& delivery, const std::string& tag);
 
 // Runs `command`, which must throw a CommandError whose text contains `expected`.
 template <class Command>
