@@ -88,6 +88,20 @@ Poco::JSON::Object::Ptr reportResult(const SyncReport& report) {
     return json;
 }
 
+// A share definition after a change: its id, version, members, and a line for the operator.
+Poco::JSON::Object::Ptr shareResult(const Share& share) {
+    auto answer = result("share_id", share.id);
+    answer->set("version", share.version);
+    answer->set("removed", share.removed);
+    answer->set("members", json::toArray(share.members));
+    std::string members;
+    for (const auto& member : share.members) members += (members.empty() ? "" : ", ") + member;
+    answer->set("text", share.removed ? "share " + share.id + " is deleted (version " + std::to_string(share.version) + ")\n"
+                                      : "share " + share.id + " (version " + std::to_string(share.version) +
+                                            "): " + members + "\n");
+    return answer;
+}
+
 using Command = std::function<Poco::JSON::Object::Ptr(Node&, const Arguments&)>;
 
 const std::map<std::string, Command>& commands() {
@@ -236,6 +250,30 @@ const std::map<std::string, Command>& commands() {
                  terminal.addResource(args.text("share"), args.text("name"), args.text("location"));
              });
              return empty();
+         }},
+        {"remove-resource",
+         [](Node& node, const Arguments& args) {
+             const auto removed = node.withTerminal(
+                 [&](TerminalEngine& terminal) { return terminal.removeResource(args.text("share"), args.text("name")); });
+             return result("text", "'" + removed.name + "' is no longer shared (version " +
+                                       std::to_string(removed.version) + ")\n");
+         }},
+        {"add-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.addShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"remove-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.removeShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"delete-share",
+         [](Node& node, const Arguments& args) {
+             return shareResult(
+                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(args.text("share")); }));
          }},
         {"check",
          [](Node& node, const Arguments& args) {

@@ -155,6 +155,21 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("outbox"));  // the in-process network took all
         CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("dead_letters"));
         CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("deferred"));
+
+        // Undo: the owner stops sharing folderA, then the creator deletes the share.
+        answer = askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", "folderA"}})));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
+        network_.run();
+        answer = askDaemon(relay_socket_, request("status"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), answer->getArray("shares")->getObject(0)->getArray("entries")->size());
+        answer = askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", "folderA"}})));
+        CPPUNIT_ASSERT(!answer->getValue<bool>("ok"));  // nothing left to remove
+        answer = askDaemon(terminal_socket_, request("delete-share", args({{"share", share}})));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
+        CPPUNIT_ASSERT(answer->getValue<bool>("removed"));
+        network_.run();
+        answer = askDaemon(relay_socket_, request("status"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), answer->getArray("shares")->size());
     }
 
     // Tests run as root here; a child that becomes "nobody" plays another local user.

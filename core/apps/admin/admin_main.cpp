@@ -39,6 +39,10 @@ Relay commands (patent Fig. 10-11):
 Terminal commands (Fig. 12-16):
   create-share GROUP NAME [MEMBER...]        CreateSharedResource; prints the share id
   add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
+  remove-resource SHARE NAME                 stop sharing NAME (its owner only)
+  add-share-members SHARE MEMBER...          the share's creator adds members
+  remove-share-members SHARE MEMBER...       ... or removes them
+  delete-share SHARE                         ... or deletes the share everywhere
   check SHARE [NAME...]                      CheckResource on what this terminal owns
 Both:
   sync SHARE [NAME...]                       synchronize the share (or the named resources) and
@@ -145,6 +149,10 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"delete-terminal", {{"group", "terminal"}, {}, ""}},
         {"create-share", {{"group", "name"}, {}, "members"}},
         {"add-resource", {{"share", "name", "location"}, {}, ""}},
+        {"remove-resource", {{"share", "name"}, {}, ""}},
+        {"add-share-members", {{"share"}, {}, "members"}},
+        {"remove-share-members", {{"share"}, {}, "members"}},
+        {"delete-share", {{"share"}, {}, ""}},
         {"check", {{"share"}, {}, "names"}},
         {"sync", {{"share"}, {}, "names"}},
         {"sync-status", {{"sync_id"}, {}, ""}},
