@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include "assembly/change_view.h"
 #include "assembly/queue_view.h"
 #include "assembly/status_view.h"
 #include "protocol/json_fields.h"
@@ -223,6 +224,41 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments& args) {
              node.withRelay([&](RelayEngine& relay) { relay.deleteTerminal(args.text("group"), args.text("terminal")); });
              return empty();
+         }},
+        // Taking back what was done (docs/admin.md): relays by their operators, shares and
+        // resources by the terminal that created or owns them.
+        {"remove-relay",
+         [](Node& node, const Arguments& args) {
+             return groupRelaysResult(
+                 node.withRelay([&](RelayEngine& relay) { return relay.removeRelay(args.text("relay"), args.text("group")); }));
+         }},
+        {"leave-group",
+         [](Node& node, const Arguments& args) {
+             const auto group = args.text("group");
+             return leftGroupResult(group, node.withRelay([&](RelayEngine& relay) { return relay.leaveGroup(group); }));
+         }},
+        {"add-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.addShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"remove-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.removeShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"delete-share",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(
+                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(args.text("share")); }));
+         }},
+        {"remove-resource",
+         [](Node& node, const Arguments& args) {
+             return removedResourceResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.removeResource(args.text("share"), args.text("name"));
+             }));
          }},
         {"create-share",
          [](Node& node, const Arguments& args) {
