@@ -132,10 +132,7 @@ GroupRelay RelayEngine::ownRecord(const std::string& group_id) {
 }
 
 void RelayEngine::sendServerInfoRequest(const std::string& group_id, const std::string& relay) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group_id", group_id);
-    body->set("relay", toJson(ownRecord(group_id)));
-    send(MessageType::request_server_info, relay, body);
+    send(MessageType::request_server_info, relay, ServerInfoRequest{group_id, ownRecord(group_id)}.toBody());
 }
 
 std::optional<RelayGroup> RelayEngine::groupWithRelay(const std::string& group_id, const std::string& relay,
@@ -192,8 +189,8 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
     return HandleResult::applied();
 }
 
-// Stores what a relay of the group (or the inviter) says of it: its relays, and the records of
-// the sender's own terminals; a new group is asked for every other relay's server info.
+// Joins a group on an invitation: stores its relay records and the records of the inviter's own
+// terminals, and asks every other relay in it for its server info.
 void RelayEngine::joinGroup(const RelayGroup& group, const std::string& inviter) {
     groups_.forgetLeft(group.id);
     groups_.addGroup(group.id);
@@ -234,8 +231,7 @@ void RelayEngine::refuseInvitation(const std::string& group_id) {
 }
 
 HandleResult RelayEngine::onRequestServerInfo(const Message& message) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto requester = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
+    const auto [group_id, requester] = ServerInfoRequest::fromBody(message.body);
     if (requester.account != message.from) return HandleResult::refused("request-server-info speaks for another relay");
     HandleResult outcome;
     const auto group = groupWithRelay(group_id, message.from, outcome);
@@ -244,37 +240,28 @@ HandleResult RelayEngine::onRequestServerInfo(const Message& message) {
     if (groups_.setRelayDisplayName(group_id, requester.account, requester.display_name))
         showOwnTerminals(*groups_.find(group_id));
 
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group_id", group_id);
-    body->set("relay", toJson(ownRecord(group_id)));
-    Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
+    ServerInfo info{group_id, ownRecord(group_id), {}};
     for (const auto& terminal : group->terminals)
-        if (terminal.relay == account_) terminals->add(toJson(terminal));
-    body->set("terminals", terminals);
-    send(MessageType::server_info, message.from, body);
+        if (terminal.relay == account_) info.terminals.push_back(terminal);
+    send(MessageType::server_info, message.from, info.toBody());
     return HandleResult::applied();
 }
 
 HandleResult RelayEngine::onServerInfo(const Message& message) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto relay = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
+    const auto [group_id, relay, terminals] = ServerInfo::fromBody(message.body);
     if (relay.account != message.from) return HandleResult::refused("server-info speaks for another relay");
     HandleResult outcome;
     const auto group = groupWithRelay(group_id, message.from, outcome);
     if (!group) return outcome;
     if (groups_.setRelayDisplayName(group_id, relay.account, relay.display_name)) showOwnTerminals(*groups_.find(group_id));
-    const auto terminals = json::requireArray(message.body, "terminals", "body");
-    for (std::size_t i = 0; i < terminals->size(); ++i) {
-        const auto terminal = terminalFromJson(json::objectAt(terminals, i, "body.terminals"), "body.terminals");
-        // A relay speaks only for the terminals registered with it.
+    // A relay speaks only for the terminals registered with it.
+    for (const auto& terminal : terminals)
         if (terminal.relay == message.from) groups_.putTerminalIfNewer(group_id, terminal);
-    }
     return HandleResult::applied();
 }
 
 HandleResult RelayEngine::onTerminalGroupInfo(const Message& message, bool removed) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
+    const auto [group_id, terminal] = TerminalChange::fromBody(message.body);
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.relay != message.from)
         return HandleResult::refused(message.from + " cannot speak for " + terminal.account + " of " + terminal.relay);

@@ -172,8 +172,7 @@ HandleResult TerminalEngine::onGroupInfo(const Message& message) {
 }
 
 HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool removed) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
+    const auto [group_id, terminal] = TerminalChange::fromBody(message.body);
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.account == account_ && removed) {
         // This terminal left the group: it keeps nothing of it. Unless it was admitted again
