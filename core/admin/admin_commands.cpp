@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include "assembly/change_view.h"
 #include "assembly/queue_view.h"
 #include "assembly/status_view.h"
 #include "protocol/json_fields.h"
@@ -86,20 +87,6 @@ Poco::JSON::Object::Ptr reportResult(const SyncReport& report) {
     auto json = syncReportToJson(report);
     json->set("text", renderSyncReport(report));
     return json;
-}
-
-// A share definition after a change: its id, version, members, and a line for the operator.
-Poco::JSON::Object::Ptr shareResult(const Share& share) {
-    auto answer = result("share_id", share.id);
-    answer->set("version", share.version);
-    answer->set("removed", share.removed);
-    answer->set("members", json::toArray(share.members));
-    std::string members;
-    for (const auto& member : share.members) members += (members.empty() ? "" : ", ") + member;
-    answer->set("text", share.removed ? "share " + share.id + " is deleted (version " + std::to_string(share.version) + ")\n"
-                                      : "share " + share.id + " (version " + std::to_string(share.version) +
-                                            "): " + members + "\n");
-    return answer;
 }
 
 using Command = std::function<Poco::JSON::Object::Ptr(Node&, const Arguments&)>;
@@ -238,6 +225,41 @@ const std::map<std::string, Command>& commands() {
              node.withRelay([&](RelayEngine& relay) { relay.deleteTerminal(args.text("group"), args.text("terminal")); });
              return empty();
          }},
+        // Taking back what was done (docs/admin.md): relays by their operators, shares and
+        // resources by the terminal that created or owns them.
+        {"remove-relay",
+         [](Node& node, const Arguments& args) {
+             return groupRelaysResult(
+                 node.withRelay([&](RelayEngine& relay) { return relay.removeRelay(args.text("relay"), args.text("group")); }));
+         }},
+        {"leave-group",
+         [](Node& node, const Arguments& args) {
+             const auto group = args.text("group");
+             return leftGroupResult(group, node.withRelay([&](RelayEngine& relay) { return relay.leaveGroup(group); }));
+         }},
+        {"add-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.addShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"remove-share-members",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.removeShareMembers(args.text("share"), args.texts("members"));
+             }));
+         }},
+        {"delete-share",
+         [](Node& node, const Arguments& args) {
+             return shareChangeResult(
+                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(args.text("share")); }));
+         }},
+        {"remove-resource",
+         [](Node& node, const Arguments& args) {
+             return removedResourceResult(node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.removeResource(args.text("share"), args.text("name"));
+             }));
+         }},
         {"create-share",
          [](Node& node, const Arguments& args) {
              return result("share_id", node.withTerminal([&](TerminalEngine& terminal) {
@@ -250,30 +272,6 @@ const std::map<std::string, Command>& commands() {
                  terminal.addResource(args.text("share"), args.text("name"), args.text("location"));
              });
              return empty();
-         }},
-        {"remove-resource",
-         [](Node& node, const Arguments& args) {
-             const auto removed = node.withTerminal(
-                 [&](TerminalEngine& terminal) { return terminal.removeResource(args.text("share"), args.text("name")); });
-             return result("text", "'" + removed.name + "' is no longer shared (version " +
-                                       std::to_string(removed.version) + ")\n");
-         }},
-        {"add-share-members",
-         [](Node& node, const Arguments& args) {
-             return shareResult(node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.addShareMembers(args.text("share"), args.texts("members"));
-             }));
-         }},
-        {"remove-share-members",
-         [](Node& node, const Arguments& args) {
-             return shareResult(node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.removeShareMembers(args.text("share"), args.texts("members"));
-             }));
-         }},
-        {"delete-share",
-         [](Node& node, const Arguments& args) {
-             return shareResult(
-                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(args.text("share")); }));
          }},
         {"check",
          [](Node& node, const Arguments& args) {

@@ -1,8 +1,10 @@
 #pragma once
 // What the admin channel can ask of a node: the operator's and the user's commands of the
 // patent (createGroup, addGroup, addTerminal, deleteTerminal, CreateSharedResource, addResource,
-// CheckResource, synchronize), status, and the operator's look at the outbox and dead letters
-// (list, resend, purge). docs/admin.md lists them with their arguments.
+// CheckResource, synchronize), taking back what was done (remove-relay, leave-group, share
+// members added or removed, delete-share, remove-resource), status, and the operator's look at
+// the outbox and dead letters (list, resend, purge). docs/admin.md lists them with their
+// arguments.
 //
 // Request:  {"command": "sync", "args": {"share": "...", "names": ["folderB"]}}
 // Response: the command's result object (the server adds "ok").

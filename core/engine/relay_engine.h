@@ -37,6 +37,13 @@ public:
     // Declines it and tells the inviter why.
     void refuseInvitation(const std::string& group_id);
     void deleteTerminal(const std::string& group_id, const std::string& terminal);
+    // Takes another relay out of a group this relay is in (relay_membership.cpp): the next
+    // version of its record, a tombstone, goes to every relay of the group and to the removed
+    // one, which forgets the group. Returns the group as stored here afterwards.
+    RelayGroup removeRelay(const std::string& relay, const std::string& group_id);
+    // Takes this relay out of a group: the others drop it and its terminals, this relay and its
+    // terminals forget the group. Returns this relay's tombstone.
+    GroupRelay leaveGroup(const std::string& group_id);
     // An operator's synchronize instruction; `names` empty means the whole share. Returns the
     // sync id; the report is stored in syncs() when every node has answered.
     std::string synchronize(const std::string& share_id, const std::vector<std::string>& names);
@@ -52,17 +59,38 @@ private:
     HandleResult onGroupInfo(const Message& message);
     void joinGroup(const RelayGroup& group, const std::string& inviter);
     void checkRelayAccount(const std::string& command, const std::string& relay, bool force);
-    HandleResult onUpdateGroupInfo(const Message& message);
     HandleResult onRequestServerInfo(const Message& message);
     HandleResult onServerInfo(const Message& message);
     HandleResult onTerminalGroupInfo(const Message& message, bool removed);
-    // The group, when `relay` is in it as far as this relay knows; else why a message must wait.
+    // The group, when `relay` is in it as far as this relay knows. Otherwise `outcome` says what
+    // becomes of the message: it waits while the group or the relay is not known here yet, and
+    // is refused once the relay was removed from the group.
     std::optional<RelayGroup> groupWithRelay(const std::string& group_id, const std::string& relay,
-                                             std::string& waiting);
+                                             HandleResult& outcome);
     void storeTerminalsOf(const std::string& relay, const RelayGroup& group);
     void sendServerInfoRequest(const std::string& group_id, const std::string& relay);
+    GroupRelay ownRecord(const std::string& group_id);
     void notifyTerminalChange(const RelayGroup& group, const ShareableTerminal& terminal);
     void sendGroup(MessageType type, const std::string& to, const RelayGroup& group);
+
+    // Relays joining, leaving and removed: versioned relay records (relay_membership.cpp)
+    HandleResult onUpdateGroupInfo(const Message& message);
+    // What a relay of a known group says of it, by group-info or update-group-info.
+    HandleResult applyGroupUpdate(const Message& message, const RelayGroup& update);
+    struct RelayChanges {
+        bool changed = false;                // some relay record was stored
+        std::vector<std::string> joined;     // other relays in the group now that were not
+        std::optional<GroupRelay> own_removal;  // this relay's own record became a tombstone
+    };
+    RelayChanges mergeRelayRecords(const RelayGroup& update);
+    // Every other relay of the group hears what this relay now holds (except `heard_from`, when
+    // `theirs`, what it said, already holds the same records).
+    void announceRelays(const RelayGroup& group, const std::string& heard_from = {},
+                        const RelayGroup* theirs = nullptr);
+    // This relay's own terminals of the group see its relays as they are now (group-info).
+    void showOwnTerminals(const RelayGroup& group);
+    // This relay is out of `before` (the group as it was): it and its terminals forget it.
+    void forgetGroup(const RelayGroup& before, std::int64_t own_version, const std::string& why);
 
     // Sharing (relay_sharing.cpp)
     HandleResult onCreateSharedResource(const Message& message);

@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "engine/group_messages.h"
 #include "engine/relay_engine.h"
 #include "model/account.h"
 #include "protocol/bodies.h"
@@ -16,17 +17,10 @@ namespace {
 
 std::string localPart(const std::string& account) { return account.substr(0, account.find('@')); }
 
-Poco::JSON::Object::Ptr groupBody(const RelayGroup& group) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group", toJson(group));
-    return body;
-}
+Poco::JSON::Object::Ptr groupBody(const RelayGroup& group) { return GroupUpdate{group}.toBody(); }
 
 Poco::JSON::Object::Ptr terminalBody(const std::string& group_id, const ShareableTerminal& terminal) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group_id", group_id);
-    body->set("terminal", toJson(terminal));
-    return body;
+    return TerminalChange{group_id, terminal}.toBody();
 }
 
 }  // namespace
@@ -52,7 +46,7 @@ std::string RelayEngine::createGroup(const std::optional<std::string>& peer, boo
             char number[24];
             std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(database_.nextCounter("group")));
             group_id = std::string(number) + "@" + localPart(account_);
-        } while (groups_.exists(group_id) || invitations_.find(group_id));
+        } while (groups_.exists(group_id) || invitations_.find(group_id) || groups_.leftVersion(group_id));
         groups_.addGroup(group_id);
         groups_.putRelay(group_id, {account_, display_name_});
         if (peer) {
@@ -71,11 +65,14 @@ void RelayEngine::addGroup(const std::string& relay, const std::string& group_id
         if (!relay.empty()) checkRelayAccount("addGroup", relay, force);
         if (relay.empty() || group->hasRelay(relay))
             throw CommandError("addGroup: " + relay + " is already in group " + group_id);
-        groups_.putRelay(group_id, {relay, ""});
+        // A relay removed before comes back with a version above its tombstone's.
+        const auto* removed = group->findRelayRecord(relay);
+        groups_.putRelay(group_id, {relay, "", removed ? removed->version + 1 : 1, false});
         const auto updated = *groups_.find(group_id);
         sendGroup(MessageType::group_info, relay, updated);
         for (const auto& member : group->relays)
             if (member.account != account_) sendGroup(MessageType::update_group_info, member.account, updated);
+        showOwnTerminals(updated);
     });
 }
 
@@ -139,20 +136,26 @@ void RelayEngine::notifyTerminalChange(const RelayGroup& group, const ShareableT
             send(type, other.account, terminalBody(group.id, terminal));
 }
 
+// This relay's record in a group, with the display name its profile gives it now.
+GroupRelay RelayEngine::ownRecord(const std::string& group_id) {
+    auto own = groups_.relayRecord(group_id, account_).value_or(GroupRelay{account_, display_name_});
+    own.display_name = display_name_;
+    return own;
+}
+
 void RelayEngine::sendServerInfoRequest(const std::string& group_id, const std::string& relay) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("group_id", group_id);
-    body->set("relay", toJson(GroupRelay{account_, display_name_}));
-    send(MessageType::request_server_info, relay, body);
+    send(MessageType::request_server_info, relay, ServerInfoRequest{group_id, ownRecord(group_id)}.toBody());
 }
 
 std::optional<RelayGroup> RelayEngine::groupWithRelay(const std::string& group_id, const std::string& relay,
-                                                     std::string& waiting) {
+                                                     HandleResult& outcome) {
     auto group = groups_.find(group_id);
     if (!group)
-        waiting = "group " + group_id + " is not known here yet";
+        outcome = HandleResult::deferred("group " + group_id + " is not known here yet");
+    else if (group->findRelayRecord(relay) && !group->hasRelay(relay))
+        outcome = HandleResult::refused(relay + " was removed from group " + group_id);  // it cannot act for it
     else if (!group->hasRelay(relay))
-        waiting = relay + " is not in " + group_id + " yet";
+        outcome = HandleResult::deferred(relay + " is not in " + group_id + " yet");
     else
         return group;
     return std::nullopt;
@@ -166,7 +169,7 @@ void RelayEngine::storeTerminalsOf(const std::string& relay, const RelayGroup& g
 }
 
 HandleResult RelayEngine::onGroupInfo(const Message& message) {
-    const auto group = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
+    const auto group = GroupUpdate::fromBody(message.body).group;
     if (!group.hasRelay(account_)) return HandleResult::refused("group-info for " + group.id + " does not list this relay");
     if (!group.hasRelay(message.from))
         return HandleResult::refused("group-info for " + group.id + " from a relay it does not list");
@@ -174,10 +177,13 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
         // A known group changes only on the word of a relay already in it.
         if (!stored->hasRelay(message.from))
             return HandleResult::refused(message.from + " is not a relay of group " + group.id + " here");
-        joinGroup(group, message.from);
-        answer(message, true);
-        return HandleResult::applied();
+        return applyGroupUpdate(message, group);
     }
+    // Out of the group since: only an invitation that adds this relay again (a record newer
+    // than its tombstone) brings it back; a late copy of an older one does not.
+    if (const auto left = groups_.leftVersion(group.id); left && group.findRelay(account_)->version <= *left)
+        return HandleResult::refused("this relay was taken out of group " + group.id + " (its record's version " +
+                                     std::to_string(*left) + "); only a newer invitation brings it back");
     // Joining needs consent here: the profile's allow-list, or the operator.
     if (policy_.acceptsInvitationsFrom(message.from)) {
         joinGroup(group, message.from);
@@ -195,17 +201,15 @@ HandleResult RelayEngine::onGroupInfo(const Message& message) {
     return HandleResult::applied();
 }
 
-// Stores what a relay of the group (or the inviter) says of it: its relays, and the records of
-// the sender's own terminals; a new group is asked for every other relay's server info.
+// Joins a group on an invitation: stores its relay records and the records of the inviter's own
+// terminals, and asks every other relay in it for its server info.
 void RelayEngine::joinGroup(const RelayGroup& group, const std::string& inviter) {
-    const bool known = groups_.exists(group.id);
+    groups_.forgetLeft(group.id);
     groups_.addGroup(group.id);
-    for (const auto& relay : group.relays)
-        groups_.putRelay(group.id, relay.account == account_ ? GroupRelay{account_, display_name_} : relay);
     storeTerminalsOf(inviter, group);
-    if (!known)
-        for (const auto& relay : group.relays)
-            if (relay.account != account_) sendServerInfoRequest(group.id, relay.account);
+    mergeRelayRecords(group);
+    for (const auto& relay : group.relays)
+        if (relay.account != account_) sendServerInfoRequest(group.id, relay.account);
 }
 
 std::vector<Invitation> RelayEngine::invitations() {
@@ -238,72 +242,46 @@ void RelayEngine::refuseInvitation(const std::string& group_id) {
     });
 }
 
-HandleResult RelayEngine::onUpdateGroupInfo(const Message& message) {
-    const auto update = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
-    std::string waiting;
-    const auto group = groupWithRelay(update.id, message.from, waiting);
-    if (!group) return HandleResult::deferred(waiting);
-    for (const auto& relay : update.relays) {
-        if (relay.account == account_ || group->hasRelay(relay.account)) continue;
-        groups_.putRelay(update.id, relay);
-        sendServerInfoRequest(update.id, relay.account);
-    }
-    storeTerminalsOf(message.from, update);
-    answer(message, true);
-    return HandleResult::applied();
-}
-
 HandleResult RelayEngine::onRequestServerInfo(const Message& message) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto requester = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
+    const auto [group_id, requester] = ServerInfoRequest::fromBody(message.body);
     if (requester.account != message.from) return HandleResult::refused("request-server-info speaks for another relay");
-    std::string waiting;
-    const auto group = groupWithRelay(group_id, message.from, waiting);
-    if (!group) return HandleResult::deferred(waiting);
-    groups_.putRelay(group_id, requester);
+    HandleResult outcome;
+    const auto group = groupWithRelay(group_id, message.from, outcome);
+    if (!group) return outcome;
+    // This relay's terminals see the relays of the group as it does, display names included.
+    if (groups_.setRelayDisplayName(group_id, requester.account, requester.display_name))
+        showOwnTerminals(*groups_.find(group_id));
 
     std::vector<ShareableTerminal> own;
     for (const auto& terminal : group->terminals)
         if (terminal.relay == account_) own.push_back(terminal);
     // Many terminals: several server-info messages, each taken on its own.
-    for (const auto& chunk : chunkBySize(own, chunkBytes())) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("group_id", group_id);
-        body->set("relay", toJson(GroupRelay{account_, display_name_}));
-        Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
-        for (const auto& terminal : chunk) terminals->add(toJson(terminal));
-        body->set("terminals", terminals);
-        send(MessageType::server_info, message.from, body);
-    }
+    for (const auto& chunk : chunkBySize(own, chunkBytes()))
+        send(MessageType::server_info, message.from, ServerInfo{group_id, ownRecord(group_id), chunk}.toBody());
     return HandleResult::applied();
 }
 
 HandleResult RelayEngine::onServerInfo(const Message& message) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto relay = groupRelayFromJson(json::requireObject(message.body, "relay", "body"), "body.relay");
+    const auto [group_id, relay, terminals] = ServerInfo::fromBody(message.body);
     if (relay.account != message.from) return HandleResult::refused("server-info speaks for another relay");
-    std::string waiting;
-    const auto group = groupWithRelay(group_id, message.from, waiting);
-    if (!group) return HandleResult::deferred(waiting);
-    groups_.putRelay(group_id, relay);
-    const auto terminals = json::requireArray(message.body, "terminals", "body");
-    for (std::size_t i = 0; i < terminals->size(); ++i) {
-        const auto terminal = terminalFromJson(json::objectAt(terminals, i, "body.terminals"), "body.terminals");
-        // A relay speaks only for the terminals registered with it.
+    HandleResult outcome;
+    const auto group = groupWithRelay(group_id, message.from, outcome);
+    if (!group) return outcome;
+    if (groups_.setRelayDisplayName(group_id, relay.account, relay.display_name)) showOwnTerminals(*groups_.find(group_id));
+    // A relay speaks only for the terminals registered with it.
+    for (const auto& terminal : terminals)
         if (terminal.relay == message.from) groups_.putTerminalIfNewer(group_id, terminal);
-    }
     return HandleResult::applied();
 }
 
 HandleResult RelayEngine::onTerminalGroupInfo(const Message& message, bool removed) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
+    const auto [group_id, terminal] = TerminalChange::fromBody(message.body);
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.relay != message.from)
         return HandleResult::refused(message.from + " cannot speak for " + terminal.account + " of " + terminal.relay);
-    std::string waiting;
-    const auto group = groupWithRelay(group_id, message.from, waiting);
-    if (!group) return HandleResult::deferred(waiting);
+    HandleResult outcome;
+    const auto group = groupWithRelay(group_id, message.from, outcome);
+    if (!group) return outcome;
     if (groups_.putTerminalIfNewer(group_id, terminal)) {
         for (const auto& own : group->terminals)
             if (own.relay == account_) send(message.type, own.account, terminalBody(group_id, terminal));

@@ -96,9 +96,9 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
 
 HandleResult RelayEngine::onPolicyData(const Message& message) {
     const auto [share, entries] = PolicyData::fromBody(message.body);
-    std::string waiting;
-    const auto group = groupWithRelay(share.group_id, message.from, waiting);
-    if (!group) return HandleResult::deferred(waiting);
+    HandleResult outcome;
+    const auto group = groupWithRelay(share.group_id, message.from, outcome);
+    if (!group) return outcome;
     const auto creator_relay = group->relayOf(share.creator);
     if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet");
     if (*creator_relay != message.from)

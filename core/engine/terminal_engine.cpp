@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "engine/group_messages.h"
+#include "engine/relay_records.h"
 #include "engine/share_messages.h"
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
@@ -160,17 +162,18 @@ HandleResult TerminalEngine::handle(const Message& message) {
 }
 
 HandleResult TerminalEngine::onGroupInfo(const Message& message) {
-    const auto group = groupFromJson(json::requireObject(message.body, "group", "body"), "body.group");
+    const auto group = GroupUpdate::fromBody(message.body).group;
     groups_.addGroup(group.id);
-    for (const auto& relay : group.relays) groups_.putRelay(group.id, relay);
+    // Relay records merge by version; a removed relay's terminals leave with it (putRelayRecord).
+    for (const auto* relays : {&group.relays, &group.removed_relays})
+        for (const auto& relay : *relays) putRelayRecord(groups_, shares_, group.id, relay);
     for (const auto& terminal : group.terminals) groups_.putTerminalIfNewer(group.id, terminal);
     answer(message, true);
     return HandleResult::applied();
 }
 
 HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool removed) {
-    const auto group_id = json::requireString(message.body, "group_id", "body");
-    const auto terminal = terminalFromJson(json::requireObject(message.body, "terminal", "body"), "body.terminal");
+    const auto [group_id, terminal] = TerminalChange::fromBody(message.body);
     if (terminal.removed != removed) return HandleResult::refused("terminal's removed flag does not match the message type");
     if (terminal.account == account_ && removed) {
         // This terminal left the group: it keeps nothing of it. Unless it was admitted again

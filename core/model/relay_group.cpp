@@ -8,6 +8,17 @@ const GroupRelay* RelayGroup::findRelay(const std::string& account) const {
     return nullptr;
 }
 
+bool GroupRelay::supersedes(const GroupRelay& stored) const {
+    return version > stored.version || (version == stored.version && removed && !stored.removed);
+}
+
+const GroupRelay* RelayGroup::findRelayRecord(const std::string& account) const {
+    if (const auto* live = findRelay(account)) return live;
+    for (const auto& relay : removed_relays)
+        if (relay.account == account) return &relay;
+    return nullptr;
+}
+
 const ShareableTerminal* RelayGroup::findTerminal(const std::string& account) const {
     for (const auto& terminal : terminals)
         if (terminal.account == account) return &terminal;

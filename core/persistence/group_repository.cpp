@@ -1,5 +1,6 @@
 #include "persistence/group_repository.h"
 
+#include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
 using namespace Poco::Data::Keywords;
@@ -24,10 +25,14 @@ std::optional<RelayGroup> GroupRepository::find(const std::string& group_id) {
     std::string id = group_id;
     RelayGroup group;
     group.id = group_id;
-    std::vector<Poco::Tuple<std::string, std::string>> relays;
-    session_ << "SELECT relay_account, display_name FROM group_relays WHERE group_id = ? ORDER BY relay_account",
+    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64, int>> relays;
+    session_ << "SELECT relay_account, display_name, version, removed FROM group_relays WHERE group_id = ?"
+                " ORDER BY relay_account",
         into(relays), use(id), now;
-    for (const auto& row : relays) group.relays.push_back({row.get<0>(), row.get<1>()});
+    for (const auto& row : relays) {
+        const bool removed = row.get<3>() != 0;
+        (removed ? group.removed_relays : group.relays).push_back({row.get<0>(), row.get<1>(), row.get<2>(), removed});
+    }
 
     std::vector<Poco::Tuple<std::string, std::string, std::string, std::string, Poco::Int64>> terminals;
     session_ << "SELECT terminal_account, relay_account, display_name, department, version FROM group_terminals"
@@ -43,12 +48,45 @@ void GroupRepository::addGroup(const std::string& group_id) {
     session_ << "INSERT INTO relay_groups (group_id) VALUES (?) ON CONFLICT (group_id) DO NOTHING", use(id), now;
 }
 
-void GroupRepository::putRelay(const std::string& group_id, const GroupRelay& relay) {
-    std::string id = group_id, account = relay.account, name = relay.display_name;
-    session_ << "INSERT INTO group_relays (group_id, relay_account, display_name) VALUES (?, ?, ?)"
-                " ON CONFLICT (group_id, relay_account) DO UPDATE SET display_name ="
-                " CASE WHEN excluded.display_name = '' THEN group_relays.display_name ELSE excluded.display_name END",
-        use(id), use(account), use(name), now;
+std::optional<GroupRelay> GroupRepository::relayRecord(const std::string& group_id, const std::string& account) {
+    std::string id = group_id, who = account;
+    std::vector<Poco::Tuple<std::string, Poco::Int64, int>> rows;
+    session_ << "SELECT display_name, version, removed FROM group_relays WHERE group_id = ? AND relay_account = ?",
+        into(rows), use(id), use(who), now;
+    if (rows.empty()) return std::nullopt;
+    return GroupRelay{account, rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+}
+
+bool GroupRepository::putRelay(const std::string& group_id, const GroupRelay& relay) {
+    const auto stored = relayRecord(group_id, relay.account);
+    std::string id = group_id, account = relay.account;
+    if (stored && !relay.supersedes(*stored)) {
+        if (!stored->removed && !relay.removed && relay.version == stored->version)
+            setRelayDisplayName(group_id, relay.account, relay.display_name);
+        return false;
+    }
+    std::string name = relay.display_name.empty() && stored ? stored->display_name : relay.display_name;
+    Poco::Int64 version = relay.version;
+    int removed = relay.removed ? 1 : 0;
+    session_ << "INSERT INTO group_relays (group_id, relay_account, display_name, version, removed) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (group_id, relay_account) DO UPDATE SET display_name = excluded.display_name,"
+                " version = excluded.version, removed = excluded.removed",
+        use(id), use(account), use(name), use(version), use(removed), now;
+    // A relay speaks for its terminals; once it is out of the group, so are they.
+    if (relay.removed)
+        session_ << "DELETE FROM group_terminals WHERE group_id = ? AND relay_account = ?", use(id), use(account), now;
+    return true;
+}
+
+bool GroupRepository::setRelayDisplayName(const std::string& group_id, const std::string& account,
+                                          const std::string& name) {
+    if (name.empty()) return false;
+    std::string id = group_id, who = account, display = name;
+    Poco::Data::Statement update(session_);
+    update << "UPDATE group_relays SET display_name = ? WHERE group_id = ? AND relay_account = ? AND removed = 0"
+              " AND display_name <> ?",
+        use(display), use(id), use(who), use(display);
+    return update.execute() > 0;
 }
 
 std::optional<ShareableTerminal> GroupRepository::terminalRecord(const std::string& group_id,
@@ -93,6 +131,27 @@ bool GroupRepository::isTerminalOf(const std::string& terminal, const std::strin
     session_ << "SELECT COUNT(*) FROM group_terminals WHERE terminal_account = ? AND relay_account = ? AND removed = 0",
         into(count), use(who), use(at), now;
     return count > 0;
+}
+
+void GroupRepository::markLeft(const std::string& group_id, std::int64_t version) {
+    std::string id = group_id;
+    Poco::Int64 value = version;
+    session_ << "INSERT INTO left_groups (group_id, version) VALUES (?, ?)"
+                " ON CONFLICT (group_id) DO UPDATE SET version = excluded.version",
+        use(id), use(value), now;
+}
+
+std::optional<std::int64_t> GroupRepository::leftVersion(const std::string& group_id) {
+    std::string id = group_id;
+    std::vector<Poco::Int64> versions;
+    session_ << "SELECT version FROM left_groups WHERE group_id = ?", into(versions), use(id), now;
+    if (versions.empty()) return std::nullopt;
+    return versions.front();
+}
+
+void GroupRepository::forgetLeft(const std::string& group_id) {
+    std::string id = group_id;
+    session_ << "DELETE FROM left_groups WHERE group_id = ?", use(id), now;
 }
 
 void GroupRepository::removeGroup(const std::string& group_id) {

@@ -20,8 +20,17 @@ public:
     bool exists(const std::string& group_id);
 
     void addGroup(const std::string& group_id);
-    // Adds the relay, or fills in its display name when a non-empty one arrives.
-    void putRelay(const std::string& group_id, const GroupRelay& relay);
+    // Merges a relay's record (GroupRelay::supersedes): stores it when none is stored or it
+    // supersedes the stored one; otherwise a non-empty display name of the same live version
+    // fills in the stored one. Storing a removal also drops the group's records of terminals
+    // registered at that relay: they leave with it. True when the record changed (the relay
+    // added, removed or added again, or a tombstone learnt), not for a display name alone.
+    bool putRelay(const std::string& group_id, const GroupRelay& relay);
+    // A relay's own word on its display name: fills in the name of its live record; an empty
+    // name never overwrites a known one. True when the stored name changed.
+    bool setRelayDisplayName(const std::string& group_id, const std::string& account, const std::string& name);
+    // The stored record of a relay, a tombstone included.
+    std::optional<GroupRelay> relayRecord(const std::string& group_id, const std::string& account);
     // The stored record, tombstones included.
     std::optional<ShareableTerminal> terminalRecord(const std::string& group_id, const std::string& account);
     // Stores `terminal` if its version is newer than what is stored and it does not move an
@@ -31,8 +40,14 @@ public:
     bool isTerminal(const std::string& account);
     // Whether `terminal` is admitted, in any group, as a terminal of `relay`.
     bool isTerminalOf(const std::string& terminal, const std::string& relay);
-    // Forgets a group entirely (a terminal that was removed from it).
+    // Forgets a group entirely (a terminal that was removed from it, a relay that left it).
     void removeGroup(const std::string& group_id);
+
+    // Groups this relay left or was removed from, with the version of its own record's
+    // tombstone: an invitation into one is taken only with a newer record of this relay.
+    void markLeft(const std::string& group_id, std::int64_t version);
+    std::optional<std::int64_t> leftVersion(const std::string& group_id);
+    void forgetLeft(const std::string& group_id);
 
 private:
     Poco::Data::Session& session_;

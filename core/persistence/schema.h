@@ -33,7 +33,7 @@ inline constexpr const char* kVersion1[] = {
 };
 
 // Version 2: identities carry roles, entries are kept per owner, invitations wait for consent,
-// deleted shares are kept as tombstones.
+// deleted shares are kept as tombstones, relays of a group are versioned records.
 inline constexpr const char* kVersion2[] = {
     // A deferred message is retried as the peer its transport proved, role included.
     "ALTER TABLE deferred_messages ADD COLUMN sender_role INTEGER NOT NULL DEFAULT 0",
@@ -64,6 +64,13 @@ inline constexpr const char* kVersion2[] = {
     "CREATE INDEX IF NOT EXISTS outbox_by_destination ON outbox (destination, seq)",
     // A share its creator deleted is kept, without entries, so that no late message revives it.
     "ALTER TABLE shares ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+    // A relay's membership of a group is versioned; a removed relay's record is kept (a
+    // tombstone) so that no late group-info brings it back.
+    "ALTER TABLE group_relays ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+    "ALTER TABLE group_relays ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+    // Groups this relay was removed from or left, with its own record's version then: only an
+    // invitation with a newer one brings it back in.
+    "CREATE TABLE IF NOT EXISTS left_groups (group_id VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL)",
 };
 
 }  // namespace relaysync::core::schema

@@ -201,6 +201,11 @@ std::vector<ResourceEntry> ShareRepository::recordsOf(const std::string& share_i
     return selectEntries("WHERE share_id = ? AND owner = ?", {share_id, owner});
 }
 
+void ShareRepository::removeRecordsOf(const std::string& share_id, const std::string& owner) {
+    std::string id = share_id, who = owner;
+    session_ << "DELETE FROM resource_entries WHERE share_id = ? AND owner = ?", use(id), use(who), now;
+}
+
 std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {
     return selectEntries("WHERE owner = ? AND removed = 0", {owner});
 }

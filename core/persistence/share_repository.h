@@ -60,6 +60,8 @@ public:
     std::size_t pruneTombstones(std::int64_t older_than_ms, std::int64_t now_ms);
     // Every record of `owner` in the share, tombstones included.
     std::vector<ResourceEntry> recordsOf(const std::string& share_id, const std::string& owner);
+    // Drops every record of `owner` in the share (its relay left the group).
+    void removeRecordsOf(const std::string& share_id, const std::string& owner);
 
     // Which of one name's records is shown: any live record beats every tombstone; among live
     // records the smallest owner account wins (two terminals that claimed a name at once, at

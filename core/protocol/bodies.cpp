@@ -11,11 +11,14 @@ Poco::JSON::Object::Ptr toJson(const GroupRelay& relay) {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
     object->set("account", relay.account);
     object->set("display_name", relay.display_name);
+    object->set("version", relay.version);
+    object->set("removed", relay.removed);
     return object;
 }
 
 GroupRelay groupRelayFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
-    return {requireString(object, "account", where), requireString(object, "display_name", where)};
+    return {requireString(object, "account", where), requireString(object, "display_name", where),
+            requireInt(object, "version", where), requireBool(object, "removed", where)};
 }
 
 Poco::JSON::Object::Ptr toJson(const ShareableTerminal& terminal) {
@@ -44,7 +47,9 @@ Poco::JSON::Object::Ptr toJson(const RelayGroup& group) {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
     object->set("id", group.id);
     Poco::JSON::Array::Ptr relays = new Poco::JSON::Array;
+    // Tombstones travel with the live relays, so that every replica learns of a removal.
     for (const auto& relay : group.relays) relays->add(toJson(relay));
+    for (const auto& relay : group.removed_relays) relays->add(toJson(relay));
     object->set("relays", relays);
     Poco::JSON::Array::Ptr terminals = new Poco::JSON::Array;
     for (const auto& terminal : group.terminals) terminals->add(toJson(terminal));
@@ -56,8 +61,10 @@ RelayGroup groupFromJson(const Poco::JSON::Object::Ptr& object, const std::strin
     RelayGroup group;
     group.id = requireString(object, "id", where);
     const auto relays = requireArray(object, "relays", where);
-    for (std::size_t i = 0; i < relays->size(); ++i)
-        group.relays.push_back(groupRelayFromJson(objectAt(relays, i, where + ".relays"), where + ".relays"));
+    for (std::size_t i = 0; i < relays->size(); ++i) {
+        auto relay = groupRelayFromJson(objectAt(relays, i, where + ".relays"), where + ".relays");
+        (relay.removed ? group.removed_relays : group.relays).push_back(std::move(relay));
+    }
     const auto terminals = requireArray(object, "terminals", where);
     for (std::size_t i = 0; i < terminals->size(); ++i)
         group.terminals.push_back(terminalFromJson(objectAt(terminals, i, where + ".terminals"), where + ".terminals"));

@@ -2,6 +2,8 @@
 // keep a late or repeated message from rolling a terminal's record back.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
+
 #include "core_test_support.h"
 #include "persistence/group_repository.h"
 
@@ -23,6 +25,9 @@ class GroupRepositoryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(readmissionWithNewerVersionRevives);
     CPPUNIT_TEST(removeGroupForgetsEverythingOfThatGroupOnly);
     CPPUNIT_TEST(terminalsAreKeptPerGroup);
+    CPPUNIT_TEST(aRemovedRelayIsKeptAsATombstoneAndItsTerminalsGo);
+    CPPUNIT_TEST(relayRecordsConvergeInEveryOrder);
+    CPPUNIT_TEST(leftGroupsKeepTheTombstonesVersion);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -157,6 +162,68 @@ public:
         CPPUNIT_ASSERT(groups_->putTerminalIfNewer("0002@relay-server1", makeTerminal(kClient11, kRelay1, 1)));
         CPPUNIT_ASSERT_EQUAL(std::int64_t{7}, groups_->terminalRecord(kGroup, kClient11)->version);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, groups_->terminalRecord("0002@relay-server1", kClient11)->version);
+    }
+
+    // relay-server2 is removed: its record stays, hidden from the group's relays, and the
+    // terminals registered at it leave with it. Only a newer record brings it back.
+    void aRemovedRelayIsKeptAsATombstoneAndItsTerminalsGo() {
+        groups_->addGroup(kGroup);
+        groups_->putRelay(kGroup, {kRelay1, "Branch A"});
+        CPPUNIT_ASSERT(groups_->putRelay(kGroup, {kRelay2, "Branch B"}));
+        groups_->putTerminalIfNewer(kGroup, makeTerminal(kClient11, kRelay1, 1));
+        groups_->putTerminalIfNewer(kGroup, makeTerminal(kClient21, kRelay2, 3));
+        CPPUNIT_ASSERT(groups_->putRelay(kGroup, {kRelay2, "", 2, true}));
+        const auto group = *groups_->find(kGroup);
+        CPPUNIT_ASSERT(!group.hasRelay(kRelay2));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, group.removed_relays.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Branch B"), group.findRelayRecord(kRelay2)->display_name);
+        CPPUNIT_ASSERT(!groups_->terminalRecord(kGroup, kClient21));
+        CPPUNIT_ASSERT(group.findTerminal(kClient11));
+        // Neither a late live record nor its display name changes the tombstone.
+        CPPUNIT_ASSERT(!groups_->putRelay(kGroup, {kRelay2, "Osaka", 2, false}));
+        CPPUNIT_ASSERT(!groups_->putRelay(kGroup, {kRelay2, "Osaka", 1, false}));
+        groups_->setRelayDisplayName(kGroup, kRelay2, "Osaka");
+        CPPUNIT_ASSERT((*groups_->relayRecord(kGroup, kRelay2) == GroupRelay{kRelay2, "Branch B", 2, true}));
+        CPPUNIT_ASSERT(groups_->putRelay(kGroup, {kRelay2, "", 3, false}));
+        CPPUNIT_ASSERT(groups_->find(kGroup)->hasRelay(kRelay2));
+        CPPUNIT_ASSERT_EQUAL(std::string("Branch B"), groups_->find(kGroup)->findRelay(kRelay2)->display_name);
+    }
+
+    // Relays of the group write relay-server2's record concurrently: removed at version 2 by two
+    // of them, added again at version 2 by a third that had not heard, again at 3. Every order
+    // of arrival ends with the same record.
+    void relayRecordsConvergeInEveryOrder() {
+        std::vector<GroupRelay> writes{{kRelay2, "Branch B", 1, false},
+                                       {kRelay2, "", 2, true},
+                                       {kRelay2, "", 2, true},
+                                       {kRelay2, "", 2, false},
+                                       {kRelay2, "", 3, true}};
+        std::vector<std::size_t> order(writes.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        const GroupRelay expected{kRelay2, "Branch B", 3, true};
+        int group_number = 0;
+        do {
+            const auto group = "g" + std::to_string(++group_number);
+            groups_->addGroup(group);
+            for (const auto i : order) groups_->putRelay(group, writes[i]);
+            const auto stored = *groups_->relayRecord(group, kRelay2);
+            CPPUNIT_ASSERT_EQUAL(expected.version, stored.version);
+            CPPUNIT_ASSERT(stored.removed);
+        } while (std::next_permutation(order.begin(), order.end()));
+        // Without the version-3 removal, the version-2 removal wins over the re-addition at 2.
+        groups_->addGroup("tie");
+        for (const auto& write : {writes[3], writes[1]}) groups_->putRelay("tie", write);
+        CPPUNIT_ASSERT(groups_->relayRecord("tie", kRelay2)->removed);
+    }
+
+    void leftGroupsKeepTheTombstonesVersion() {
+        CPPUNIT_ASSERT(!groups_->leftVersion(kGroup));
+        groups_->markLeft(kGroup, 4);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, *groups_->leftVersion(kGroup));
+        groups_->markLeft(kGroup, 6);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{6}, *groups_->leftVersion(kGroup));
+        groups_->forgetLeft(kGroup);
+        CPPUNIT_ASSERT(!groups_->leftVersion(kGroup));
     }
 
 private:

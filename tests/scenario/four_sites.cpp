@@ -123,7 +123,10 @@ std::string FourSites::dump(const std::string& name) {
         for (const auto& id : engine.groups().groupIds()) {
             const auto group = *engine.groups().find(id);
             out << "group " << id << "\n";
-            for (const auto& relay : group.relays) out << "  relay " << relay.account << " '" << relay.display_name << "'\n";
+            for (const auto& relay : group.relays)
+                out << "  relay " << relay.account << " '" << relay.display_name << "' v" << relay.version << "\n";
+            for (const auto& relay : group.removed_relays)
+                out << "  removed relay " << relay.account << " v" << relay.version << "\n";
             for (const auto& t : group.terminals)
                 out << "  terminal " << t.account << " at " << t.relay << " '" << t.display_name << "' "
                     << t.department << " v" << t.version << "\n";

@@ -35,14 +35,16 @@ Relay commands (patent Fig. 10-11):
   add-terminal GROUP TERMINAL [NAME [DEPT]] [--force]
                                              admit one of this relay's terminals to GROUP
   delete-terminal GROUP TERMINAL             withdraw it
+  remove-relay RELAY GROUP                   take RELAY out of GROUP; it and its terminals forget it
+  leave-group GROUP                          take this relay out of GROUP
   (--force: take an account this relay does not know as a relay or as its terminal)
 Terminal commands (Fig. 12-16):
   create-share GROUP NAME [MEMBER...]        CreateSharedResource; prints the share id
+  add-share-members SHARE MEMBER...          the share's creator adds members; they get all of it
+  remove-share-members SHARE MEMBER...       the share's creator removes members; they drop it
+  delete-share SHARE                         the share's creator deletes it at every node
   add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
-  remove-resource SHARE NAME                 stop sharing NAME (its owner only)
-  add-share-members SHARE MEMBER...          the share's creator adds members
-  remove-share-members SHARE MEMBER...       ... or removes them
-  delete-share SHARE                         ... or deletes the share everywhere
+  remove-resource SHARE NAME                 the resource's owner takes it out of the share
   check SHARE [NAME...]                      CheckResource on what this terminal owns
 Both:
   sync SHARE [NAME...]                       synchronize the share (or the named resources) and
@@ -136,6 +138,7 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     struct Shape {
         std::vector<std::string> required, optional;
         std::string rest;  // name of a trailing list, if any
+        std::size_t rest_min = 0;  // how many the list needs at least
     };
     static const std::map<std::string, Shape> shapes{
         {"ping", {}},
@@ -147,12 +150,14 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"refuse-invitation", {{"group"}, {}, ""}},
         {"add-terminal", {{"group", "terminal"}, {"display_name", "department"}, ""}},
         {"delete-terminal", {{"group", "terminal"}, {}, ""}},
+        {"remove-relay", {{"relay", "group"}, {}, ""}},
+        {"leave-group", {{"group"}, {}, ""}},
         {"create-share", {{"group", "name"}, {}, "members"}},
+        {"add-share-members", {{"share"}, {}, "members", 1}},
+        {"remove-share-members", {{"share"}, {}, "members", 1}},
+        {"delete-share", {{"share"}, {}, ""}},
         {"add-resource", {{"share", "name", "location"}, {}, ""}},
         {"remove-resource", {{"share", "name"}, {}, ""}},
-        {"add-share-members", {{"share"}, {}, "members"}},
-        {"remove-share-members", {{"share"}, {}, "members"}},
-        {"delete-share", {{"share"}, {}, ""}},
         {"check", {{"share"}, {}, "names"}},
         {"sync", {{"share"}, {}, "names"}},
         {"sync-status", {{"sync_id"}, {}, ""}},
@@ -162,8 +167,10 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     };
     const auto shape = shapes.find(call.command);
     if (shape == shapes.end()) usageError("unknown command '" + call.command + "'");
-    const auto& [required, optional, rest] = shape->second;
-    if (call.args.size() < required.size()) usageError(call.command + " needs " + std::to_string(required.size()) + " argument(s)");
+    const auto& [required, optional, rest, rest_min] = shape->second;
+    if (call.args.size() < required.size() + rest_min)
+        usageError(call.command + " needs " + (rest_min > 0 ? "at least " : "") +
+                   std::to_string(required.size() + rest_min) + " argument(s)");
     if (rest.empty() && call.args.size() > required.size() + optional.size())
         usageError(call.command + " takes at most " + std::to_string(required.size() + optional.size()) + " argument(s)");
 
