@@ -63,6 +63,14 @@ inline Poco::JSON::Object::Ptr entriesBody(const std::string& share_id, const st
     return body;
 }
 
+// The reason of the refusal `engine` queued last (an answer with ok false).
+inline std::string reasonOfLastAnswer(EngineBase& engine) {
+    const auto answers = outboxOf(engine, MessageType::answer);
+    CPPUNIT_ASSERT(!answers.empty());
+    CPPUNIT_ASSERT(!json::requireBool(answers.back().body, "ok", "body"));
+    return json::requireString(answers.back().body, "reason", "body");
+}
+
 // Group kGroup at `relay`'s database: relay-server1 (client11, client12) and relay-server2
 // (client21, client22).
 inline void formTestGroup(RelayEngine& relay) {

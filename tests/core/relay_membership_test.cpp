@@ -25,12 +25,6 @@ std::multiset<std::string> destinations(const std::vector<Message>& messages) {
 
 RelayGroup groupOf(const Message& message) { return GroupUpdate::fromBody(message.body).group; }
 
-std::string reasonOfLastAnswer(EngineBase& engine) {
-    const auto answers = outboxOf(engine, MessageType::answer);
-    CPPUNIT_ASSERT(!answers.empty());
-    CPPUNIT_ASSERT(!json::requireBool(answers.back().body, "ok", "body"));
-    return json::requireString(answers.back().body, "reason", "body");
-}
 }  // namespace
 
 class RelayMembershipTest : public CppUnit::TestFixture {

@@ -20,12 +20,6 @@ std::multiset<std::string> destinations(const std::vector<Message>& messages) {
     return to;
 }
 
-std::string reasonOfLastAnswer(EngineBase& engine) {
-    const auto answers = outboxOf(engine, MessageType::answer);
-    CPPUNIT_ASSERT(!answers.empty());
-    CPPUNIT_ASSERT(!json::requireBool(answers.back().body, "ok", "body"));
-    return json::requireString(answers.back().body, "reason", "body");
-}
 }  // namespace
 
 class RelayShareChangesTest : public CppUnit::TestFixture {

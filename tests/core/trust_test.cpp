@@ -11,12 +11,6 @@ namespace {
 const std::string kRelay3 = "relay-server3@net";
 const std::string kClient22 = "client22@relay-server2.net";
 
-std::string reasonOfLastAnswer(EngineBase& engine) {
-    const auto answers = outboxOf(engine, MessageType::answer);
-    CPPUNIT_ASSERT(!answers.empty());
-    CPPUNIT_ASSERT(!json::requireBool(answers.back().body, "ok", "body"));
-    return json::requireString(answers.back().body, "reason", "body");
-}
 }  // namespace
 
 class TrustTest : public CppUnit::TestFixture {
