@@ -3,6 +3,7 @@
 // back as decoded messages.
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,13 @@ inline Poco::JSON::Object::Ptr entriesBody(const std::string& share_id, const st
     body->set("share_id", share_id);
     body->set("entries", toJson(entries));
     return body;
+}
+
+// Whom `messages` go to, with repeats.
+inline std::multiset<std::string> destinations(const std::vector<Message>& messages) {
+    std::multiset<std::string> to;
+    for (const auto& message : messages) to.insert(message.to);
+    return to;
 }
 
 // The reason of the refusal `engine` queued last (an answer with ok false).

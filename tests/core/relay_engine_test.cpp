@@ -15,11 +15,6 @@ const std::string kRelay3 = "relay-server3@net";
 const std::string kClient22 = "client22@relay-server2.net";
 const std::string kClient31 = "client31@relay-server3.net";
 
-std::multiset<std::string> destinations(const std::vector<Message>& messages) {
-    std::multiset<std::string> to;
-    for (const auto& message : messages) to.insert(message.to);
-    return to;
-}
 }  // namespace
 
 class RelayEngineTest : public CppUnit::TestFixture {

@@ -17,11 +17,6 @@ const std::string kRelay3 = "relay-server3@net";
 const std::string kRelay4 = "relay-server4@net";
 const std::string kClient31 = "client31@relay-server3.net";
 
-std::multiset<std::string> destinations(const std::vector<Message>& messages) {
-    std::multiset<std::string> to;
-    for (const auto& message : messages) to.insert(message.to);
-    return to;
-}
 
 RelayGroup groupOf(const Message& message) { return GroupUpdate::fromBody(message.body).group; }
 

@@ -14,11 +14,6 @@ namespace {
 const std::string kClient22 = "client22@relay-server2.net";
 const std::string kS2 = "s2" + kClient21;  // created at relay-server2
 
-std::multiset<std::string> destinations(const std::vector<Message>& messages) {
-    std::multiset<std::string> to;
-    for (const auto& message : messages) to.insert(message.to);
-    return to;
-}
 
 }  // namespace
 

@@ -17,26 +17,14 @@ namespace relaysync::e2e {
 
 namespace fs = std::filesystem;
 
-class QueueCommandsTest : public CppUnit::TestFixture {
+class QueueCommandsTest : public PlainRelayFixture {
     CPPUNIT_TEST_SUITE(QueueCommandsTest);
     CPPUNIT_TEST(operatorSeesAndDropsWhatWaitsForAPeer);
     CPPUNIT_TEST(deadLetterCommandsTakeASeqOrAll);
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override {
-        const auto tools = cluster::ClusterTools::fromBuildTree();
-        dir_ = fs::temp_directory_path() / ("relaysync-queues-" + std::to_string(std::random_device{}()));
-        fs::create_directories(dir_);
-        cluster_ = std::make_unique<cluster::Cluster>(tools, dir_, dir_ / "certs");
-        cluster_->addNode(writePlainRelayProfile(dir_, "relay", tools.plugin_dir, dir_ / "relay.db"));
-        cluster_->start("relay");
-    }
-
-    void tearDown() override {
-        cluster_.reset();  // stops the relay by pid
-        fs::remove_all(dir_);
-    }
+    QueueCommandsTest() : PlainRelayFixture("relaysync-queues-") {}
 
     void operatorSeesAndDropsWhatWaitsForAPeer() {
         CPPUNIT_ASSERT_EQUAL(std::string("No messages wait to be sent.\n"), succeeds({"outbox"}));
@@ -80,16 +68,6 @@ public:
         }
     }
 
-private:
-    // Runs relaysync-admin at the relay, expecting success; returns what it printed.
-    std::string succeeds(const std::vector<std::string>& args) {
-        const auto result = cluster_->adminCli("relay", args);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(args.front() + ": " + result.err, 0, result.exit_code);
-        return result.out;
-    }
-
-    fs::path dir_;
-    std::unique_ptr<cluster::Cluster> cluster_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(QueueCommandsTest);

@@ -17,7 +17,7 @@ namespace relaysync::e2e {
 
 namespace fs = std::filesystem;
 
-class UndoCommandsTest : public CppUnit::TestFixture {
+class UndoCommandsTest : public PlainRelayFixture {
     CPPUNIT_TEST_SUITE(UndoCommandsTest);
     CPPUNIT_TEST(missingArgumentsAreUsageErrors);
     CPPUNIT_TEST(removeRelayPrintsTheGroupsRelays);
@@ -25,19 +25,7 @@ class UndoCommandsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE_END();
 
 public:
-    void setUp() override {
-        const auto tools = cluster::ClusterTools::fromBuildTree();
-        dir_ = fs::temp_directory_path() / ("relaysync-undo-cli-" + std::to_string(std::random_device{}()));
-        fs::create_directories(dir_);
-        cluster_ = std::make_unique<cluster::Cluster>(tools, dir_, dir_ / "certs");
-        cluster_->addNode(writePlainRelayProfile(dir_, "relay", tools.plugin_dir, dir_ / "relay.db"));
-        cluster_->start("relay");
-    }
-
-    void tearDown() override {
-        cluster_.reset();  // stops the relay by pid
-        fs::remove_all(dir_);
-    }
+    UndoCommandsTest() : PlainRelayFixture("relaysync-undo-cli-") {}
 
     void missingArgumentsAreUsageErrors() {
         const std::vector<std::pair<std::vector<std::string>, std::string>> wrongs{
@@ -107,16 +95,6 @@ private:
         CPPUNIT_ASSERT_MESSAGE(out, out.rfind(key, 0) == 0);
         return out.substr(key.size(), out.find('\n') - key.size());
     }
-
-    // Runs relaysync-admin at the relay, expecting success; returns what it printed.
-    std::string succeeds(const std::vector<std::string>& args) {
-        const auto result = cluster_->adminCli("relay", args);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(args.front() + ": " + result.err, 0, result.exit_code);
-        return result.out;
-    }
-
-    fs::path dir_;
-    std::unique_ptr<cluster::Cluster> cluster_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(UndoCommandsTest);
