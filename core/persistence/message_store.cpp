@@ -29,15 +29,6 @@ std::vector<OutboxItem> MessageStore::outbox() {
     return items;
 }
 
-std::vector<OutboxItem> MessageStore::outboxFor(const std::string& destination) {
-    std::string to = destination;
-    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
-    session_ << "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq", into(rows), use(to), now;
-    std::vector<OutboxItem> items;
-    for (const auto& row : rows) items.push_back({row.get<0>(), destination, row.get<1>()});
-    return items;
-}
-
 std::vector<std::string> MessageStore::outboxDestinations() {
     std::vector<std::string> destinations;
     session_ << "SELECT DISTINCT destination FROM outbox ORDER BY destination", into(destinations), now;

@@ -44,7 +44,6 @@ public:
 
     void enqueue(const std::string& destination, const std::string& payload);
     std::vector<OutboxItem> outbox();
-    std::vector<OutboxItem> outboxFor(const std::string& destination);
     std::vector<std::string> outboxDestinations();
     void removeFromOutbox(std::int64_t seq);
     // A message the transport says can never be delivered: kept aside for the operator.
