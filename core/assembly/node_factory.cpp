@@ -70,6 +70,8 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
             engine.setRetention({profile.tombstone_days * 24 * 3600 * 1000, profile.keep_sync_results,
                                  profile.keep_dead_letters});
             engine.setMaxPayloadBytes(profile.max_payload_bytes);
+            engine.setDeferralLimits({profile.deferred_messages_per_sender, profile.deferred_bytes_per_sender,
+                                      profile.deferred_messages, profile.deferred_bytes});
         });
         return node;
     });

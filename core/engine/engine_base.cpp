@@ -3,6 +3,7 @@
 #include <chrono>
 #include <tuple>
 
+#include "engine/dependency.h"
 #include "engine/sync_messages.h"
 #include "protocol/bodies.h"
 #include "protocol/codec.h"
@@ -81,11 +82,15 @@ HandleResult EngineBase::handleReply(const Message& message) {
 
 void EngineBase::prune() {
     const auto now = nowMs();
-    const auto [tombstones, results, letters] = runCommand([&] {
+    const auto [tombstones, results, letters, deferred] = runCommand([&] {
         return std::make_tuple(shares_.pruneTombstones(now - retention_.tombstone_ms, now),
                                syncs_.pruneResults(retention_.sync_results),
-                               messages_.pruneDeadLetters(retention_.dead_letters));
+                               messages_.pruneDeadLetters(retention_.dead_letters),
+                               messages_.dropDeferredBefore(now - kDeferredLifetimeMs));
     });
+    if (deferred > 0)
+        log().warning("%s: gave up on %s message(s) that waited more than %s hours for what they depend on",
+                      account_, std::to_string(deferred), std::to_string(kDeferredLifetimeMs / 3600000));
     if (tombstones + results + letters > 0)
         log().information("%s: pruned %s tombstone(s), %s sync report(s), %s dead letter(s)", account_,
                           std::to_string(tombstones), std::to_string(results), std::to_string(letters));
@@ -101,7 +106,8 @@ bool EngineBase::receive(const sdk::PeerIdentity& from, const std::string& paylo
     return outcome != Outcome::failed && outcome != Outcome::busy;
 }
 
-EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std::string& payload, Delivery delivery) {
+EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std::string& payload, Delivery delivery,
+                                        HandleResult* deferral) {
     const std::string& sender = peer.account;
     Message message;
     try {
@@ -145,17 +151,16 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         }  // deferred or refused: whatever the handler wrote is rolled back here
         Transaction transaction(database_);
         if (result.kind == HandleResult::Kind::deferred) {
-            if (delivery == Delivery::fresh && messages_.deferredCount(sender) >= kMaxDeferredPerSender) {
-                // Not taken, so not acknowledged: the sender keeps it and tries again later,
-                // when what its earlier messages wait for may have come. Never taken and lost.
-                logger_.warning("%s: did not take %s %s from %s: %s, and %s already has %s messages waiting;"
-                                " the sender keeps it",
-                                account_, std::string(wireName(message.type)), message.id, sender, result.reason,
-                                sender, std::to_string(kMaxDeferredPerSender));
-                return Outcome::busy;
-            }
+            if (deferral) *deferral = result;
             if (delivery == Delivery::fresh) {
-                messages_.defer(peer, payload, result.reason, nowMs());
+                if (const auto refusal = deferralRefusal(sender, payload.size()); !refusal.empty()) {
+                    // Not taken, so not acknowledged: the sender keeps it and tries again later,
+                    // when what its earlier messages wait for may have come. Never taken and lost.
+                    logger_.warning("%s: did not take %s %s from %s: %s, and %s; the sender keeps it", account_,
+                                    std::string(wireName(message.type)), message.id, sender, result.reason, refusal);
+                    return Outcome::busy;
+                }
+                messages_.defer(peer, payload, result.reason, result.waits_for, nowMs());
                 messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
                                     message.id, sender, result.reason);
@@ -179,21 +184,42 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
     }
 }
 
+std::string EngineBase::deferralRefusal(const std::string& sender, std::size_t payload_bytes) {
+    const auto& limits = deferral_limits_;
+    const auto own = messages_.deferredLoad(sender);
+    if (own.messages + 1 > limits.messages_per_sender)
+        return sender + " already has " + std::to_string(own.messages) + " messages waiting (limit " +
+               std::to_string(limits.messages_per_sender) + ")";
+    if (own.bytes + payload_bytes > limits.bytes_per_sender)
+        return sender + "'s waiting messages would take " + std::to_string(own.bytes + payload_bytes) +
+               " bytes (limit " + std::to_string(limits.bytes_per_sender) + ")";
+    const auto all = messages_.deferredLoad();
+    if (all.messages + 1 > limits.messages || all.bytes + payload_bytes > limits.bytes)
+        return "all waiting messages would be " + std::to_string(all.messages + 1) + " taking " +
+               std::to_string(all.bytes + payload_bytes) + " bytes (limits " + std::to_string(limits.messages) +
+               " and " + std::to_string(limits.bytes) + ")";
+    return {};
+}
+
+// Only messages whose dependency is met are parsed and handled again: the cost of a change is a
+// lookup per distinct missing dependency, whatever waits.
 void EngineBase::retryDeferred() {
     for (bool progress = true; progress;) {
         progress = false;
-        for (const auto& waiting : messages_.deferred()) {
-            if (nowMs() - waiting.deferred_at_ms > kDeferredLifetimeMs) {
-                logger_.warning("%s: gave up on a message from %s deferred since %s ms ago: %s", account_,
-                                waiting.sender.account, std::to_string(nowMs() - waiting.deferred_at_ms), waiting.reason);
-                messages_.removeDeferred(waiting.seq);
-                continue;
-            }
-            if (process(waiting.sender, waiting.payload, Delivery::retry) == Outcome::done) {
-                messages_.removeDeferred(waiting.seq);
-                progress = true;
-            } else {
-                messages_.countDeferredAttempt(waiting.seq);
+        for (const auto& key : messages_.deferredDependencies()) {
+            if (!dependency::met(key, groups_, shares_)) continue;
+            for (const auto& waiting : messages_.deferredWaitingFor(key)) {
+                HandleResult again;
+                const auto outcome = process(waiting.sender, waiting.payload, Delivery::retry, &again);
+                if (outcome == Outcome::done) {
+                    messages_.removeDeferred(waiting.seq);
+                    progress = true;
+                } else if (outcome == Outcome::waiting && again.waits_for != key) {
+                    messages_.rewaitDeferred(waiting.seq, again.waits_for, again.reason);
+                    progress = progress || dependency::met(again.waits_for, groups_, shares_);
+                } else {
+                    messages_.countDeferredAttempt(waiting.seq);
+                }
             }
         }
     }

@@ -30,13 +30,20 @@ public:
 
 class EngineBase {
 public:
-    // A message that waits longer than this for what it depends on is dropped (and logged):
-    // whatever it waited for is not coming, e.g. the share was left meanwhile.
+    // A message that waits longer than this for what it depends on is dropped at the next
+    // pruning (and logged): whatever it waited for is not coming, e.g. the share was left.
     static constexpr std::int64_t kDeferredLifetimeMs = 24LL * 3600 * 1000;
-    // Reordering leaves a few messages waiting; more than this from one sender is not
-    // reordering, and every deferred message costs a retry after each change: further ones are
-    // not taken (not acknowledged), so their sender keeps them and tries again.
-    static constexpr std::size_t kMaxDeferredPerSender = 50;
+
+    // How much may wait for what it depends on (profile `limits`). Reordering leaves a few
+    // messages waiting; beyond these bounds it is not reordering, and a message that would
+    // exceed one is not taken (not acknowledged): its sender keeps it and tries again later.
+    struct DeferralLimits {
+        std::size_t messages_per_sender = 50;
+        std::size_t bytes_per_sender = 16 * 1024 * 1024;
+        std::size_t messages = 1000;
+        std::size_t bytes = 64 * 1024 * 1024;
+    };
+    void setDeferralLimits(const DeferralLimits& limits) { deferral_limits_ = limits; }
 
     using ReachabilityQuery = std::function<sdk::Reachability(const std::string& account)>;
 
@@ -162,7 +169,12 @@ private:
         busy,     // not taken now (too many of the sender's wait already); the sender retries
         failed,   // storage failed; nothing was committed
     };
-    Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery);
+    // `deferral`, when given, receives the handler's result when the message was deferred.
+    Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery,
+                    HandleResult* deferral = nullptr);
+    // Why a fresh message from `sender` that is to wait cannot be taken; empty when it can.
+    std::string deferralRefusal(const std::string& sender, std::size_t payload_bytes);
+    // Retries the messages whose dependency is now met, until nothing more moves.
     void retryDeferred();
     // "<account>#<n>", n from the node's message counter: the one way a message gets its id.
     std::string nextMessageId();
@@ -174,6 +186,7 @@ private:
     ReachabilityQuery reachability_;
     Clock clock_ = systemClockMs;
     Retention retention_;
+    DeferralLimits deferral_limits_;
     std::size_t max_payload_bytes_ = kMaxMessageBytes;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;

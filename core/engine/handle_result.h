@@ -13,10 +13,13 @@ struct HandleResult {
     };
     Kind kind = Kind::applied;
     std::string reason;
+    std::string waits_for;  // deferred only: the dependency key (engine/dependency.h)
 
     static HandleResult applied() { return {}; }
-    static HandleResult deferred(std::string why) { return {Kind::deferred, std::move(why)}; }
-    static HandleResult refused(std::string why) { return {Kind::refused, std::move(why)}; }
+    static HandleResult deferred(std::string why, std::string waits_for) {
+        return {Kind::deferred, std::move(why), std::move(waits_for)};
+    }
+    static HandleResult refused(std::string why) { return {Kind::refused, std::move(why), {}}; }
 };
 
 }  // namespace relaysync::core

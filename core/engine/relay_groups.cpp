@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "engine/dependency.h"
 #include "engine/group_messages.h"
 #include "engine/relay_engine.h"
 #include "model/account.h"
@@ -151,11 +152,11 @@ std::optional<RelayGroup> RelayEngine::groupWithRelay(const std::string& group_i
                                                      HandleResult& outcome) {
     auto group = groups_.find(group_id);
     if (!group)
-        outcome = HandleResult::deferred("group " + group_id + " is not known here yet");
+        outcome = HandleResult::deferred("group " + group_id + " is not known here yet", dependency::group(group_id));
     else if (group->findRelayRecord(relay) && !group->hasRelay(relay))
         outcome = HandleResult::refused(relay + " was removed from group " + group_id);  // it cannot act for it
     else if (!group->hasRelay(relay))
-        outcome = HandleResult::deferred(relay + " is not in " + group_id + " yet");
+        outcome = HandleResult::deferred(relay + " is not in " + group_id + " yet", dependency::relayIn(group_id, relay));
     else
         return group;
     return std::nullopt;

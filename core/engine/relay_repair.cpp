@@ -4,6 +4,7 @@
 // every other change does (§2a), so a repair can never be a way around the trust rules.
 #include <map>
 
+#include "engine/dependency.h"
 #include "engine/relay_engine.h"
 #include "engine/sync_messages.h"
 
@@ -120,7 +121,10 @@ HandleResult RelayEngine::onSyncDigests(const Message& message) {
     const auto group = share ? groups_.find(share->group_id) : std::nullopt;
     if (!share && shares_.record(update.share_id)) return HandleResult::applied();  // deleted: nothing to repair
     // The share's definition may still be on its way (asked for by askForDefinition).
-    if (!share || !group) return HandleResult::deferred("share " + update.share_id + " is not known here yet");
+    if (!share) return HandleResult::deferred("share " + update.share_id + " is not known here yet",
+                                              dependency::share(update.share_id));
+    if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet",
+                                              dependency::group(share->group_id));
     if (!group->hasRelay(message.from)) return HandleResult::refused(message.from + " is not a relay of " + group->id);
     // Only a hint: whatever it says, records come only from each owner's own relay.
     pullRecords(*group, update.share_id, staleOwners(shares_.ownerDigests(update.share_id), update.digests));

@@ -2,6 +2,7 @@
 // relays that have members and to this relay's own member terminals.
 #include <algorithm>
 
+#include "engine/dependency.h"
 #include "engine/relay_engine.h"
 #include "engine/share_messages.h"
 #include "protocol/bodies.h"
@@ -100,13 +101,15 @@ HandleResult RelayEngine::onPolicyData(const Message& message) {
     const auto group = groupWithRelay(share.group_id, message.from, outcome);
     if (!group) return outcome;
     const auto creator_relay = group->relayOf(share.creator);
-    if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet");
+    if (!creator_relay) return HandleResult::deferred("creator " + share.creator + " is not known here yet",
+                                                             dependency::terminalIn(group->id, share.creator));
     if (*creator_relay != message.from)
         return HandleResult::refused("policy-data for " + share.id + " must come from its creator's relay");
     for (const auto& entry : entries) {
         if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
         const auto owner_relay = group->relayOf(entry.owner);
-        if (!owner_relay) return HandleResult::deferred("owner " + entry.owner + " is not known here yet");
+        if (!owner_relay) return HandleResult::deferred("owner " + entry.owner + " is not known here yet",
+                                          dependency::terminalIn(group->id, entry.owner));
         if (*owner_relay != message.from)
             return HandleResult::refused(message.from + " cannot speak for entry '" + entry.name + "' of " + entry.owner);
     }
@@ -147,10 +150,11 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole r
     if (!share) {
         // Late records of a deleted share are dropped; of an unknown one, kept until it comes.
         if (const auto record = shares_.record(share_id); record && record->removed) return HandleResult::applied();
-        return HandleResult::deferred("share " + share_id + " is not known here yet");
+        return HandleResult::deferred("share " + share_id + " is not known here yet", dependency::share(share_id));
     }
     const auto group = groups_.find(share->group_id);
-    if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet");
+    if (!group) return HandleResult::deferred("group " + share->group_id + " is not known here yet",
+                                                 dependency::group(share->group_id));
 
     const bool from_own_terminal = role == sdk::PeerRole::terminal;
     if (from_own_terminal) {
@@ -166,7 +170,8 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole r
         if (entry.removed != deletion) return HandleResult::refused("entry '" + entry.name + "' does not fit the message type");
         const auto owner_relay = group->relayOf(entry.owner);
         if (!from_own_terminal && !owner_relay)
-            return HandleResult::deferred("owner " + entry.owner + " is not known here yet");
+            return HandleResult::deferred("owner " + entry.owner + " is not known here yet",
+                                          dependency::terminalIn(group->id, entry.owner));
         if (from_own_terminal ? entry.owner != message.from : owner_relay != message.from)
             return HandleResult::refused(message.from + " cannot change entry '" + entry.name + "' owned by " + entry.owner);
         if (from_own_terminal) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "engine/dependency.h"
 #include "engine/group_messages.h"
 #include "engine/relay_records.h"
 #include "engine/share_messages.h"
@@ -184,7 +185,8 @@ HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool re
             groups_.removeGroup(group_id);
         }
     } else {
-        if (!groups_.exists(group_id)) return HandleResult::deferred("group " + group_id + " is not known here yet");
+        if (!groups_.exists(group_id)) return HandleResult::deferred("group " + group_id + " is not known here yet",
+                                                                         dependency::group(group_id));
         groups_.putTerminalIfNewer(group_id, terminal);
     }
     answer(message, true);
@@ -220,7 +222,7 @@ HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletio
     if (!shares_.find(share_id)) {
         // Late records of a deleted share are dropped; of an unknown one, kept until it comes.
         if (const auto record = shares_.record(share_id); record && record->removed) return HandleResult::applied();
-        return HandleResult::deferred("share " + share_id + " is not known here yet");
+        return HandleResult::deferred("share " + share_id + " is not known here yet", dependency::share(share_id));
     }
     for (const auto& entry : entries) {
         if (entry.share_id != share_id || entry.removed != deletion)

@@ -94,6 +94,8 @@ void Database::migrate() {
         for (const char* statement : schema::kVersion1) session_ << statement, now;
     if (found < 2)
         for (const char* statement : schema::kVersion2) session_ << statement, now;
+    if (found < 3)
+        for (const char* statement : schema::kVersion3) session_ << statement, now;
     Poco::Int64 version = kSchemaVersion;
     session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -11,7 +11,7 @@
 namespace relaysync::core {
 
 // Schema version this build writes; opening a newer database is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class DatabaseError : public std::runtime_error {
 public:

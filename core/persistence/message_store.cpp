@@ -74,33 +74,63 @@ void MessageStore::markSeen(const std::string& sender, const MessageId& id, std:
 }
 
 void MessageStore::defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
-                         std::int64_t now_ms) {
-    Poco::Int64 seq = database_.nextCounter("deferred"), at = now_ms;
-    std::string from = sender.account, home = sender.home_relay, bytes = payload, why = reason;
+                         const std::string& waits_for, std::int64_t now_ms) {
+    Poco::Int64 seq = database_.nextCounter("deferred"), at = now_ms, size = static_cast<Poco::Int64>(payload.size());
+    std::string from = sender.account, home = sender.home_relay, bytes = payload, why = reason, key = waits_for;
     int role = static_cast<int>(sender.role);
     session_ << "INSERT INTO deferred_messages (seq, sender, sender_role, sender_home, payload, reason, attempts,"
-                " deferred_at_ms) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-        use(seq), use(from), use(role), use(home), use(bytes), use(why), use(at), now;
+                " deferred_at_ms, waits_for, bytes) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+        use(seq), use(from), use(role), use(home), use(bytes), use(why), use(at), use(key), use(size), now;
 }
 
-std::vector<DeferredMessage> MessageStore::deferred() {
-    std::vector<Poco::Tuple<Poco::Int64, std::string, int, std::string, std::string, std::string, int, Poco::Int64>> rows;
-    session_ << "SELECT seq, sender, sender_role, sender_home, payload, reason, attempts, deferred_at_ms"
-                " FROM deferred_messages ORDER BY seq",
-        into(rows), now;
+namespace {
+using DeferredRow =
+    Poco::Tuple<Poco::Int64, std::string, int, std::string, std::string, std::string, int, Poco::Int64, std::string>;
+constexpr const char* kDeferredColumns =
+    "SELECT seq, sender, sender_role, sender_home, payload, reason, attempts, deferred_at_ms, waits_for"
+    " FROM deferred_messages";
+
+std::vector<DeferredMessage> toDeferred(const std::vector<DeferredRow>& rows) {
     std::vector<DeferredMessage> items;
     for (const auto& row : rows) {
         const sdk::PeerIdentity sender{row.get<1>(), static_cast<sdk::PeerRole>(row.get<2>()), row.get<3>()};
-        items.push_back({row.get<0>(), sender, row.get<4>(), row.get<5>(), row.get<6>(), row.get<7>()});
+        items.push_back({row.get<0>(), sender, row.get<4>(), row.get<5>(), row.get<6>(), row.get<7>(), row.get<8>()});
     }
     return items;
 }
+}  // namespace
 
-std::size_t MessageStore::deferredCount(const std::string& sender) {
+std::vector<DeferredMessage> MessageStore::deferred() {
+    std::vector<DeferredRow> rows;
+    session_ << kDeferredColumns << " ORDER BY seq", into(rows), now;
+    return toDeferred(rows);
+}
+
+std::vector<std::string> MessageStore::deferredDependencies() {
+    std::vector<std::string> keys;
+    session_ << "SELECT DISTINCT waits_for FROM deferred_messages ORDER BY waits_for", into(keys), now;
+    return keys;
+}
+
+std::vector<DeferredMessage> MessageStore::deferredWaitingFor(const std::string& waits_for) {
+    std::vector<DeferredRow> rows;
+    std::string key = waits_for;
+    session_ << kDeferredColumns << " WHERE waits_for = ? ORDER BY seq", into(rows), use(key), now;
+    return toDeferred(rows);
+}
+
+DeferredLoad MessageStore::deferredLoad(const std::string& sender) {
     std::string from = sender;
-    std::size_t count = 0;
-    session_ << "SELECT COUNT(*) FROM deferred_messages WHERE sender = ?", into(count), use(from), now;
-    return count;
+    Poco::Int64 count = 0, bytes = 0;
+    session_ << "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages WHERE sender = ?", into(count),
+        into(bytes), use(from), now;
+    return {static_cast<std::size_t>(count), static_cast<std::size_t>(bytes)};
+}
+
+DeferredLoad MessageStore::deferredLoad() {
+    Poco::Int64 count = 0, bytes = 0;
+    session_ << "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages", into(count), into(bytes), now;
+    return {static_cast<std::size_t>(count), static_cast<std::size_t>(bytes)};
 }
 
 void MessageStore::removeDeferred(std::int64_t seq) {
@@ -111,6 +141,20 @@ void MessageStore::removeDeferred(std::int64_t seq) {
 void MessageStore::countDeferredAttempt(std::int64_t seq) {
     Poco::Int64 key = seq;
     session_ << "UPDATE deferred_messages SET attempts = attempts + 1 WHERE seq = ?", use(key), now;
+}
+
+void MessageStore::rewaitDeferred(std::int64_t seq, const std::string& waits_for, const std::string& reason) {
+    Poco::Int64 key = seq;
+    std::string dependency = waits_for, why = reason;
+    session_ << "UPDATE deferred_messages SET attempts = attempts + 1, waits_for = ?, reason = ? WHERE seq = ?",
+        use(dependency), use(why), use(key), now;
+}
+
+std::size_t MessageStore::dropDeferredBefore(std::int64_t before_ms) {
+    Poco::Int64 before = before_ms;
+    Poco::Data::Statement drop(session_);
+    drop << "DELETE FROM deferred_messages WHERE deferred_at_ms < ?", use(before);
+    return drop.execute();
 }
 
 std::vector<MessageStore::OutboxSummary> MessageStore::outboxSummary() {

@@ -27,6 +27,13 @@ struct DeferredMessage {
     std::string reason;
     int attempts = 0;
     std::int64_t deferred_at_ms = 0;
+    std::string waits_for;  // engine/dependency.h
+};
+
+// What waits in the deferred queue: a count and the payloads' bytes.
+struct DeferredLoad {
+    std::size_t messages = 0;
+    std::size_t bytes = 0;
 };
 
 // How many messages wait, for status pages.
@@ -57,11 +64,19 @@ public:
     static constexpr int kEpochsPerSender = 4;
 
     void defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
-               std::int64_t now_ms);
-    std::vector<DeferredMessage> deferred();
-    std::size_t deferredCount(const std::string& sender);
+               const std::string& waits_for, std::int64_t now_ms);
+    std::vector<DeferredMessage> deferred();  // all of them, oldest first (status, tests)
+    // The distinct dependencies that messages wait for, and the messages waiting for one.
+    std::vector<std::string> deferredDependencies();
+    std::vector<DeferredMessage> deferredWaitingFor(const std::string& waits_for);
+    DeferredLoad deferredLoad(const std::string& sender);
+    DeferredLoad deferredLoad();  // every sender's
     void removeDeferred(std::int64_t seq);
     void countDeferredAttempt(std::int64_t seq);
+    // A retried message that now waits for something else.
+    void rewaitDeferred(std::int64_t seq, const std::string& waits_for, const std::string& reason);
+    // Drops messages deferred before `before_ms`; returns how many went.
+    std::size_t dropDeferredBefore(std::int64_t before_ms);
 
     // What waits and what was set aside, for operators (relaysync-admin outbox, dead-letters).
     // A count that comes with a delete is exact as long as nothing else writes in between (the

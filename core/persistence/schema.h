@@ -73,4 +73,18 @@ inline constexpr const char* kVersion2[] = {
     "CREATE TABLE IF NOT EXISTS left_groups (group_id VARCHAR(255) PRIMARY KEY, version BIGINT NOT NULL)",
 };
 
+// Version 3: deferred messages are indexed by what they wait for and counted in bytes, and a
+// terminal keeps the checks it was asked for until it has done them.
+inline constexpr const char* kVersion3[] = {
+    // The dependency key (engine/dependency.h); '' for messages deferred before: retried once.
+    "ALTER TABLE deferred_messages ADD COLUMN waits_for VARCHAR(1024) NOT NULL DEFAULT ''",
+    "ALTER TABLE deferred_messages ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0",
+    "UPDATE deferred_messages SET bytes = LENGTH(payload)",
+    "CREATE INDEX IF NOT EXISTS deferred_by_dependency ON deferred_messages (waits_for, seq)",
+    "CREATE INDEX IF NOT EXISTS deferred_by_sender ON deferred_messages (sender)",
+    // A synchronize instruction taken (and acknowledged) but not yet checked: the disk is read
+    // without the node's lock, after the message's transaction, and a restart finishes it.
+    "CREATE TABLE IF NOT EXISTS pending_checks (seq BIGINT PRIMARY KEY, body TEXT NOT NULL)",
+};
+
 }  // namespace relaysync::core::schema

@@ -81,6 +81,11 @@ struct Profile {
 
     // `limits.max_payload_bytes`: the largest message this node sends.
     std::size_t max_payload_bytes = 4 * 1024 * 1024;
+    // `limits.deferred_*`: how much may wait for what it depends on, per sender and in all.
+    std::size_t deferred_messages_per_sender = 50;
+    std::size_t deferred_bytes_per_sender = 16 * 1024 * 1024;
+    std::size_t deferred_messages = 1000;
+    std::size_t deferred_bytes = 64 * 1024 * 1024;
 
     // `retention:` what the node keeps of its history.
     std::int64_t tombstone_days = 90;

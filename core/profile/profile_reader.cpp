@@ -159,13 +159,26 @@ void readRetention(const YamlField& field, Profile& profile) {
 
 void readLimits(const YamlField& field, Profile& profile) {
     const YamlMapping limits = field.mapping();
-    limits.allowOnly({"max_payload_bytes"});
+    limits.allowOnly({"max_payload_bytes", "deferred_messages_per_sender", "deferred_bytes_per_sender",
+                      "deferred_messages", "deferred_bytes"});
     if (const auto bytes = limits.find("max_payload_bytes")) {
         const auto value = bytes->count();
         if (value < 16 * 1024 || value > 4 * 1024 * 1024)
             bytes->failAtValue("max_payload_bytes must be between 16384 and 4194304");
         profile.max_payload_bytes = static_cast<std::size_t>(value);
     }
+    // Each bound must leave room for at least one largest message.
+    const auto readBound = [&](const char* key, std::size_t minimum, std::size_t& into) {
+        if (const auto bound = limits.find(key)) {
+            const auto value = static_cast<std::size_t>(bound->count());
+            if (value < minimum) bound->failAtValue(std::string(key) + " must be at least " + std::to_string(minimum));
+            into = value;
+        }
+    };
+    readBound("deferred_messages_per_sender", 1, profile.deferred_messages_per_sender);
+    readBound("deferred_bytes_per_sender", 4 * 1024 * 1024, profile.deferred_bytes_per_sender);
+    readBound("deferred_messages", 1, profile.deferred_messages);
+    readBound("deferred_bytes", 4 * 1024 * 1024, profile.deferred_bytes);
 }
 
 void readPlugins(const YamlField& field, Profile& profile) {

@@ -73,7 +73,7 @@ public:
     void newDatabaseHasTheCurrentSchemaVersion() {
         Database database(dir_->url());
         CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
-        CPPUNIT_ASSERT_EQUAL(2, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(3, database.schemaVersion());
         CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
         CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
     }
@@ -115,11 +115,11 @@ public:
     void newerSchemaVersionIsRefused() {
         {
             Database database(dir_->url());
-            database.session() << "UPDATE meta SET value = 3 WHERE name = 'schema_version'", now;
+            database.session() << "UPDATE meta SET value = 4 WHERE name = 'schema_version'", now;
         }
         const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
         RS_ASSERT_CONTAINS(error, dir_->url());
-        RS_ASSERT_CONTAINS(error, "schema version 3");
+        RS_ASSERT_CONTAINS(error, "schema version 4");
         RS_ASSERT_CONTAINS(error, "newer");
     }
 
@@ -148,6 +148,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
         CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender.account);
         CPPUNIT_ASSERT(deferred[0].sender.role == sdk::PeerRole::unknown);
+        // Deferred before dependencies were recorded: waits for nothing, so it is retried once.
+        CPPUNIT_ASSERT_EQUAL(std::string(), deferred[0].waits_for);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{7}, messages.deferredLoad().bytes);
     }
 
     void badUrlsAreRefusedNamingTheUrl() {

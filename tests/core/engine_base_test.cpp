@@ -3,6 +3,7 @@
 // through a TerminalEngine and a RelayEngine.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <iostream>
 #include <set>
 
 #include "engine_test_support.h"
@@ -19,7 +20,8 @@ class EngineBaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(earlyMessageIsDeferredThenAppliedWithItsPrerequisite);
     CPPUNIT_TEST(deferredMessageWaitsAcrossARestart);
     CPPUNIT_TEST(duplicateOfADeferredMessageIsAppliedOnce);
-    CPPUNIT_TEST(stillUnsatisfiedDeferredMessageStaysAndIsCounted);
+    CPPUNIT_TEST(deferredMessageIsRetriedOnlyWhenItsDependencyArrives);
+    CPPUNIT_TEST(deferredMessagesAreBoundedInBytes);
     CPPUNIT_TEST(refusedMessageIsAnsweredWithOkFalse);
     CPPUNIT_TEST(refusalOfAStrangerIsAnsweredToTheStranger);
     CPPUNIT_TEST(refusedAnswersAreNotAnswered);
@@ -145,14 +147,42 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outboxOf(*terminal_->engine, MessageType::answer).size());
     }
 
-    void stillUnsatisfiedDeferredMessageStaysAndIsCounted() {
-        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#5",
-                             terminalBody("0002@relay-server1", makeTerminal(kClient12, kRelay1, 1)));
-        terminal_->joinGroup(kRelay1 + "#6");  // another group: the deferred one still waits
+    // Retries go by what a message waits for: a change that brings another group does not even
+    // look at it, so a change costs nothing per unrelated waiting message.
+    void deferredMessageIsRetriedOnlyWhenItsDependencyArrives() {
+        for (int n = 1; n <= 20; ++n)
+            terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#" + std::to_string(n),
+                                 terminalBody("0002@relay-server1", makeTerminal(kClient12, kRelay1, n)));
+        terminal_->fromRelay(MessageType::add_group_info, kRelay1 + "#21",
+                             terminalBody(kGroup, makeTerminal("client13@relay-server1.net", kRelay1, 1)));
+        terminal_->joinGroup(kRelay1 + "#22");
         const auto deferred = terminal_->engine->messages().deferred();
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, deferred.size());
-        CPPUNIT_ASSERT(deferred[0].attempts >= 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{20}, deferred.size());  // the one for kGroup went in
+        for (const auto& waiting : deferred) CPPUNIT_ASSERT_EQUAL(0, waiting.attempts);
+        CPPUNIT_ASSERT(terminal_->engine->groups().find(kGroup)->findTerminal("client13@relay-server1.net"));
         CPPUNIT_ASSERT(!terminal_->engine->groups().exists("0002@relay-server1"));
+    }
+
+    // Waiting messages are bounded in bytes as well as in number: one past the bound is not
+    // taken (not acknowledged, so its sender keeps it), and nothing is stored for it.
+    void deferredMessagesAreBoundedInBytes() {
+        terminal_->engine->setDeferralLimits({100, 4000, 1000, 1 << 20});
+        std::size_t taken = 0, refused = 0;
+        for (int n = 1; n <= 10; ++n) {
+            auto body = terminalBody("0002@relay-server1", makeTerminal(kClient12, kRelay1, n));
+            body->set("padding", std::string(900, 'x'));
+            const auto bytes = makePayload(MessageType::add_group_info, kRelay1 + "#" + std::to_string(n), kRelay1,
+                                           kClient11, body);
+            (terminal_->engine->receive(peer(kRelay1), bytes) ? taken : refused) += 1;
+        }
+        const auto load = terminal_->engine->messages().deferredLoad(kRelay1);
+        std::cout << "\n  deferred: " << taken << " taken (" << load.bytes << " bytes), " << refused
+                  << " not taken; bound 4000 bytes\n";
+        CPPUNIT_ASSERT(taken >= 3 && refused >= 1);
+        CPPUNIT_ASSERT_EQUAL(taken, load.messages);
+        CPPUNIT_ASSERT(load.bytes <= 4000);
+        // What was not taken is not seen either: offered again later, it is taken then.
+        CPPUNIT_ASSERT(!terminal_->engine->messages().seen(kRelay1, {"", 10}));
     }
 
     void refusedMessageIsAnsweredWithOkFalse() {

@@ -17,6 +17,7 @@ class MessageStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(onlyTheLatestEpochsOfASenderAreKept);
     CPPUNIT_TEST(deferredMessagesKeepSenderReasonAndOrder);
     CPPUNIT_TEST(deferredAttemptsAreCountedAndRemovalIsPerMessage);
+    CPPUNIT_TEST(deferredAreFoundByWhatTheyWaitForAndCountedInBytes);
     CPPUNIT_TEST(deferredAndSeenSurviveReopen);
     CPPUNIT_TEST_SUITE_END();
 
@@ -112,8 +113,8 @@ public:
     void deferredMessagesKeepSenderReasonAndOrder() {
         Database database(dir_->url());
         MessageStore messages(database);
-        messages.defer(peer(kRelay1), "payload-1", "group 0001@relay-server1 is not known here yet", 1000);
-        messages.defer(peer(kRelay2), "payload-2", "share s1 is not known here yet", 1000);
+        messages.defer(peer(kRelay1), "payload-1", "group 0001@relay-server1 is not known here yet", "k1", 1000);
+        messages.defer(peer(kRelay2), "payload-2", "share s1 is not known here yet", "k2", 1000);
         const auto deferred = messages.deferred();
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, deferred.size());
         CPPUNIT_ASSERT_EQUAL(kRelay1, deferred[0].sender.account);
@@ -128,8 +129,8 @@ public:
     void deferredAttemptsAreCountedAndRemovalIsPerMessage() {
         Database database(dir_->url());
         MessageStore messages(database);
-        messages.defer(peer(kRelay1), "a", "why a", 1000);
-        messages.defer(peer(kRelay1), "b", "why b", 1000);
+        messages.defer(peer(kRelay1), "a", "why a", "k", 1000);
+        messages.defer(peer(kRelay1), "b", "why b", "k", 1000);
         const auto seq_a = messages.deferred().at(0).seq;
         messages.countDeferredAttempt(seq_a);
         messages.countDeferredAttempt(seq_a);
@@ -142,11 +143,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("b"), deferred[0].payload);
     }
 
+    void deferredAreFoundByWhatTheyWaitForAndCountedInBytes() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.defer(peer(kRelay1), "aaaa", "why", "share\ns1", 1000);
+        messages.defer(peer(kRelay2), "bb", "why", "group\ng1", 2000);
+        messages.defer(peer(kRelay1), "cccccc", "why", "share\ns1", 3000);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, messages.deferredDependencies().size());
+        const auto waiting = messages.deferredWaitingFor("share\ns1");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, waiting.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("aaaa"), waiting[0].payload);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, messages.deferredLoad(kRelay1).messages);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{10}, messages.deferredLoad(kRelay1).bytes);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{12}, messages.deferredLoad().bytes);
+        messages.rewaitDeferred(waiting[0].seq, "group\ng1", "now the group");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, messages.deferredWaitingFor("group\ng1").size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, messages.dropDeferredBefore(3000));
+        CPPUNIT_ASSERT_EQUAL(std::string("cccccc"), messages.deferred().at(0).payload);
+    }
+
     void deferredAndSeenSurviveReopen() {
         {
             Database database(dir_->url());
             MessageStore messages(database);
-            messages.defer(peer(kRelay1), "early", "waits", 1000);
+            messages.defer(peer(kRelay1), "early", "waits", "k", 1000);
             messages.markSeen("m", {"", 1}, 1000);
         }
         Database database(dir_->url());
@@ -155,7 +175,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.deferred().size());
         CPPUNIT_ASSERT_EQUAL(std::string("early"), messages.deferred()[0].payload);
         // Numbering continues, so the order of deferral is kept.
-        messages.defer(peer(kRelay1), "later", "waits too", 1000);
+        messages.defer(peer(kRelay1), "later", "waits too", "k", 1000);
         CPPUNIT_ASSERT_EQUAL(std::string("later"), messages.deferred().at(1).payload);
     }
 

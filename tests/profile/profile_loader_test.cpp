@@ -14,6 +14,7 @@ class ProfileLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ProfileLoaderTest);
     CPPUNIT_TEST(readsEveryKeyOfATerminal);
     CPPUNIT_TEST(appliesDefaultsToAMinimalRelay);
+    CPPUNIT_TEST(readsDeferralLimits);
     CPPUNIT_TEST(recordsOneBasedPositions);
     CPPUNIT_TEST(expandsVariablesInPluginConfig);
     CPPUNIT_TEST(pluginConfigKeepsNumbersAndBooleansAsText);
@@ -74,6 +75,36 @@ transport:
         CPPUNIT_ASSERT(p.plugin_paths.empty());
         CPPUNIT_ASSERT_EQUAL(std::string("information"), p.log.level);
         CPPUNIT_ASSERT(p.log.file.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{50}, p.deferred_messages_per_sender);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{64 * 1024 * 1024}, p.deferred_bytes);
+    }
+
+    void readsDeferralLimits() {
+        const std::string text = R"(relaysync: 1
+node:
+  role: relay
+  account: relay-server9@net
+database: sqlite:relay9.db
+transport:
+  plugin: sip
+limits:
+  deferred_messages_per_sender: 5
+  deferred_bytes_per_sender: 5000000
+  deferred_messages: 20
+  deferred_bytes: 9000000
+)";
+        const Profile p = parseProfile(text, "relay9.yaml", fakeEnvironment({}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5}, p.deferred_messages_per_sender);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5000000}, p.deferred_bytes_per_sender);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{20}, p.deferred_messages);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{9000000}, p.deferred_bytes);
+        const auto small = text.substr(0, text.find("  deferred_bytes_per_sender")) + "  deferred_bytes_per_sender: 10\n";
+        try {
+            parseProfile(small, "relay9.yaml", fakeEnvironment({}));
+            CPPUNIT_FAIL("a bound below one largest message was taken");
+        } catch (const std::exception& e) {
+            RS_ASSERT_CONTAINS(std::string(e.what()), "deferred_bytes_per_sender must be at least 4194304");
+        }
     }
 
     void recordsOneBasedPositions() {
