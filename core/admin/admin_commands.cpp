@@ -275,18 +275,11 @@ const std::map<std::string, Command>& commands() {
          }},
         {"check",
          [](Node& node, const Arguments& args) {
-             const auto report = node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.checkResources(args.text("share"), args.texts("names"));
-             });
-             return reportResult(report);
+             return reportResult(node.checkResources(args.text("share"), args.texts("names")));
          }},
         {"sync",
          [](Node& node, const Arguments& args) {
-             const auto share = args.text("share");
-             const auto names = args.texts("names");
-             return result("sync_id", node.isRelay()
-                                          ? node.withRelay([&](RelayEngine& r) { return r.synchronize(share, names); })
-                                          : node.withTerminal([&](TerminalEngine& t) { return t.synchronize(share, names); }));
+             return result("sync_id", node.synchronize(args.text("share"), args.texts("names")));
          }},
         {"sync-status",
          [](Node& node, const Arguments& args) {

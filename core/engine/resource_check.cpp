@@ -26,35 +26,50 @@ ResourceEntry nextVersion(const ResourceEntry& entry) {
 
 }  // namespace
 
-CheckPlan planResourceCheck(const std::string& owner, const std::string& share_id,
-                            const std::vector<std::string>& names, ShareRepository& shares,
-                            const StoreRouter& router, sdk::EntityChecker& checker, const CheckPolicy& policy) {
-    CheckPlan plan;
-    plan.report.share_id = share_id;
-
+CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
+                                    const std::vector<std::string>& names, ShareRepository& shares) {
+    CheckSnapshot snapshot{owner, share_id, names, {}};
     std::set<std::string> locations;
     for (const auto& entry : shares.entries(share_id))
         if (entry.owner == owner && (names.empty() || std::count(names.begin(), names.end(), entry.name)))
             locations.insert(entry.location);
-
     // Every share that lists one of these entities, in any group (CheckAnotherResourceInfo),
     // read in one query: a check of many entities must not cost a query each.
-    std::map<std::string, std::vector<ResourceEntry>> listings;
     for (auto& entry : shares.entriesOwnedBy(owner))
-        if (locations.count(entry.location)) listings[entry.location].push_back(std::move(entry));
+        if (locations.count(entry.location)) snapshot.listings[entry.location].push_back(std::move(entry));
+    return snapshot;
+}
+
+CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
+                                sdk::EntityChecker& checker) {
+    CheckInspection inspection;
+    for (const auto& [location, listed] : snapshot.listings) {
+        auto& looked_at = inspection[location];
+        for (const auto& entry : listed) {
+            const bool known = std::any_of(looked_at.begin(), looked_at.end(),
+                                           [&](const auto& seen) { return seen.first == entry.details; });
+            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker));
+        }
+    }
+    return inspection;
+}
+
+CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection,
+                            const CheckPolicy& policy) {
+    const auto& owner = snapshot.owner;
+    const auto& share_id = snapshot.share_id;
+    CheckPlan plan;
+    plan.report.share_id = share_id;
 
     std::size_t gone = 0;
     // The report speaks of the asked share only: whoever asked may not be a member of the
     // others, which are updated all the same.
     SyncReport elsewhere;
-    for (const auto& [location, listed] : listings) {
-        // The entity is looked at once for each distinct record of it (normally exactly once).
-        std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>> looked_at;
+    for (const auto& [location, listed] : snapshot.listings) {
+        const auto& looked_at = inspection.at(location);
         for (const auto& entry : listed) {
-            auto known = std::find_if(looked_at.begin(), looked_at.end(),
-                                      [&](const auto& seen) { return seen.first == entry.details; });
-            if (known == looked_at.end())
-                known = looked_at.insert(looked_at.end(), {entry.details, inspect(entry, router, checker)});
+            const auto known = std::find_if(looked_at.begin(), looked_at.end(),
+                                            [&](const auto& seen) { return seen.first == entry.details; });
             const auto& outcome = known->second;
             auto& report = entry.share_id == share_id ? plan.report : elsewhere;
             ++report.checked;
@@ -111,6 +126,13 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
     }
     plan.report.bound();
     return plan;
+}
+
+CheckPlan planResourceCheck(const std::string& owner, const std::string& share_id,
+                            const std::vector<std::string>& names, ShareRepository& shares,
+                            const StoreRouter& router, sdk::EntityChecker& checker, const CheckPolicy& policy) {
+    const auto snapshot = snapshotResourceCheck(owner, share_id, names, shares);
+    return planResourceCheck(snapshot, inspectEntities(snapshot, router, checker), policy);
 }
 
 }  // namespace relaysync::core

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/store_router.h"
@@ -30,7 +31,33 @@ struct CheckPlan {
     bool aborted = false;  // the deletion limit stopped it; nothing is to be changed
 };
 
-// Decides, without changing anything; the terminal engine stores and sends the plan.
+// CheckResource runs in three steps, so that a node reads the disk without holding its lock or
+// a transaction: snapshot (with the lock), inspect (without), then plan and apply (with it).
+
+// What is to be looked at: every record of `owner` that lists one of the entities asked for,
+// in any share (CheckAnotherResourceInfo), by location.
+struct CheckSnapshot {
+    std::string owner;
+    std::string share_id;
+    std::vector<std::string> names;  // empty: the whole share
+    std::map<std::string, std::vector<ResourceEntry>> listings;
+};
+CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
+                                    const std::vector<std::string>& names, ShareRepository& shares);
+
+// What the checker said of each entity, once per distinct record of it (normally exactly once),
+// by location. Reads only the stores.
+using CheckInspection = std::map<std::string, std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>>>;
+CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
+                                sdk::EntityChecker& checker);
+
+// Decides, without changing anything; the terminal engine stores and sends the plan. Each
+// planned record is its snapshot's version plus one: whoever applies it can tell whether the
+// record changed meanwhile.
+CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection,
+                            const CheckPolicy& policy);
+
+// The three steps at once, for callers that hold whatever lock they need throughout.
 CheckPlan planResourceCheck(const std::string& owner, const std::string& share_id,
                             const std::vector<std::string>& names, ShareRepository& shares,
                             const StoreRouter& router, sdk::EntityChecker& checker, const CheckPolicy& policy);

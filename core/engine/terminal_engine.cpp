@@ -90,52 +90,6 @@ void TerminalEngine::addResource(const std::string& share_id, const std::string&
     });
 }
 
-SyncReport TerminalEngine::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
-    return runCommand([&] {
-        const auto share = shares_.find(share_id);
-        if (!share || !share->isMember(account_))
-            throw CommandError("check: this terminal is not a member of share " + share_id);
-        return checkAndPublish(share_id, names);
-    });
-}
-
-std::string TerminalEngine::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
-    return runCommand([&] {
-        const auto share = shares_.find(share_id);
-        if (!share || !share->isMember(account_))
-            throw CommandError("synchronize: this terminal is not a member of share " + share_id);
-        const auto sync_id = account_ + "/sync-" + std::to_string(database_.nextCounter("sync"));
-        // This terminal checks what it owns first; the relay asks everyone else.
-        auto own = checkAndPublish(share_id, names);
-        // A whole-share sync carries what this terminal holds, so that its relay can repair it.
-        std::optional<OwnerDigests> digests;
-        if (names.empty()) digests = shares_.ownerDigests(share_id);
-        send(MessageType::synchronize_instruction, relay_, SyncRequest{sync_id, share_id, names, digests}.toBody());
-        const auto deadline = nowMs() + SyncRequest::kDefaultSyncTimeoutMs;
-        if (reachable(relay_)) {
-            fanout_.open(sync_id, "", {relay_}, own, nowMs(), deadline, names.empty());
-        } else {
-            own.unreachable_nodes.push_back(relay_);
-            fanout_.open(sync_id, "", {}, own, nowMs(), deadline, names.empty());
-        }
-        return sync_id;
-    });
-}
-
-SyncReport TerminalEngine::checkAndPublish(const std::string& share_id, const std::vector<std::string>& names) {
-    auto plan = planResourceCheck(account_, share_id, names, shares_, stores_, checker_, policy_);
-    for (const auto& [share, entries] : plan.updates) {
-        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
-        publish(MessageType::update_resource_info, share, entries);
-    }
-    for (const auto& [share, entries] : plan.deletions) {
-        for (const auto& entry : entries) shares_.putEntryIfNewer(entry);
-        publish(MessageType::delete_resource_info, share, entries);
-    }
-    for (const auto& problem : plan.report.problems) log().warning("%s", problem);
-    return plan.report;
-}
-
 void TerminalEngine::publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries) {
     for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
         Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -238,24 +192,6 @@ HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletio
 void TerminalEngine::storeFromRelay(const ResourceEntry& entry) {
     if (entry.owner == account_ && shares_.entryOf(entry.share_id, entry.name, account_)) return;
     shares_.putEntryIfNewer(entry);
-}
-
-HandleResult TerminalEngine::onSynchronizeInstruction(const Message& message) {
-    const auto request = SyncRequest::fromBody(message.body);
-    SyncReport report;
-    const auto share = shares_.find(request.share_id);
-    if (!share || !share->isMember(account_)) {
-        report.share_id = request.share_id;
-        report.problems.push_back(account_ + " is not a member of share " + request.share_id);
-    } else {
-        report = checkAndPublish(request.share_id, request.names);
-        if (request.digests) repairOwnRecords(request.share_id, *request.digests);
-    }
-    report.sync_id = request.sync_id;
-    std::optional<OwnerDigests> digests;
-    if (request.names.empty() && share && share->isMember(account_)) digests = shares_.ownerDigests(request.share_id);
-    send(MessageType::synchronize_result, relay_, reportBody(report, digests));
-    return HandleResult::applied();
 }
 
 OwnerDigests TerminalEngine::onResultDigests(const Message&, const SyncReport& report,

@@ -3,12 +3,14 @@
 // share information, the resources it owns, CheckResource, and synchronize instructions.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine_base.h"
 #include "engine/resource_check.h"
 #include "engine/store_router.h"
+#include "engine/sync_messages.h"
 
 namespace relaysync::core {
 
@@ -44,6 +46,29 @@ public:
     // report is in syncs() once every node has answered.
     std::string synchronize(const std::string& share_id, const std::vector<std::string>& names = {});
 
+    // The two above in steps (terminal_checks.cpp), so that a node reads the disk without its
+    // lock: prepareCheck and the finish calls under the lock, inspect without it. The finish
+    // calls store only records that did not change since the snapshot (a record changed
+    // meanwhile is checked again next time).
+    CheckSnapshot prepareCheck(const std::string& command, const std::string& share_id,
+                               const std::vector<std::string>& names);
+    CheckInspection inspect(const CheckSnapshot& snapshot) const;  // reads the stores only
+    SyncReport finishCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection);
+    std::string finishSynchronize(const CheckSnapshot& snapshot, const CheckInspection& inspection);
+
+    // A synchronize instruction from the relay is checked at once (under the caller's lock), or,
+    // with this on, kept in pending_checks when it arrives and done in steps by the node.
+    void setChecksOutsideLock(bool on) { checks_outside_lock_ = on; }
+    struct PendingCheck {
+        std::int64_t seq = 0;
+        SyncRequest request;
+        CheckSnapshot snapshot;
+    };
+    // The oldest instruction waiting, with its snapshot; nullopt when none waits.
+    std::optional<PendingCheck> nextPendingCheck();
+    // Stores what changed, answers the relay and forgets the instruction, in one transaction.
+    void finishPendingCheck(const PendingCheck& pending, const CheckInspection& inspection);
+
 protected:
     HandleResult handle(const Message& message) override;
     OwnerDigests onResultDigests(const Message& result, const SyncReport& report,
@@ -58,8 +83,11 @@ private:
     void storeFromRelay(const ResourceEntry& entry);
     void repairOwnRecords(const std::string& share_id, const OwnerDigests& relays_copy);
 
-    // Runs CheckResource, stores the outcome and sends it to the relay.
-    SyncReport checkAndPublish(const std::string& share_id, const std::vector<std::string>& names);
+    bool isMemberOf(const std::string& share_id);
+    // Stores what the check found of records still as they were looked at, and sends it.
+    SyncReport applyCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection);
+    // The synchronize-result for `request` (with a repair of this terminal's records when asked).
+    void answerInstruction(const SyncRequest& request, SyncReport report);
     void publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries);
     std::string newShareId();
     // The live share `share_id`, when this terminal created it (terminal_share_changes.cpp).
@@ -72,6 +100,7 @@ private:
     sdk::EntityChecker& checker_;
     const CheckPolicy policy_;
     std::function<std::string()> timestamp_;
+    bool checks_outside_lock_ = false;
 };
 
 }  // namespace relaysync::core

@@ -110,4 +110,22 @@ std::vector<SyncReport> SyncStore::results() {
     return reports;
 }
 
+void SyncStore::addPendingCheck(const Poco::JSON::Object::Ptr& request) {
+    Poco::Int64 seq = database_.nextCounter("pending_check");
+    std::string body = stringify(request);
+    session_ << "INSERT INTO pending_checks (seq, body) VALUES (?, ?)", use(seq), use(body), now;
+}
+
+std::optional<SyncStore::PendingCheck> SyncStore::oldestPendingCheck() {
+    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
+    session_ << "SELECT seq, body FROM pending_checks ORDER BY seq LIMIT 1", into(rows), now;
+    if (rows.empty()) return std::nullopt;
+    return PendingCheck{rows.front().get<0>(), parse(rows.front().get<1>())};
+}
+
+void SyncStore::removePendingCheck(std::int64_t seq) {
+    Poco::Int64 key = seq;
+    session_ << "DELETE FROM pending_checks WHERE seq = ?", use(key), now;
+}
+
 }  // namespace relaysync::core

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <Poco/JSON/Object.h>
+
 #include "model/owner_digests.h"
 #include "model/sync_report.h"
 #include "persistence/database.h"
@@ -41,6 +43,15 @@ public:
     std::size_t pruneResults(std::size_t keep);
     std::optional<SyncReport> result(const std::string& sync_id);
     std::vector<SyncReport> results();  // oldest first
+
+    // Synchronize instructions a terminal took but has not checked yet (the request's body).
+    struct PendingCheck {
+        std::int64_t seq = 0;
+        Poco::JSON::Object::Ptr request;
+    };
+    void addPendingCheck(const Poco::JSON::Object::Ptr& request);
+    std::optional<PendingCheck> oldestPendingCheck();
+    void removePendingCheck(std::int64_t seq);
 
 private:
     Database& database_;

@@ -25,13 +25,14 @@ std::unique_ptr<Node> Node::terminal(Parts parts, const std::string& account, co
     auto engine = std::make_unique<TerminalEngine>(*node->parts_.database, account, relay, *node->parts_.stores,
                                                    *node->parts_.checker, policy, std::move(timestamp));
     node->terminal_ = engine.get();
+    engine->setChecksOutsideLock(true);
     node->engine_ = std::move(engine);
     node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
     return node;
 }
 
 void Node::start(Dispatch dispatch) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (started_) return;
     dispatch_ = dispatch;
     auto& transport = *parts_.transport;
@@ -42,8 +43,12 @@ void Node::start(Dispatch dispatch) {
     if (dispatch_ == Dispatch::background) {
         stopping_ = false;
         dispatcher_thread_ = std::thread([this] { dispatchLoop(); });
+        if (terminal_) checker_thread_ = std::thread([this] { checkLoop(); });
     }
     flushLocked();
+    lock.unlock();
+    // Instructions taken before a restart and not yet checked.
+    if (terminal_ && dispatch_ == Dispatch::inline_flush) requestChecks();
 }
 
 void Node::stop() {
@@ -52,8 +57,11 @@ void Node::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    // Joined without the node's lock: the dispatcher takes it for each database access.
+    check_wake_.notify_all();
+    // Joined without the node's lock: the dispatcher takes it for each database access. A
+    // check under way is finished first (its instruction stays pending until it is).
     if (dispatcher_thread_.joinable()) dispatcher_thread_.join();
+    if (checker_thread_.joinable()) checker_thread_.join();
     {
         std::lock_guard lock(mutex_);
         if (!started_) return;
@@ -146,7 +154,69 @@ void Node::dispatchLoop() {
 
 sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
     const bool taken = locked([&] { return engine_->receive(from, payload); });
+    if (terminal_) requestChecks();
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
+}
+
+SyncReport Node::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
+    std::lock_guard checking(check_mutex_);
+    const auto snapshot = withTerminal([&](TerminalEngine& t) { return t.prepareCheck("check", share_id, names); });
+    const auto inspection = terminal_->inspect(snapshot);
+    return locked([&] { return terminal_->finishCheck(snapshot, inspection); });
+}
+
+std::string Node::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
+    if (relay_) return withRelay([&](RelayEngine& r) { return r.synchronize(share_id, names); });
+    std::lock_guard checking(check_mutex_);
+    const auto snapshot =
+        withTerminal([&](TerminalEngine& t) { return t.prepareCheck("synchronize", share_id, names); });
+    const auto inspection = terminal_->inspect(snapshot);
+    return locked([&] { return terminal_->finishSynchronize(snapshot, inspection); });
+}
+
+void Node::requestChecks() {
+    if (dispatch_ == Dispatch::inline_flush) {
+        try {
+            runPendingChecks();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
+                                                       std::string(e.what()));
+        }
+        return;
+    }
+    {
+        std::lock_guard lock(wake_mutex_);
+        checks_requested_ = true;
+    }
+    check_wake_.notify_one();
+}
+
+void Node::runPendingChecks() {
+    std::lock_guard checking(check_mutex_);
+    for (;;) {
+        const auto pending = locked([&] { return terminal_->nextPendingCheck(); });
+        if (!pending) return;
+        const auto inspection = terminal_->inspect(pending->snapshot);
+        locked([&] { terminal_->finishPendingCheck(*pending, inspection); });
+    }
+}
+
+void Node::checkLoop() {
+    // Instructions left from before a restart are done first.
+    for (bool first = true;; first = false) {
+        if (!first) {
+            std::unique_lock lock(wake_mutex_);
+            check_wake_.wait(lock, [this] { return checks_requested_ || stopping_; });
+            if (stopping_) return;
+            checks_requested_ = false;
+        }
+        try {
+            runPendingChecks();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
+                                                       std::string(e.what()));
+        }
+    }
 }
 
 void Node::onReachabilityChanged(const std::string& account, bool reachable) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/relay_engine.h"
 #include "engine/terminal_engine.h"
@@ -64,6 +65,13 @@ public:
     template <class Action>
     auto withEngine(Action&& action) { return locked([&] { return action(*engine_); }); }
 
+    // CheckResource and a terminal's synchronize, with the disk read without the node's lock
+    // (TerminalEngine::prepareCheck): other commands and messages go on meanwhile. Checks run
+    // one at a time. CommandError at a relay.
+    SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
+    // At a relay, RelayEngine::synchronize.
+    std::string synchronize(const std::string& share_id, const std::vector<std::string>& names = {});
+
     sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;
 
@@ -87,11 +95,18 @@ private:
     }
 
     void dispatchLoop();
+    // Does the synchronize instructions a terminal took (TerminalEngine::nextPendingCheck), on
+    // the caller's thread (inline dispatch) or the checker thread (background).
+    void requestChecks();
+    void runPendingChecks();
+    void checkLoop();
     // Starts a sender for each destination with waiting messages and none running yet.
     void startSenders();
     void joinFinishedSenders();
 
     std::mutex mutex_;
+    // Taken before mutex_, never after: one check at a time (plugins need not be re-entrant).
+    std::mutex check_mutex_;
     Parts parts_;
     std::unique_ptr<EngineBase> engine_;
     RelayEngine* relay_ = nullptr;
@@ -101,6 +116,9 @@ private:
     Dispatch dispatch_ = Dispatch::inline_flush;
 
     std::thread dispatcher_thread_;
+    std::thread checker_thread_;  // terminals, background dispatch
+    std::condition_variable check_wake_;
+    bool checks_requested_ = false;  // guarded by wake_mutex_
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     bool wake_requested_ = false;

@@ -74,8 +74,7 @@ Shares shareResources(FourSites& sites, const Groups& groups) {
 
 core::SyncReport synchronize(FourSites& sites, const std::string& terminal, const std::string& share_id,
                              const std::vector<std::string>& names) {
-    const auto sync_id = sites.node(terminal).withTerminal(
-        [&](TerminalEngine& t) { return t.synchronize(share_id, names); });
+    const auto sync_id = sites.node(terminal).synchronize(share_id, names);
     sites.settle();
     const auto report = sites.node(terminal).withEngine(
         [&](core::EngineBase& engine) { return engine.syncs().result(sync_id); });

@@ -3,6 +3,7 @@
 // implied by their contents, and a switch that makes the whole store unreachable (an
 // unmounted drive). Not a plugin: the real stores have their own suites.
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -40,9 +41,29 @@ public:
         std::lock_guard lock(mutex_);
         reachable_ = reachable;
     }
+    // A slow disk: stat() waits from hold() until release(), so that a test sees what goes on
+    // while a check reads the store. holding(): a stat() is waiting now.
+    void hold() {
+        std::lock_guard lock(mutex_);
+        held_ = true;
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex_);
+            held_ = false;
+        }
+        released_.notify_all();
+    }
+    bool holding() {
+        std::lock_guard lock(mutex_);
+        return waiting_ > 0;
+    }
 
     sdk::Status stat(const std::string& path, sdk::EntityDetails& details) override {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
+        ++waiting_;
+        released_.wait(lock, [this] { return !held_; });
+        --waiting_;
         if (!reachable_) return sdk::Status::unreachable(name_ + " is not mounted");
         if (path.find("..") != std::string::npos) return sdk::Status::invalidArgument("escapes the store");
         if (path.empty()) {
@@ -86,6 +107,9 @@ private:
     std::mutex mutex_;
     std::string name_;
     bool reachable_ = true;
+    bool held_ = false;
+    int waiting_ = 0;
+    std::condition_variable released_;
     std::map<std::string, sdk::EntityDetails> files_;
     std::map<std::string, std::int64_t> folders_;
 };

@@ -169,7 +169,7 @@ private:
         const auto messages = step(
             "seq 41-44",
             [&] {
-                sync_id = terminal(C11).withTerminal([&](core::TerminalEngine& t) { return t.synchronize(workspace1_); });
+                sync_id = terminal(C11).synchronize(workspace1_);
                 return "client11 synchronize(workspace1) -> " + sync_id;
             },
             true);

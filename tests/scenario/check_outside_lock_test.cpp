@@ -1,0 +1,126 @@
+// CheckResource reads the disk without the node's lock: while a slow store holds a check up,
+// the node goes on serving, and a record changed meanwhile is not overwritten by what the
+// check saw before.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <future>
+
+#include "scenario_steps.h"
+
+namespace relaysync::test {
+
+namespace {
+using namespace std::chrono_literals;
+
+struct World {
+    World() {
+        putEntities(sites);
+        shares = shareResources(sites, formGroups(sites));
+    }
+    FourSites sites;
+    Shares shares;
+};
+
+// Holds a disk for the length of a test, and lets it go whatever happens, so that no thread
+// is left waiting on it.
+class HeldDisk {
+public:
+    explicit HeldDisk(MemoryStore& disk) : disk_(disk) { disk_.hold(); }
+    ~HeldDisk() { disk_.release(); }
+    // Waits until a check is reading the disk; false after 10 s.
+    bool awaitReader() {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!disk_.holding())
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            else std::this_thread::yield();
+        return true;
+    }
+    void release() { disk_.release(); }
+
+private:
+    MemoryStore& disk_;
+};
+
+// Whether `node` takes a command within 5 s.
+bool answersMeanwhile(core::Node& node, const std::string& share_id) {
+    auto probe = std::async(std::launch::async, [&] {
+        return node.withEngine([&](core::EngineBase& engine) { return engine.shares().entries(share_id).size(); });
+    });
+    return probe.wait_for(5s) == std::future_status::ready && probe.get() > 0;
+}
+}  // namespace
+
+class CheckOutsideLockTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(CheckOutsideLockTest);
+    CPPUNIT_TEST(aCheckOnDemandLeavesTheNodeFree);
+    CPPUNIT_TEST(aRecordChangedDuringTheCheckIsLeftAlone);
+    CPPUNIT_TEST(anInstructionFromTheRelayIsCheckedOutsideTheLock);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void aCheckOnDemandLeavesTheNodeFree() {
+        World world;
+        world.sites.disk("client31").putFile("docs/file100.pdf", 501, 5'001);
+        HeldDisk disk(world.sites.disk("client31"));
+        auto check = std::async(std::launch::async, [&] {
+            return world.sites.node("client31").checkResources(world.shares.workspace1);
+        });
+        CPPUNIT_ASSERT(disk.awaitReader());
+        CPPUNIT_ASSERT(answersMeanwhile(world.sites.node("client31"), world.shares.workspace1));
+        disk.release();
+        const auto report = check.get();
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report.changed);
+        world.sites.settle();
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(501), entryAt(world.sites, "R1", world.shares.workspace1, "file100.pdf")->details.size);
+    }
+
+    void aRecordChangedDuringTheCheckIsLeftAlone() {
+        World world;
+        world.sites.disk("client31").putFile("docs/file100.pdf", 501, 5'001);
+        HeldDisk disk(world.sites.disk("client31"));
+        auto check = std::async(std::launch::async, [&] {
+            return world.sites.node("client31").checkResources(world.shares.workspace1);
+        });
+        CPPUNIT_ASSERT(disk.awaitReader());
+        // The owner takes the resource out of the share while the check looks at the disk.
+        world.sites.node("client31").withTerminal(
+            [&](core::TerminalEngine& t) { t.removeResource(world.shares.workspace1, "file100.pdf"); });
+        disk.release();
+        check.get();
+        world.sites.settle();
+        for (const auto& node : {"client31", "R3", "R1", "client11"})
+            CPPUNIT_ASSERT_MESSAGE(node, !entryAt(world.sites, node, world.shares.workspace1, "file100.pdf"));
+        // Its other listing (projects) was not touched meanwhile, and takes the change.
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(501),
+                             entryAt(world.sites, "client32", world.shares.projects, "file100.pdf")->details.size);
+    }
+
+    // The relay's instruction is taken (acknowledged) at once and checked afterwards: the
+    // terminal is free while its disk is read, and the sync still ends with the true state.
+    void anInstructionFromTheRelayIsCheckedOutsideTheLock() {
+        World world;
+        world.sites.disk("client31").putFile("folderE/e.txt", 601, 6'001);
+        HeldDisk disk(world.sites.disk("client31"));
+        const auto sync_id = world.sites.node("client11").synchronize(world.shares.workspace1);
+        auto delivery = std::async(std::launch::async, [&] { world.sites.settle(); });
+        CPPUNIT_ASSERT(disk.awaitReader());
+        auto& client31 = world.sites.node("client31");
+        CPPUNIT_ASSERT(answersMeanwhile(client31, world.shares.workspace1));
+        CPPUNIT_ASSERT(client31.withEngine([](core::EngineBase& e) { return e.syncs().oldestPendingCheck(); }));
+        disk.release();
+        delivery.get();
+        CPPUNIT_ASSERT(!client31.withEngine([](core::EngineBase& e) { return e.syncs().oldestPendingCheck(); }));
+        const auto report = world.sites.node("client11").withEngine(
+            [&](core::EngineBase& e) { return e.syncs().result(sync_id); });
+        CPPUNIT_ASSERT(report.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(6), report->checked);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report->changed);
+        CPPUNIT_ASSERT(report->unreachable_nodes.empty());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(601), entryAt(world.sites, "client22", world.shares.workspace1, "folderE")->details.size);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CheckOutsideLockTest);
+
+}  // namespace relaysync::test
