@@ -9,102 +9,12 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 
-#include <Poco/JSON/Parser.h>
-#include <Poco/Logger.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketStream.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
 
 namespace relaysync::core {
 
 namespace {
-
-Poco::JSON::Object::Ptr errorResponse(const std::string& message) {
-    Poco::JSON::Object::Ptr response = new Poco::JSON::Object;
-    response->set("ok", false);
-    response->set("error", message);
-    return response;
-}
-
-// Only root and the daemon's own user: the socket's file mode says the same, this makes sure.
-bool peerIsTrusted(int fd) {
-    ucred credentials{};
-    socklen_t length = sizeof credentials;
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return false;
-    return credentials.uid == 0 || credentials.uid == geteuid();
-}
-
-class AdminConnection final : public Poco::Net::TCPServerConnection {
-public:
-    AdminConnection(const Poco::Net::StreamSocket& socket, const AdminServer::Handler& handler)
-        : Poco::Net::TCPServerConnection(socket), handler_(handler) {}
-
-    void run() override {
-        Poco::Net::SocketStream stream(socket());
-        const bool trusted = peerIsTrusted(socket().impl()->sockfd());
-        std::string line;
-        while (readLine(stream, line)) {
-            if (!trusted) {
-                // Answered, not just closed, so the user sees why; nothing of the request is used.
-                Poco::Logger::get("relaysync.admin").warning("admin: refused a request from another user");
-                reply(stream, errorResponse("permission denied: only root and the daemon's user may administer it"));
-                return;
-            }
-            reply(stream, answer(line));
-        }
-    }
-
-private:
-    static bool readLine(std::istream& in, std::string& line) {
-        line.clear();
-        for (char c; in.get(c);) {
-            if (c == '\n') return true;
-            if (line.size() >= kMaxAdminRequestBytes) return false;
-            line.push_back(c);
-        }
-        return false;
-    }
-
-    Poco::JSON::Object::Ptr answer(const std::string& line) const {
-        Poco::JSON::Object::Ptr request;
-        try {
-            Poco::JSON::Parser parser;
-            request = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        } catch (const std::exception&) {
-            return errorResponse("the request is not a JSON object");
-        }
-        try {
-            auto response = handler_(request);
-            response->set("ok", true);
-            return response;
-        } catch (const std::exception& e) {
-            return errorResponse(e.what());
-        }
-    }
-
-    static void reply(std::ostream& out, const Poco::JSON::Object::Ptr& response) {
-        response->stringify(out);
-        out << '\n';
-        out.flush();
-    }
-
-    const AdminServer::Handler& handler_;
-};
-
-class AdminConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
-public:
-    explicit AdminConnectionFactory(const AdminServer::Handler& handler) : handler_(handler) {}
-    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-        return new AdminConnection(socket, handler_);
-    }
-
-private:
-    const AdminServer::Handler& handler_;
-};
 
 // The pid of the process listening on the Unix socket at `path` (0 when it cannot be told),
 // or nothing when no process listens there any more.
@@ -149,8 +59,8 @@ void clearStaleSocket(const std::string& path) {
 
 }  // namespace
 
-AdminServer::AdminServer(std::string socket_path, Handler handler)
-    : socket_path_(std::move(socket_path)), handler_(std::move(handler)) {}
+AdminServer::AdminServer(std::string socket_path, Handler handler, AdminLimits limits)
+    : socket_path_(std::move(socket_path)), handler_(std::move(handler)), limits_(limits) {}
 
 AdminServer::~AdminServer() { stop(); }
 
@@ -177,26 +87,22 @@ void AdminServer::claim() {
 
 void AdminServer::start() {
     claim();
-    if (server_) return;
+    if (service_) return;
     try {
-        auto parameters = new Poco::Net::TCPServerParams;
-        parameters->setMaxThreads(4);
-        server_ = std::make_unique<Poco::Net::TCPServer>(new AdminConnectionFactory(handler_), *socket_, parameters);
-        server_->start();
-    } catch (const Poco::Exception& e) {
-        throw std::runtime_error("admin socket " + socket_path_ + ": " + e.displayText());
+        service_ = std::make_unique<AdminService>(socket_->impl()->sockfd(), handler_, limits_);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("admin socket " + socket_path_ + ": " + e.what());
     }
 }
 
 void AdminServer::stop() {
-    if (server_) {
-        server_->stop();
-        server_.reset();
-    }
+    service_.reset();  // before the socket it serves is closed
     if (!socket_) return;  // never claimed: whatever is at the path is not ours
     socket_.reset();
     std::error_code ignored;
     std::filesystem::remove(socket_path_, ignored);
 }
+
+AdminServerCounts AdminServer::counts() const { return service_ ? service_->counts() : AdminServerCounts{}; }
 
 }  // namespace relaysync::core

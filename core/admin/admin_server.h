@@ -1,19 +1,20 @@
 #pragma once
 // The daemon's local admin channel: a Unix domain socket, mode 0600, that only root and the
 // daemon's own user may use (checked by the peer's credentials on every connection). One JSON
-// request per line in, one JSON response per line out.
+// request per line in, one JSON response per line out, within the limits of AdminLimits.
 
-#include <functional>
 #include <memory>
 #include <string>
 
 #include <Poco/JSON/Object.h>
 
+#include "admin/admin_limits.h"
+#include "admin/admin_reply.h"
+#include "admin/admin_service.h"
 #include "admin/already_running.h"
 
 namespace Poco::Net {
 class ServerSocket;
-class TCPServer;
 }
 
 namespace relaysync::core {
@@ -21,9 +22,10 @@ namespace relaysync::core {
 class AdminServer {
 public:
     // Answers one request. Throwing CommandError (or any std::exception) makes an error response.
-    using Handler = std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr& request)>;
+    // Called from several threads at once (AdminLimits::workers).
+    using Handler = AdminHandler;
 
-    AdminServer(std::string socket_path, Handler handler);
+    AdminServer(std::string socket_path, Handler handler, AdminLimits limits = {});
     ~AdminServer();
 
     // Binds the socket, so that it is this server's before the node talks to anyone; clients
@@ -34,19 +36,21 @@ public:
     void claim();
     // Claims the socket if not yet done, and starts serving; throws as claim() does.
     void start();
-    // Stops serving and removes the socket file, if this server claimed it.
+    // Stops serving (commands already running finish first) and removes the socket file, if
+    // this server claimed it.
     void stop();
 
     const std::string& socketPath() const { return socket_path_; }
+    const AdminLimits& limits() const { return limits_; }
+    // What it has served and cut since start(); zeros before.
+    AdminServerCounts counts() const;
 
 private:
     std::string socket_path_;
     Handler handler_;
+    AdminLimits limits_;
     std::unique_ptr<Poco::Net::ServerSocket> socket_;
-    std::unique_ptr<Poco::Net::TCPServer> server_;
+    std::unique_ptr<AdminService> service_;
 };
-
-// The request line limit; a longer request is refused.
-inline constexpr std::size_t kMaxAdminRequestBytes = 1024 * 1024;
 
 }  // namespace relaysync::core

@@ -4,11 +4,14 @@
 //   relaysync-admin --socket PATH ...
 //
 // Errors are one line on standard error; the exit code is 0 on success, 1 when the daemon
-// refused or the command failed, 2 for a usage error or an unreachable daemon, 3 when a
-// synchronize did not finish within the timeout.
+// refused or the command failed, 2 for a usage error or a daemon that cannot be reached or
+// does not answer, 3 when a synchronize did not finish within the timeout. --timeout bounds
+// the whole command: reaching the daemon, each answer and a synchronize's wait.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -58,6 +61,8 @@ Outbox and dead letters (both):
   resend-dead-letter SEQ|--all               back into the outbox, under a fresh message id
   purge-dead-letters SEQ|--all               drop dead letters
   purge-outbox DESTINATION                   drop every message waiting for DESTINATION
+--timeout SECONDS bounds the whole command: connecting, every answer and a synchronize's wait
+(default: 60 s for an answer, 300 s for a synchronize's wait).
 )";
 
 struct Invocation {
@@ -65,7 +70,37 @@ struct Invocation {
     std::vector<std::string> args;
     bool json = false;
     bool force = false;
-    int timeout_seconds = 300;
+    std::optional<int> timeout_seconds;  // --timeout
+};
+
+using Clock = std::chrono::steady_clock;
+const std::chrono::seconds kDefaultSyncWait(300);
+
+// What time a command has: with --timeout, all of it until one deadline; without, each answer
+// kDefaultAdminTimeout and a synchronize's wait kDefaultSyncWait.
+class Budget {
+public:
+    explicit Budget(const Invocation& call) : given_(call.timeout_seconds) {
+        if (given_) deadline_ = Clock::now() + std::chrono::seconds(*given_);
+    }
+    // For one request to the daemon.
+    Poco::Timespan forAnswer() const {
+        if (!deadline_) return kDefaultAdminTimeout;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
+        return Poco::Timespan(std::max<Poco::Timespan::TimeDiff>(left.count(), 1) * 1000);
+    }
+    // When a synchronize started at `start` stops being waited for.
+    Clock::time_point syncDeadline(Clock::time_point start) const {
+        return deadline_ ? *deadline_ : start + kDefaultSyncWait;
+    }
+    // "5 s" (--timeout 5) or "300 s", for messages.
+    std::string syncWaitText() const {
+        return std::to_string(given_ ? *given_ : static_cast<int>(kDefaultSyncWait.count())) + " s";
+    }
+
+private:
+    std::optional<int> given_;
+    std::optional<Clock::time_point> deadline_;
 };
 
 [[noreturn]] void usageError(const std::string& message) {
@@ -92,10 +127,13 @@ Invocation parse(int argc, char** argv) {
         else if (arg == "--socket") call.socket = value();
         else if (arg == "--json") call.json = true;
         else if (arg == "--timeout") {
+            const auto text = value();
             try {
-                call.timeout_seconds = std::stoi(value());
+                std::size_t used = 0;
+                call.timeout_seconds = std::stoi(text, &used);
+                if (used != text.size() || *call.timeout_seconds <= 0) throw std::invalid_argument(text);
             } catch (const std::exception&) {
-                usageError("--timeout takes a whole number of seconds");
+                usageError("--timeout takes a whole number of seconds, at least 1");
             }
         } else if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
@@ -192,8 +230,8 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     return request;
 }
 
-Poco::JSON::Object::Ptr ask(const std::string& socket, const Poco::JSON::Object::Ptr& request) {
-    auto response = askDaemon(socket, request);
+Poco::JSON::Object::Ptr ask(const std::string& socket, const Poco::JSON::Object::Ptr& request, const Budget& budget) {
+    auto response = askDaemon(socket, request, budget.forAnswer());
     if (!response->optValue<bool>("ok", false)) {
         std::cerr << "relaysync-admin: " << json::optionalString(response, "error") << "\n";
         std::exit(kExitFailed);
@@ -215,26 +253,26 @@ void show(Poco::JSON::Object::Ptr result, bool as_json) {
 }
 
 // Waits for a synchronize, showing on standard error who it still waits for.
-int awaitSync(const Invocation& call, const std::string& socket, const std::string& sync_id) {
+int awaitSync(const Invocation& call, const Budget& budget, const std::string& socket, const std::string& sync_id) {
     Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
     request->set("command", "sync-status");
     Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
     args->set("sync_id", sync_id);
     request->set("args", args);
-    const auto start = std::chrono::steady_clock::now();
+    const auto give_up = budget.syncDeadline(Clock::now());
     std::string shown;
-    for (;;) {
-        const auto status = ask(socket, request);
+    for (bool first = true;; first = false) {
+        // Past the timeout, exit 3 rather than ask with no time left (that would be exit 2).
+        if (!first && Clock::now() >= give_up) {
+            std::cerr << "\nrelaysync-admin: synchronize " << sync_id << " has not finished after " << budget.syncWaitText()
+                      << "; ask again with: sync-status " << sync_id << "\n";
+            return kExitTimeout;
+        }
+        const auto status = ask(socket, request, budget);
         if (status->optValue<bool>("finished", false)) {
             if (!call.json) std::cerr << "\n";
             show(status->getObject("report"), call.json);
             return 0;
-        }
-        const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (elapsed > call.timeout_seconds) {
-            std::cerr << "\nrelaysync-admin: synchronize " << sync_id << " has not finished after " << call.timeout_seconds
-                      << " s; ask again with: sync-status " << sync_id << "\n";
-            return kExitTimeout;
         }
         std::string waiting;
         for (const auto& node : json::requireStrings(status, "waiting_for", "sync-status")) waiting += " " + node;
@@ -242,16 +280,19 @@ int awaitSync(const Invocation& call, const std::string& socket, const std::stri
             std::cerr << "\rsynchronize " << sync_id << ": waiting for" << waiting << "   " << std::flush;
             shown = waiting;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        const auto left = give_up - Clock::now();
+        if (left > Clock::duration::zero())
+            std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(200), left));
     }
 }
 
 int run(int argc, char** argv) {
     const auto call = parse(argc, argv);
+    const Budget budget(call);
     const auto request = requestFor(call);
     const auto socket = call.socket.empty() ? adminSocketPath(loadProfile(call.profile)) : call.socket;
-    const auto result = ask(socket, request);
-    if (call.command == "sync") return awaitSync(call, socket, json::optionalString(result, "sync_id"));
+    const auto result = ask(socket, request, budget);
+    if (call.command == "sync") return awaitSync(call, budget, socket, json::optionalString(result, "sync_id"));
     show(result, call.json);
     return 0;
 }
