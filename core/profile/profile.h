@@ -52,6 +52,12 @@ struct AdminSettings {
     // The daemon's local admin socket (Unix domain, mode 0600). Empty: next to the database,
     // "<database file>.sock".
     std::string socket;
+    // What one connection may cost (admin/admin_limits.h has the meaning of each).
+    std::int64_t read_timeout_ms = 10'000;
+    std::size_t max_request_bytes = 1024 * 1024;
+    std::size_t max_connections = 32;
+    std::size_t workers = 4;
+    std::int64_t write_timeout_ms = 10'000;
 };
 
 struct Profile {

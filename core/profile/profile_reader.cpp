@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
 #include <vector>
 
 #include "profile/profile_loader.h"
@@ -203,8 +204,23 @@ void readLog(const YamlField& field, Profile& profile) {
 
 void readAdmin(const YamlField& field, Profile& profile) {
     const YamlMapping admin = field.mapping();
-    admin.allowOnly({"socket"});
+    admin.allowOnly({"socket", "read_timeout_ms", "max_request_bytes", "max_connections", "workers",
+                     "write_timeout_ms"});
     if (const auto socket = admin.find("socket")) profile.admin.socket = socket->nonEmptyText();
+    const auto readCount = [&](const char* key, std::uint64_t low, std::uint64_t high, auto& into) {
+        if (const auto field = admin.find(key)) {
+            const auto value = field->count();
+            if (value < low || value > high)
+                field->failAtValue(std::string(key) + " must be between " + std::to_string(low) + " and " +
+                                   std::to_string(high));
+            into = static_cast<std::remove_reference_t<decltype(into)>>(value);
+        }
+    };
+    readCount("read_timeout_ms", 100, 3'600'000, profile.admin.read_timeout_ms);
+    readCount("max_request_bytes", 1024, 64 * 1024 * 1024, profile.admin.max_request_bytes);
+    readCount("max_connections", 2, 4096, profile.admin.max_connections);
+    readCount("workers", 1, 64, profile.admin.workers);
+    readCount("write_timeout_ms", 100, 3'600'000, profile.admin.write_timeout_ms);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ class ProfileLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ProfileLoaderTest);
     CPPUNIT_TEST(readsEveryKeyOfATerminal);
     CPPUNIT_TEST(appliesDefaultsToAMinimalRelay);
-    CPPUNIT_TEST(readsDeferralLimits);
+    CPPUNIT_TEST(readsDeferralAndAdminLimits);
     CPPUNIT_TEST(recordsOneBasedPositions);
     CPPUNIT_TEST(expandsVariablesInPluginConfig);
     CPPUNIT_TEST(pluginConfigKeepsNumbersAndBooleansAsText);
@@ -79,7 +79,7 @@ transport:
         CPPUNIT_ASSERT_EQUAL(std::size_t{64 * 1024 * 1024}, p.deferred_bytes);
     }
 
-    void readsDeferralLimits() {
+    void readsDeferralAndAdminLimits() {
         const std::string text = R"(relaysync: 1
 node:
   role: relay
@@ -98,6 +98,18 @@ limits:
         CPPUNIT_ASSERT_EQUAL(std::size_t{5000000}, p.deferred_bytes_per_sender);
         CPPUNIT_ASSERT_EQUAL(std::size_t{20}, p.deferred_messages);
         CPPUNIT_ASSERT_EQUAL(std::size_t{9000000}, p.deferred_bytes);
+        const auto with_admin = text + "admin:\n  read_timeout_ms: 2500\n  max_connections: 8\n  workers: 2\n";
+        const Profile q = parseProfile(with_admin, "relay9.yaml", fakeEnvironment({}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{2500}, q.admin.read_timeout_ms);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{8}, q.admin.max_connections);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, q.admin.workers);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1024 * 1024}, q.admin.max_request_bytes);
+        try {
+            parseProfile(text + "admin:\n  workers: 0\n", "relay9.yaml", fakeEnvironment({}));
+            CPPUNIT_FAIL("no workers was taken");
+        } catch (const std::exception& e) {
+            RS_ASSERT_CONTAINS(std::string(e.what()), "workers must be between 1 and 64");
+        }
         const auto small = text.substr(0, text.find("  deferred_bytes_per_sender")) + "  deferred_bytes_per_sender: 10\n";
         try {
             parseProfile(small, "relay9.yaml", fakeEnvironment({}));

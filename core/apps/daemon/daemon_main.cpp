@@ -110,8 +110,13 @@ protected:
 private:
     int serve(const Profile& profile, Node& node) {
         auto& log = Poco::Logger::get("relaysync.daemon");
-        AdminServer admin(adminSocketPath(profile),
-                          [&node](const Poco::JSON::Object::Ptr& request) { return runAdminCommand(node, request); });
+        const auto& settings = profile.admin;
+        const AdminLimits limits{std::chrono::milliseconds(settings.read_timeout_ms), settings.max_request_bytes,
+                                 settings.max_connections, settings.workers,
+                                 std::chrono::milliseconds(settings.write_timeout_ms)};
+        AdminServer admin(
+            adminSocketPath(profile),
+            [&node](const Poco::JSON::Object::Ptr& request) { return runAdminCommand(node, request); }, limits);
         // Before the node talks to its peers: a second daemon that shares only the socket with
         // a running one must stop here, not after connecting to the peers as the same account.
         admin.claim();
