@@ -85,6 +85,8 @@ inline constexpr const char* kVersion3[] = {
     // A synchronize instruction taken (and acknowledged) but not yet checked: the disk is read
     // without the node's lock, after the message's transaction, and a restart finishes it.
     "CREATE TABLE IF NOT EXISTS pending_checks (seq BIGINT PRIMARY KEY, body TEXT NOT NULL)",
+    // When a deleted share's tombstone was first seen by the pruning: it goes after the retention.
+    "ALTER TABLE shares ADD COLUMN removed_ms BIGINT NOT NULL DEFAULT 0",
 };
 
 }  // namespace relaysync::core::schema

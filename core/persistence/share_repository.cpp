@@ -241,7 +241,16 @@ std::size_t ShareRepository::pruneTombstones(std::int64_t older_than_ms, std::in
     session_ << "UPDATE resource_entries SET stored_ms = ? WHERE removed = 1 AND stored_ms = 0", use(at), now;
     Poco::Data::Statement remove(session_);
     remove << "DELETE FROM resource_entries WHERE removed = 1 AND stored_ms < ?", use(cutoff);
-    return remove.execute();
+    auto pruned = remove.execute();
+    // A deleted share's tombstone, timed from when the pruning first saw it (deletion is rare,
+    // so a first sighting is near enough), goes with its members' rows.
+    session_ << "UPDATE shares SET removed_ms = ? WHERE removed = 1 AND removed_ms = 0", use(at), now;
+    session_ << "DELETE FROM share_members WHERE share_id IN"
+                " (SELECT share_id FROM shares WHERE removed = 1 AND removed_ms < ?)",
+        use(cutoff), now;
+    Poco::Data::Statement drop(session_);
+    drop << "DELETE FROM shares WHERE removed = 1 AND removed_ms < ?", use(cutoff);
+    return pruned + drop.execute();
 }
 
 }  // namespace relaysync::core

@@ -55,8 +55,9 @@ public:
     // Per owner, a digest of its live records in the share (FNV-1a over name and version, in
     // name order): what a synchronize compares to find records a node missed.
     OwnerDigests ownerDigests(const std::string& share_id);
-    // Deletes tombstones stored before `older_than_ms` (a late message older than that could
-    // bring a record back: the retention period says how late none comes); returns how many.
+    // Deletes entry and share tombstones stored before `older_than_ms` (a late message older
+    // than that could bring a record back: the retention period says how late none comes);
+    // returns how many.
     std::size_t pruneTombstones(std::int64_t older_than_ms, std::int64_t now_ms);
     // Every record of `owner` in the share, tombstones included.
     std::vector<ResourceEntry> recordsOf(const std::string& share_id, const std::string& owner);

@@ -9,6 +9,7 @@ namespace relaysync::core::coretest {
 class PruneTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(PruneTest);
     CPPUNIT_TEST(oldTombstonesGoLiveEntriesAndRecentTombstonesStay);
+    CPPUNIT_TEST(deletedSharesGoAfterTheRetention);
     CPPUNIT_TEST(onlyTheNewestSyncReportsAndDeadLettersAreKept);
     CPPUNIT_TEST_SUITE_END();
 
@@ -37,6 +38,32 @@ public:
         relay_->prune();
         CPPUNIT_ASSERT(!shares.entryOf(kS1, "old", kClient11).has_value());
         CPPUNIT_ASSERT(shares.entryOf(kS1, "live", kClient11).has_value());
+    }
+
+    void deletedSharesGoAfterTheRetention() {
+        auto& shares = relay_->shares();
+        Share gone{"20071001150032client11@relay-server1.net", kGroup, "old", kClient11, {kClient11, kClient12}, 1};
+        Share kept{"20071001150033client11@relay-server1.net", kGroup, "kept", kClient11, {kClient11}, 1};
+        shares.putIfNewer(gone);
+        shares.putIfNewer(kept);
+        gone.version = 2;
+        gone.removed = true;
+        shares.putIfNewer(gone);
+        const auto first_seen = EngineBase::systemClockMs();
+        relay_->setRetention({10'000, 200, 1000});
+        relay_->setClock([&] { return first_seen; });
+        relay_->prune();
+        CPPUNIT_ASSERT(shares.record(gone.id).has_value());  // the tombstone still guards the id
+        relay_->setClock([&] { return first_seen + 60'000; });
+        relay_->prune();
+        CPPUNIT_ASSERT(!shares.record(gone.id).has_value());
+        CPPUNIT_ASSERT(shares.find(kept.id).has_value());
+        std::size_t members = 0;
+        std::string id = gone.id;
+        // The members of the pruned share went with it.
+        node_->database.session() << "SELECT COUNT(*) FROM share_members WHERE share_id = ?",
+            Poco::Data::Keywords::into(members), Poco::Data::Keywords::use(id), Poco::Data::Keywords::now;
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, members);
     }
 
     void onlyTheNewestSyncReportsAndDeadLettersAreKept() {
