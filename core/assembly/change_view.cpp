@@ -1,6 +1,6 @@
 #include "assembly/change_view.h"
 
-#include "assembly/text_cell.h"
+#include "model/text_cell.h"
 #include "assembly/text_table.h"
 #include "protocol/json_fields.h"
 

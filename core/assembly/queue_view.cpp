@@ -2,7 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "assembly/text_cell.h"
+#include "model/text_cell.h"
 #include "assembly/text_table.h"
 #include "protocol/codec.h"
 #include "protocol/protocol_error.h"

@@ -5,6 +5,7 @@
 
 #include "engine/dependency.h"
 #include "engine/sync_messages.h"
+#include "model/text_cell.h"
 #include "protocol/bodies.h"
 #include "protocol/codec.h"
 #include "protocol/entry_chunks.h"
@@ -74,8 +75,9 @@ HandleResult EngineBase::handleReply(const Message& message) {
             fanout_.onReport(message.from, report, keep);
         }
     } else if (!message.body->optValue<bool>("ok", false)) {
-        logger_.warning("%s: %s refused %s %s: %s", account_, message.from, json::optionalString(message.body, "re_type"),
-                        json::optionalString(message.body, "re"), json::optionalString(message.body, "reason"));
+        warnAbout(message.from, message.from + " refused " + logValue(json::optionalString(message.body, "re_type")) +
+                                    " " + logValue(json::optionalString(message.body, "re")) + ": " +
+                                    logValue(json::optionalString(message.body, "reason")));
     }
     return HandleResult::applied();
 }
@@ -113,21 +115,22 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
     try {
         message = decode(payload);
     } catch (const ProtocolError& e) {
-        logger_.warning("%s: dropped a message from %s: %s", account_, sender, std::string(e.what()));
+        warnAbout(sender, "dropped a message from " + logValue(sender) + ": " + logValue(e.what()));
         return Outcome::done;
     }
     // Ids are "<from>#<epoch>.<n>": a node can only use up its own ids, never block another's.
     const auto id = parseMessageId(message.id, sender);
     if (message.from != sender || message.to != account_ || !id) {
-        logger_.warning("%s: dropped %s %s: it claims to be from %s to %s but came from %s (ids must be"
-                        " '<from>#<epoch>.<n>')",
-                        account_, std::string(wireName(message.type)), message.id, message.from, message.to, sender);
+        warnAbout(sender, "dropped " + std::string(wireName(message.type)) + " " + logValue(message.id) +
+                              ": it claims to be from " + logValue(message.from) + " to " + logValue(message.to) +
+                              " but came from " + logValue(sender) + " (ids must be '<from>#<epoch>.<n>')");
         return Outcome::done;
     }
     // A terminal talks only to the relay its credentials name, whatever the message says.
     if (peer.role == sdk::PeerRole::terminal && peer.home_relay != account_) {
-        logger_.warning("%s: dropped %s %s from %s: it is a terminal of %s, not of this node", account_,
-                        std::string(wireName(message.type)), message.id, sender, peer.home_relay);
+        warnAbout(sender, "dropped " + std::string(wireName(message.type)) + " " + logValue(message.id) + " from " +
+                              logValue(sender) + ": it is a terminal of " + logValue(peer.home_relay) +
+                              ", not of this node");
         return Outcome::done;
     }
     message.from_role = peer.role;
@@ -156,14 +159,15 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
                 if (const auto refusal = deferralRefusal(sender, payload.size()); !refusal.empty()) {
                     // Not taken, so not acknowledged: the sender keeps it and tries again later,
                     // when what its earlier messages wait for may have come. Never taken and lost.
-                    logger_.warning("%s: did not take %s %s from %s: %s, and %s; the sender keeps it", account_,
-                                    std::string(wireName(message.type)), message.id, sender, result.reason, refusal);
+                    warnAbout(sender, "did not take " + std::string(wireName(message.type)) + " " +
+                                          logValue(message.id) + " from " + logValue(sender) + ": " +
+                                          logValue(result.reason) + ", and " + refusal + "; the sender keeps it");
                     return Outcome::busy;
                 }
                 messages_.defer(peer, payload, result.reason, result.waits_for, nowMs());
                 messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
-                                    message.id, sender, result.reason);
+                                    logValue(message.id), logValue(sender), logValue(result.reason));
             }
             transaction.commit();
             return Outcome::waiting;
@@ -172,16 +176,25 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
             answer(message, false, result.reason);
         transaction.commit();
-        logger_.warning("%s: refused %s %s from %s: %s", account_, std::string(wireName(message.type)), message.id,
-                        sender, result.reason);
+        warnAbout(sender, "refused " + std::string(wireName(message.type)) + " " + logValue(message.id) + " from " +
+                              logValue(sender) + ": " + logValue(result.reason));
         return Outcome::done;
     } catch (const std::exception& e) {
         // A storage failure: nothing was committed; the transport does not acknowledge, so the
         // sender tries again.
         logger_.error("%s: could not handle %s %s from %s: %s", account_, std::string(wireName(message.type)),
-                      message.id, sender, std::string(e.what()));
+                      logValue(message.id), logValue(sender), logValue(e.what()));
         return Outcome::failed;
     }
+}
+
+void EngineBase::warnAbout(const std::string& sender, const std::string& text) {
+    std::size_t left_out = 0;
+    const bool allowed = warnings_.allow(sender, nowMs(), left_out);
+    if (left_out > 0)
+        logger_.warning("%s: left out %s more warning(s) about %s in the last minute", account_,
+                        std::to_string(left_out), logValue(sender));
+    if (allowed) logger_.warning("%s: %s", account_, text);
 }
 
 std::string EngineBase::deferralRefusal(const std::string& sender, std::size_t payload_bytes) {

@@ -11,6 +11,7 @@
 
 #include "engine/handle_result.h"
 #include "engine/sync_fanout.h"
+#include "engine/warning_limiter.h"
 #include "persistence/database.h"
 #include "persistence/group_repository.h"
 #include "persistence/message_store.h"
@@ -172,6 +173,9 @@ private:
     // `deferral`, when given, receives the handler's result when the message was deferred.
     Outcome process(const sdk::PeerIdentity& sender, const std::string& payload, Delivery delivery,
                     HandleResult* deferral = nullptr);
+    // Logs a warning about a message from `sender`, at most 20 a minute per sender (then a count
+    // of what was left out). Values from the message go through logValue (model/text_cell.h).
+    void warnAbout(const std::string& sender, const std::string& text);
     // Why a fresh message from `sender` that is to wait cannot be taken; empty when it can.
     std::string deferralRefusal(const std::string& sender, std::size_t payload_bytes);
     // Retries the messages whose dependency is now met, until nothing more moves.
@@ -187,6 +191,7 @@ private:
     Clock clock_ = systemClockMs;
     Retention retention_;
     DeferralLimits deferral_limits_;
+    WarningLimiter warnings_;
     std::size_t max_payload_bytes_ = kMaxMessageBytes;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;

@@ -8,6 +8,7 @@
 #include "engine/relay_records.h"
 #include "engine/share_messages.h"
 #include "engine/sync_messages.h"
+#include "model/text_cell.h"
 #include "protocol/bodies.h"
 #include "protocol/entry_chunks.h"
 #include "protocol/json_fields.h"
@@ -47,7 +48,8 @@ std::string TerminalEngine::createShare(const std::string& group_id, const std::
         const auto group = groups_.find(group_id);
         if (!group || !group->findTerminal(account_))
             throw CommandError("createShare: this terminal is not a shareable terminal of group " + group_id);
-        if (name.empty()) throw CommandError("createShare: the share needs a name");
+        if (const auto problem = nameProblem(name, kMaxShareNameBytes); !problem.empty())
+            throw CommandError("createShare: the share's name " + problem);
         if (std::find(members.begin(), members.end(), account_) == members.end()) members.push_back(account_);
         for (const auto& member : members)
             if (!group->findTerminal(member))
@@ -67,7 +69,10 @@ void TerminalEngine::addResource(const std::string& share_id, const std::string&
         const auto share = shares_.find(share_id);
         if (!share || !share->isMember(account_))
             throw CommandError("addResource: this terminal is not a member of share " + share_id);
-        if (name.empty()) throw CommandError("addResource: the resource needs a shared name");
+        if (const auto problem = nameProblem(name, kMaxResourceNameBytes); !problem.empty())
+            throw CommandError("addResource: the resource's shared name " + problem);
+        if (const auto problem = nameProblem(location, kMaxLocationBytes); !problem.empty())
+            throw CommandError("addResource: the location " + problem);
         const auto existing = shares_.entry(share_id, name);
         if (existing && !existing->removed && existing->owner != account_)
             throw CommandError("addResource: '" + name + "' is already shared by " + existing->owner);

@@ -1,5 +1,6 @@
 #include "protocol/bodies.h"
 
+#include "model/text_cell.h"
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
 
@@ -17,7 +18,7 @@ Poco::JSON::Object::Ptr toJson(const GroupRelay& relay) {
 }
 
 GroupRelay groupRelayFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
-    return {requireString(object, "account", where), requireString(object, "display_name", where),
+    return {requireAccount(object, "account", where), requireName(object, "display_name", where, kMaxDisplayNameBytes, true),
             requireInt(object, "version", where), requireBool(object, "removed", where)};
 }
 
@@ -34,10 +35,10 @@ Poco::JSON::Object::Ptr toJson(const ShareableTerminal& terminal) {
 
 ShareableTerminal terminalFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
     ShareableTerminal terminal;
-    terminal.account = requireString(object, "account", where);
-    terminal.relay = requireString(object, "relay", where);
-    terminal.display_name = requireString(object, "display_name", where);
-    terminal.department = requireString(object, "department", where);
+    terminal.account = requireAccount(object, "account", where);
+    terminal.relay = requireAccount(object, "relay", where);
+    terminal.display_name = requireName(object, "display_name", where, kMaxDisplayNameBytes, true);
+    terminal.department = requireName(object, "department", where, kMaxDisplayNameBytes, true);
     terminal.version = requireInt(object, "version", where);
     terminal.removed = requireBool(object, "removed", where);
     return terminal;
@@ -87,9 +88,9 @@ Share shareFromJson(const Poco::JSON::Object::Ptr& object, const std::string& wh
     Share share;
     share.id = requireString(object, "id", where);
     share.group_id = requireString(object, "group_id", where);
-    share.name = requireString(object, "name", where);
-    share.creator = requireString(object, "creator", where);
-    share.members = requireStrings(object, "members", where);
+    share.name = requireName(object, "name", where, kMaxShareNameBytes);
+    share.creator = requireAccount(object, "creator", where);
+    share.members = requireAccounts(object, "members", where);
     share.version = requireInt(object, "version", where);
     share.removed = requireBool(object, "removed", where);
     return share;
@@ -115,9 +116,9 @@ Poco::JSON::Object::Ptr toJson(const ResourceEntry& entry) {
 ResourceEntry entryFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
     ResourceEntry entry;
     entry.share_id = requireString(object, "share_id", where);
-    entry.name = requireString(object, "name", where);
-    entry.owner = requireString(object, "owner", where);
-    entry.location = requireString(object, "location", where);
+    entry.name = requireName(object, "name", where, kMaxResourceNameBytes);
+    entry.owner = requireAccount(object, "owner", where);
+    entry.location = requireName(object, "location", where, kMaxLocationBytes);
     entry.status = requireString(object, "status", where);
     const auto kind = requireString(object, "kind", where);
     if (kind != "file" && kind != "folder")

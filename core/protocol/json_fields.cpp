@@ -1,5 +1,8 @@
 #include "protocol/json_fields.h"
 
+#include "model/account.h"
+#include "model/text_cell.h"
+
 #include <limits>
 
 #include "protocol/protocol_error.h"
@@ -76,6 +79,30 @@ Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& array, std::size_
     auto result = array->getObject(static_cast<unsigned>(index));
     if (!result) throw ProtocolError("field '" + where + "[" + std::to_string(index) + "]' must be an object");
     return result;
+}
+
+std::string requireName(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where,
+                        std::size_t max_bytes, bool may_be_empty) {
+    auto text = requireString(object, key, where);
+    if (const auto problem = nameProblem(text, max_bytes, may_be_empty); !problem.empty())
+        throw ProtocolError("field '" + where + "." + key + "' " + problem);
+    return text;
+}
+
+std::string requireAccount(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where) {
+    auto account = requireString(object, key, where);
+    if (const auto problem = accountProblem(account); !problem.empty())
+        throw ProtocolError("field '" + where + "." + key + "': " + problem);
+    return account;
+}
+
+std::vector<std::string> requireAccounts(const Poco::JSON::Object::Ptr& object, const std::string& key,
+                                         const std::string& where) {
+    auto accounts = requireStrings(object, key, where);
+    for (const auto& account : accounts)
+        if (const auto problem = accountProblem(account); !problem.empty())
+            throw ProtocolError("field '" + where + "." + key + "': " + problem);
+    return accounts;
 }
 
 std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::string& key) {

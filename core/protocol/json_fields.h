@@ -20,6 +20,14 @@ std::vector<std::string> requireStrings(const Poco::JSON::Object::Ptr& object, c
 // The element of an array that must be an object.
 Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Array::Ptr& array, std::size_t index, const std::string& where);
 
+// A text that names something (model/text_cell.h, nameProblem): bounded, valid UTF-8, no
+// control characters. An account (model/account.h, accountProblem).
+std::string requireName(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where,
+                        std::size_t max_bytes, bool may_be_empty = false);
+std::string requireAccount(const Poco::JSON::Object::Ptr& object, const std::string& key, const std::string& where);
+std::vector<std::string> requireAccounts(const Poco::JSON::Object::Ptr& object, const std::string& key,
+                                         const std::string& where);
+
 std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::string& key);
 
 Poco::JSON::Array::Ptr toArray(const std::vector<std::string>& values);

@@ -2,7 +2,7 @@
 // row, and a long one is shortened without cutting a character or an escape in two.
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "assembly/text_cell.h"
+#include "model/text_cell.h"
 
 namespace relaysync::core {
 namespace {
@@ -14,6 +14,7 @@ class TextCellTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(utf8IsKeptButNotC1ControlsOrBrokenSequences);
     CPPUNIT_TEST(longTextIsShortenedToTheLimit);
     CPPUNIT_TEST(shorteningNeverCutsACharacterOrAnEscape);
+    CPPUNIT_TEST(namesAreBoundedUtf8WithoutControls);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -47,6 +48,21 @@ public:
         // Eight characters of three bytes each; four fit before the dots in 7.
         CPPUNIT_ASSERT_EQUAL(std::string("\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7..."),
                              tableCell("\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7\xE5\xA4\xA7", 7));
+    }
+
+    void namesAreBoundedUtf8WithoutControls() {
+        CPPUNIT_ASSERT_EQUAL(std::string(), nameProblem("workspace1", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string(), nameProblem("Ösaka 大阪", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string("is empty"), nameProblem("", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string(), nameProblem("", 255, true));
+        CPPUNIT_ASSERT_EQUAL(std::string("is longer than 4 bytes"), nameProblem("abcde", 4));
+        CPPUNIT_ASSERT_EQUAL(std::string("contains a control character"), nameProblem("a\tb", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string("contains a control character"), nameProblem("a\x7f", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string("contains a control character"), nameProblem("a\xc2\x85", 255));  // NEL
+        CPPUNIT_ASSERT_EQUAL(std::string("is not valid UTF-8"), nameProblem("a\xc3", 255));
+        CPPUNIT_ASSERT_EQUAL(std::string("is not valid UTF-8"), nameProblem("\xed\xa0\x80", 255));  // a surrogate
+        CPPUNIT_ASSERT_EQUAL(std::size_t{200}, logValue(std::string(1000, 'x')).size());
+        CPPUNIT_ASSERT_EQUAL(std::string("a\\nb"), logValue("a\nb"));
     }
 };
 

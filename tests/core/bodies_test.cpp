@@ -8,6 +8,7 @@
 
 #include "core_test_support.h"
 #include "engine/sync_messages.h"
+#include "model/text_cell.h"
 #include "protocol/bodies.h"
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
@@ -39,6 +40,7 @@ class BodiesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(deletedShareRoundTripsAndRemovedIsRequired);
     CPPUNIT_TEST(entryRoundTripsWithFolderKindHashAndLargeSize);
     CPPUNIT_TEST(entryListRoundTripsInOrder);
+    CPPUNIT_TEST(badNamesAndAccountsAreRefusedNamingTheField);
     CPPUNIT_TEST(reportRoundTrips);
     CPPUNIT_TEST(entryWithUnknownKindIsRefused);
     CPPUNIT_TEST(entryWithNegativeSizeIsRefused);
@@ -95,6 +97,41 @@ public:
         folder.status = kStatusFileNotFound;
         folder.removed = true;
         CPPUNIT_ASSERT(folder == entryFromJson(viaText(toJson(folder)), "body.entries"));
+    }
+
+    // Names from peers are bounded and free of control characters; accounts are well formed.
+    // The error names the field. (Text that is not UTF-8 does not get this far: the JSON
+    // parser refuses it, codec_test.)
+    void badNamesAndAccountsAreRefusedNamingTheField() {
+        const auto refusal = [](ResourceEntry entry) {
+            try {
+                entryFromJson(viaText(toJson(entry)), "body.entries[0]");
+            } catch (const ProtocolError& e) {
+                return std::string(e.what());
+            }
+            return std::string("taken");
+        };
+        auto entry = makeEntry("s1", "folderA", kClient11, "c:/folderA", 1);
+        entry.name = "evil\n2026-11-29 fake log line";
+        RS_ASSERT_CONTAINS(refusal(entry), "body.entries[0].name' contains a control character");
+        entry.name = std::string(kMaxResourceNameBytes + 1, 'n');
+        RS_ASSERT_CONTAINS(refusal(entry), "is longer than 1024 bytes");
+        entry.name = "folderA";
+        entry.location = std::string(kMaxLocationBytes + 1, 'l');
+        RS_ASSERT_CONTAINS(refusal(entry), "body.entries[0].location' is longer than 4096 bytes");
+        entry.location = "c:/folderA";
+        entry.owner = "client11 @relay-server1.net";
+        RS_ASSERT_CONTAINS(refusal(entry), "body.entries[0].owner'");
+        entry.owner = kClient11;
+        entry.name = "フォルダA";  // UTF-8 names are fine
+        CPPUNIT_ASSERT_EQUAL(std::string("taken"), refusal(entry));
+
+        Share share{"20071001150032client11@relay-server1.net", "0001@relay-server1", "work\x1b[2Jspace", kClient11,
+                    {kClient11}, 1};
+        CPPUNIT_ASSERT_THROW(shareFromJson(viaText(toJson(share)), "body.share"), ProtocolError);
+        share.name = "workspace1";
+        share.members.push_back("not an account");
+        CPPUNIT_ASSERT_THROW(shareFromJson(viaText(toJson(share)), "body.share"), ProtocolError);
     }
 
     void entryListRoundTripsInOrder() {

@@ -121,6 +121,11 @@ public:
         RS_ASSERT_CONTAINS(decodeError("not json at all"), "JSON");
         RS_ASSERT_CONTAINS(decodeError("{\"relaysync\":1,"), "JSON");
         CPPUNIT_ASSERT_THROW(decode(""), ProtocolError);
+        // Text that is not UTF-8 is refused with the rest of the JSON.
+        auto payload = makePayload(MessageType::group_info, "relay-server1@net#1", "relay-server1@net",
+                                   "client11@relay-server1.net");
+        payload.insert(payload.rfind('}'), ",\"x\":\"\xff\xfe\"");
+        CPPUNIT_ASSERT_THROW(decode(payload), ProtocolError);
     }
 
     void jsonThatIsNotAnObjectIsRefused() {

@@ -4,11 +4,38 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <iostream>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
 #include <set>
 
 #include "engine_test_support.h"
 
 namespace relaysync::core::coretest {
+
+namespace {
+// Every line logged on "relaysync.engine" at warning or worse, while it lives.
+class EngineWarnings final : public Poco::Channel {
+public:
+    EngineWarnings() : logger_(Poco::Logger::get("relaysync.engine")), before_(logger_.getChannel()) {
+        logger_.setChannel(this);
+        logger_.setLevel(Poco::Message::PRIO_WARNING);
+        duplicate();  // the logger holds a reference; this object lives on the stack
+    }
+    ~EngineWarnings() override {
+        logger_.setChannel(before_);
+        logger_.setLevel(Poco::Message::PRIO_FATAL);
+    }
+    void log(const Poco::Message& message) override { lines.push_back(message.getText()); }
+    std::vector<std::string> lines;
+
+private:
+    Poco::Logger& logger_;
+    Poco::AutoPtr<Poco::Channel> before_;
+};
+}  // namespace
 
 class EngineBaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(EngineBaseTest);
@@ -22,6 +49,7 @@ class EngineBaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(duplicateOfADeferredMessageIsAppliedOnce);
     CPPUNIT_TEST(deferredMessageIsRetriedOnlyWhenItsDependencyArrives);
     CPPUNIT_TEST(deferredMessagesAreBoundedInBytes);
+    CPPUNIT_TEST(warningsAboutOneSenderAreRateLimitedAndShortened);
     CPPUNIT_TEST(refusedMessageIsAnsweredWithOkFalse);
     CPPUNIT_TEST(refusalOfAStrangerIsAnsweredToTheStranger);
     CPPUNIT_TEST(refusedAnswersAreNotAnswered);
@@ -165,6 +193,22 @@ public:
 
     // Waiting messages are bounded in bytes as well as in number: one past the bound is not
     // taken (not acknowledged, so its sender keeps it), and nothing is stored for it.
+    // A sender that sends garbage in a loop gets 20 warnings a minute; the next window says how
+    // many were left out, and values from the message are shortened and escaped.
+    void warningsAboutOneSenderAreRateLimitedAndShortened() {
+        std::int64_t now = 1'000'000;
+        terminal_->engine->setClock([&] { return now; });
+        EngineWarnings warnings;
+        for (int n = 0; n < 500; ++n) terminal_->engine->receive(peer(kRelay1), "garbage\n" + std::string(5000, 'x'));
+        std::cout << "\n  500 garbage messages: " << warnings.lines.size() << " warning lines (bound 20)";
+        CPPUNIT_ASSERT_EQUAL(std::size_t{20}, warnings.lines.size());
+        for (const auto& line : warnings.lines) CPPUNIT_ASSERT(line.size() < 600 && line.find('\n') == std::string::npos);
+        now += 61'000;
+        terminal_->engine->receive(peer(kRelay1), "garbage");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{22}, warnings.lines.size());
+        RS_ASSERT_CONTAINS(warnings.lines[20], "left out 480 more warning(s) about " + kRelay1);
+    }
+
     void deferredMessagesAreBoundedInBytes() {
         terminal_->engine->setDeferralLimits({100, 4000, 1000, 1 << 20});
         std::size_t taken = 0, refused = 0;

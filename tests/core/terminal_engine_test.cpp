@@ -86,6 +86,11 @@ public:
         CPPUNIT_ASSERT_THROW(engine().addResource(share_id, "folderD", "d:/folderD"), CommandError);
         CPPUNIT_ASSERT_THROW(engine().addResource(share_id, "missing", "c:/missing"), CommandError);
         CPPUNIT_ASSERT_THROW(engine().addResource(share_id, "escape", "c:/../etc"), CommandError);
+        t_->store->putFile("a.txt", 10, 100);
+        CPPUNIT_ASSERT_THROW(engine().addResource(share_id, "line\nbreak", "c:/a.txt"), CommandError);
+        CPPUNIT_ASSERT_THROW(engine().addResource(share_id, "", "c:/a.txt"), CommandError);
+        CPPUNIT_ASSERT_THROW(engine().addResource(share_id, std::string(1025, 'n'), "c:/a.txt"), CommandError);
+        CPPUNIT_ASSERT_THROW(engine().createShare(kGroup, "tab\there", {}), CommandError);
         CPPUNIT_ASSERT(engine().shares().entries(share_id).empty());
         CPPUNIT_ASSERT(engine().messages().outbox().empty());
     }

@@ -1,4 +1,4 @@
-#include "assembly/text_cell.h"
+#include "model/text_cell.h"
 
 #include <cstdio>
 #include <vector>
@@ -42,6 +42,29 @@ std::size_t utf8Length(std::string_view text, std::size_t i) {
 }
 
 }  // namespace
+
+std::string nameProblem(std::string_view text, std::size_t max_bytes, bool may_be_empty) {
+    if (text.empty()) return may_be_empty ? std::string() : "is empty";
+    if (text.size() > max_bytes) return "is longer than " + std::to_string(max_bytes) + " bytes";
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == 0x7F) return "contains a control character";
+        if (byte < 0x80) {
+            ++i;
+            continue;
+        }
+        const auto length = utf8Length(text, i);
+        if (length == 0) {
+            // utf8Length refuses C1 controls too; tell them apart from broken UTF-8.
+            const bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+                            static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                            static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+            return c1 ? "contains a control character" : "is not valid UTF-8";
+        }
+        i += length;
+    }
+    return {};
+}
 
 std::string tableCell(std::string_view text, std::size_t max_chars) {
     // Each shown character with its width: shortening then never cuts an escape or a UTF-8
