@@ -109,7 +109,11 @@ void Acceptor::acceptWaiting() {
         if (error == EINTR || error == ECONNABORTED) continue;
         if (error == EAGAIN || error == EWOULDBLOCK) return;
         if (outOfDescriptors(error)) {
-            if (shed(error)) continue;
+            switch (shed(error)) {
+            case Shed::one: continue;
+            case Shed::none_waiting: return;
+            case Shed::failed: break;
+            }
         } else {
             limiter_.warning(listen_, "accepting a connection on " + listen_ + " failed: " + std::strerror(error));
         }
@@ -120,18 +124,21 @@ void Acceptor::acceptWaiting() {
 
 // Out of descriptors, the waiting connection would wake every poll; taking it with the spare
 // descriptor and closing it at once tells its peer to try later, and the log says why.
-bool Acceptor::shed(int error) {
+Acceptor::Shed Acceptor::shed(int error) {
     spare_.release();
     const std::string why = describeDescriptorShortage(error);  // while one descriptor is free
     sockaddr_storage address{};
     socklen_t length = sizeof address;
-    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length, SOCK_CLOEXEC);
+    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int accept_error = errno;
     if (fd >= 0) ::close(fd);
     spare_.acquire();
     if (fd < 0) {
+        // Linux says EMFILE before it looks for a connection: there may have been none.
+        if (accept_error == EAGAIN || accept_error == EWOULDBLOCK) return Shed::none_waiting;
         limiter_.warning(listen_, "cannot accept connections on " + listen_ + ": " + why + "; trying again in " +
                                       std::to_string(kAcceptPause.count()) + " ms");
-        return false;
+        return Shed::failed;
     }
     {
         std::lock_guard lock(stats_mutex_);
@@ -140,7 +147,7 @@ bool Acceptor::shed(int error) {
     const Poco::Net::SocketAddress from(reinterpret_cast<const sockaddr*>(&address), length);
     limiter_.warning(from.host().toString(), "closed the connection from " + from.toString() + " on " + listen_ +
                                                  " at once: " + why);
-    return true;
+    return Shed::one;
 }
 
 void Acceptor::admit(int fd, const sockaddr_storage& address, unsigned length) {

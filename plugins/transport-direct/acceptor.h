@@ -68,7 +68,8 @@ private:
 
     void run();
     void acceptWaiting();
-    bool shed(int error);
+    enum class Shed { one, none_waiting, failed };
+    Shed shed(int error);
     void admit(int fd, const sockaddr_storage& address, unsigned length);
     // Drops a pending connection when `source` or all are at their cap.
     void makeRoomFor(const std::string& source);

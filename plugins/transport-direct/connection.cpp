@@ -105,7 +105,7 @@ std::string Connection::describe() const {
 
 std::string Connection::describeLocked() const {
     if (outbound_) return account_ + " at " + peer_address_ + " (dialed)";
-    return quoted(account_) + " from " + peer_address_;
+    return loggable(account_) + " from " + peer_address_;
 }
 
 int Connection::fd() const {
@@ -234,7 +234,7 @@ void Connection::handshake() {
         }
         checkRoles(settings_.self, certificate_identity_);
         if (certificate_identity_.account != account())
-            throw Refusal("dialed " + account() + " but its certificate is for " + quoted(certificate_identity_.account));
+            throw Refusal("dialed " + account() + " but its certificate is for " + loggable(certificate_identity_.account));
     }
     {
         std::lock_guard lock(mutex_);

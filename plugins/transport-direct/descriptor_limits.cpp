@@ -36,7 +36,7 @@ std::size_t openDescriptors() {
     std::size_t count = 0;
     for (std::filesystem::directory_iterator it("/proc/self/fd", error), end; !error && it != end; it.increment(error))
         ++count;
-    return count;
+    return count > 0 ? count - 1 : 0;  // not the one that lists them
 }
 
 bool outOfDescriptors(int error) noexcept { return error == EMFILE || error == ENFILE; }
@@ -44,6 +44,7 @@ bool outOfDescriptors(int error) noexcept { return error == EMFILE || error == E
 std::string describeDescriptorShortage(int error) {
     if (error == ENFILE) return "out of file descriptors (ENFILE: the whole system has reached its limit, fs.file-max)";
     const std::size_t open = openDescriptors();  // 0 when even /proc/self/fd cannot be opened
+    // The limit is on descriptor numbers: with gaps below it, fewer than the limit are open.
     const std::string limit = std::to_string(descriptorLimit());
     if (open == 0) return "out of file descriptors (EMFILE: this process has reached its limit of " + limit + ")";
     return "out of file descriptors (EMFILE: this process has " + std::to_string(open) + " open, its limit is " +

@@ -15,7 +15,7 @@ struct DescriptorLimit {
 // Raises the soft RLIMIT_NOFILE to the hard one where the system allows it.
 DescriptorLimit raiseDescriptorLimit();
 std::size_t descriptorLimit();
-std::size_t openDescriptors();  // entries of /proc/self/fd
+std::size_t openDescriptors();  // entries of /proc/self/fd, 0 when it cannot be read
 
 // EMFILE or ENFILE.
 bool outOfDescriptors(int error) noexcept;

@@ -284,11 +284,13 @@ void DirectTransport::onProven(ProvenPeer peer) {
         auto& same = established_[account];
         const bool was_reachable = !same.empty();
         // The oldest give way: a peer that reconnects is never locked out by its own leftovers
-        // (half-open connections the keepalive has not caught yet), and one account cannot
-        // hold more than a few.
+        // (half-open connections the keepalive has not caught yet), even when max_connections
+        // is reached, and one account cannot hold more than a few.
         auto inbound = [](const auto& each) { return !each->outbound(); };
-        while (static_cast<std::size_t>(std::count_if(same.begin(), same.end(), inbound)) >=
-               config_.max_connections_per_account) {
+        for (;;) {
+            const auto held = static_cast<std::size_t>(std::count_if(same.begin(), same.end(), inbound));
+            if (held < config_.max_connections_per_account && (held == 0 || inbound_established_ < max_connections_))
+                break;
             const auto oldest = std::find_if(same.begin(), same.end(), inbound);
             replaced.push_back(*oldest);
             same.erase(oldest);

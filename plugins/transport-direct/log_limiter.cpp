@@ -20,7 +20,7 @@ void LogLimiter::log(const std::string& source, Poco::Message::Priority priority
     if (log_.getLevel() < priority) return;  // not logged anyway: do not count it
     const auto now = Clock::now();
     std::lock_guard lock(mutex_);
-    std::string key = quoted(source);
+    std::string key = loggable(source);
     auto found = tallies_.find(key);
     if (found == tallies_.end() && tallies_.size() >= kMaxSources) {
         closeWindowsLocked(now);

@@ -4,7 +4,7 @@
 
 namespace relaysync::transport_direct {
 
-std::string quoted(std::string_view value, std::size_t max_bytes) {
+std::string loggable(std::string_view value, std::size_t max_bytes) {
     std::string out;
     std::size_t i = 0;
     for (; i < value.size(); ++i) {
