@@ -12,7 +12,8 @@
 // send() uses an established connection to the account, whichever side dialed it.
 //
 // Threads: acceptor, supervisor and notifier, plus three per established connection; so at
-// most 3 x (max_connections + listed peers) + 3, whatever connects.
+// most 3 x (max_connections + listed peers) + 3 whatever connects (and, for a moment, those of
+// connections that are closing).
 
 #include <chrono>
 #include <condition_variable>
