@@ -7,8 +7,9 @@ namespace relaysync::transport_direct {
 namespace {
 
 // Beyond this many sources in one window (a flood from many addresses), the newcomers share one
-// tally, so that the table stays small.
-constexpr std::size_t kMaxSources = 4096;
+// tally: the table stays small, and the log gets at most 257 x warnings_per_source lines per
+// window however many addresses an attacker has.
+constexpr std::size_t kMaxSources = 256;
 const std::string kOtherSources = "(other sources)";
 
 }  // namespace

@@ -2,7 +2,7 @@
 // Keeps what remote parties can make the transport log to a trickle (warnings_per_source per
 // warnings_window_ms): at most that many lines about one source, an address or an account, per
 // window; the rest are counted, and once the window is over one line says how many were left
-// out. Thread-safe.
+// out. Past 256 sources in a window, the others share one count. Thread-safe.
 
 #include <chrono>
 #include <cstddef>
