@@ -286,15 +286,13 @@ void Connection::readFrames() {
 }
 
 FrameBudget::Room Connection::roomFor(std::size_t frame_bytes) {
-    bool waited = false;
     auto room = settings_.budget->take(
         frame_bytes,
         [this] {
             std::lock_guard lock(mutex_);
             return closing_;
         },
-        &waited);
-    if (waited) events_.onBufferFull(*this, frame_bytes);
+        [&] { events_.onBufferFull(*this, frame_bytes); });
     if (!room) throw Closing{};
     return room;
 }

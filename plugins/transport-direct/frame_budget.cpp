@@ -21,12 +21,14 @@ void FrameBudget::Room::reset() noexcept {
     bytes_ = 0;
 }
 
-FrameBudget::Room FrameBudget::take(std::size_t bytes, const std::function<bool()>& give_up, bool* waited) {
+FrameBudget::Room FrameBudget::take(std::size_t bytes, const std::function<bool()>& give_up,
+                                   const std::function<void()>& on_wait) {
     bytes = std::min(bytes, limit_);
     std::unique_lock lock(mutex_);
-    if (waited) *waited = used_ + bytes > limit_;
-    while (used_ + bytes > limit_) {
+    for (bool told = false; used_ + bytes > limit_;) {
         lock.unlock();
+        if (!told && on_wait) on_wait();
+        told = true;
         if (give_up()) return {};
         lock.lock();
         freed_.wait_for(lock, std::chrono::milliseconds(100), [&] { return used_ + bytes <= limit_; });

@@ -36,8 +36,9 @@ public:
     explicit FrameBudget(std::size_t limit) : limit_(limit) {}
 
     // Room for `bytes` (at most the limit), waiting until there is; an empty Room when `give_up`
-    // turns true first (it is asked every 100 ms). `*waited` says whether there was no room at once.
-    Room take(std::size_t bytes, const std::function<bool()>& give_up, bool* waited = nullptr);
+    // turns true first (it is asked every 100 ms). `on_wait` is called once, before waiting, when
+    // there is no room at once.
+    Room take(std::size_t bytes, const std::function<bool()>& give_up, const std::function<void()>& on_wait = {});
 
     std::size_t limit() const noexcept { return limit_; }
     std::size_t used() const;

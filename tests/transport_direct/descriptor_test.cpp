@@ -33,9 +33,26 @@ class DescriptorTest : public AbuseFixture {
     CPPUNIT_TEST_SUITE(DescriptorTest);
     CPPUNIT_TEST(runningOutOfDescriptorsIsSaidPlainlyAndSurvived);
     CPPUNIT_TEST(capsThatDoNotFitTheOpenFileLimitAreLowered);
+    CPPUNIT_TEST(theOpenFileLimitIsRaisedAtStart);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    void theOpenFileLimitIsRaisedAtStart() {
+        rlimit before{};
+        ::getrlimit(RLIMIT_NOFILE, &before);
+        if (before.rlim_max <= 256) return;  // nothing to raise here
+        LoweredDescriptorLimit lowered(256);
+        startNode("relay-b@net", tlsConfig("relay-b@net"), freePort());
+        rlimit after{};
+        ::getrlimit(RLIMIT_NOFILE, &after);
+        std::cout << "\n  open-file limit at start: 256, raised to " << after.rlim_cur << " (hard limit "
+                  << after.rlim_max << ")" << std::endl;
+        // Up to the hard limit (with no hard limit: 2^20, the kernel's usual fs.nr_open).
+        CPPUNIT_ASSERT(after.rlim_cur == before.rlim_max || (before.rlim_max == RLIM_INFINITY && after.rlim_cur > 256));
+        ASSERT_LOGGED(Poco::Message::PRIO_INFORMATION,
+                      "raised this process's open-file limit (RLIMIT_NOFILE) from 256 to " + std::to_string(after.rlim_cur));
+    }
+
     // A million connections cannot fit in this process's limit: start says so and uses caps that
     // leave room for everything else.
     void capsThatDoNotFitTheOpenFileLimitAreLowered() {
