@@ -1,5 +1,9 @@
 #include "connection.h"
 
+#include "descriptor_limits.h"
+#include "log_text.h"
+#include "peer_checks.h"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 
@@ -26,18 +30,6 @@ constexpr std::size_t kMaxQueuedControlFrames = 1024;
 // Thrown on a thread that notices that close() was called: the reason is already recorded.
 struct Closing {};
 
-// A check failed on our side: certificate, identity, protocol. Logged as a refusal.
-class Refusal : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
-// Nobody answered at the dialed address.
-class DialFailure : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 std::string millis(milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
 
 }  // namespace
@@ -51,15 +43,18 @@ Connection::Connection(ConnectionEvents& events, ConnectionSettings settings, st
       account_(std::move(account)),
       peer_address_(dial_address_->text()) {}
 
-Connection::Connection(ConnectionEvents& events, ConnectionSettings settings, Poco::Net::StreamSocket accepted,
-                       std::string peer_address)
+Connection::Connection(ConnectionEvents& events, ConnectionSettings settings, ProvenPeer peer)
     : events_(events),
       settings_(std::move(settings)),
       outbound_(false),
       created_(Clock::now()),
-      socket_(std::move(accepted)),
+      socket_(std::move(peer.socket)),
+      wire_(std::move(peer.wire)),
       fd_(socket_.impl()->sockfd()),
-      peer_address_(std::move(peer_address)) {}
+      account_(peer.identity.account),
+      identity_(std::move(peer.identity)),
+      peer_address_(std::move(peer.address)),
+      established_(true) {}
 
 Connection::~Connection() {
     close(CloseReason::Kind::stopped, "the connection object was destroyed");
@@ -110,8 +105,7 @@ std::string Connection::describe() const {
 
 std::string Connection::describeLocked() const {
     if (outbound_) return account_ + " at " + peer_address_ + " (dialed)";
-    if (account_.empty()) return peer_address_ + " (account not yet known)";
-    return account_ + " from " + peer_address_;
+    return loggable(account_) + " from " + peer_address_;
 }
 
 int Connection::fd() const {
@@ -149,24 +143,18 @@ void Connection::runReader() {
     blockSigpipeInThisThread();
     CloseReason reason{CloseReason::Kind::lost, "the peer closed the connection"};
     try {
-        if (outbound_) dial();
-        handshake();
+        if (outbound_) {
+            dial();
+            handshake();
+        } else {
+            startWriting();
+        }
         readFrames();
         if (!established()) reason.text = "the peer closed the connection before HELLO";
     } catch (const Closing&) {
         // close() recorded why
-    } catch (const DialFailure& e) {
-        reason = {CloseReason::Kind::unreachable, e.what()};
-    } catch (const Refusal& e) {
-        reason = {CloseReason::Kind::refused, e.what()};
-    } catch (const FrameError& e) {
-        reason = {CloseReason::Kind::refused, std::string("protocol violation: ") + e.what()};
-    } catch (const TlsError& e) {
-        reason = {CloseReason::Kind::refused, e.what()};
-    } catch (const std::exception& e) {
-        reason = {CloseReason::Kind::lost, e.what()};
     } catch (...) {
-        reason = {CloseReason::Kind::lost, "unexpected failure"};
+        reason = closeReasonOf(std::current_exception());
     }
     close(reason.kind, reason.text);  // the first reason recorded wins
     if (writer_.joinable()) writer_.join();
@@ -176,6 +164,8 @@ void Connection::runReader() {
         std::lock_guard lock(mutex_);
         recorded = close_reason_;
         fd_ = -1;
+        deliveries_.clear();  // never acknowledged, so sent again; their room goes back now
+        delivery_bytes_ = 0;
     }
     {
         std::lock_guard lock(wire_mutex_);
@@ -198,6 +188,7 @@ void Connection::dial() {
         address = Poco::Net::SocketAddress(dial_address_->host, dial_address_->port);
         socket_.connectNB(address);
     } catch (const Poco::Exception& e) {
+        if (outOfDescriptors(e.code())) throw DialFailure(describeDescriptorShortage(e.code()));
         throw DialFailure(e.displayText());
     }
     {
@@ -221,8 +212,7 @@ void Connection::handshake() {
     const int descriptor = fd();
     {
         std::lock_guard lock(wire_mutex_);
-        wire_ = settings_.tls ? makeTlsWire(settings_.tls->sslContext(), descriptor, !outbound_)
-                              : makePlainWire(descriptor);
+        wire_ = settings_.tls ? makeTlsWire(settings_.tls->sslContext(), descriptor, false) : makePlainWire(descriptor);
     }
     for (;;) {
         checkStillOpen();
@@ -239,23 +229,28 @@ void Connection::handshake() {
     if (settings_.tls) {
         try {
             certificate_identity_ = wire_->certificateIdentity();
-            checkRoles(certificate_identity_);
         } catch (const std::runtime_error& e) {
             throw Refusal(e.what());
         }
-        if (outbound_ && certificate_identity_.account != account())
-            throw Refusal("dialed " + account() + " but its certificate is for " + certificate_identity_.account);
+        checkRoles(settings_.self, certificate_identity_);
+        if (certificate_identity_.account != account())
+            throw Refusal("dialed " + account() + " but its certificate is for " + loggable(certificate_identity_.account));
     }
     {
         std::lock_guard lock(mutex_);
-        queueControlLocked(FrameType::hello, encodeHello(settings_.own_account));
+        queueControlLocked(FrameType::hello, encodeHello(settings_.self.account));
     }
+    startWriting();
+}
+
+void Connection::startWriting() {
     writer_ = std::thread([this] { runWriter(); });
     deliverer_ = std::thread([this] { runDeliverer(); });
 }
 
 void Connection::readFrames() {
     FrameReader frames(settings_.max_frame_bytes);
+    FrameBudget::Room room;  // for the MESSAGE being read
     std::vector<char> buffer(kReadChunk);
     const int descriptor = fd();
     auto last_received = Clock::now();
@@ -270,8 +265,13 @@ void Connection::readFrames() {
         }
         if (io == Io::done) {
             last_received = Clock::now();
-            frames.append(buffer.data(), got);
-            while (auto frame = frames.next()) handleFrame(frame->type, frame->body);
+            for (std::size_t used = 0; used < got;) {
+                used += frames.feed(buffer.data() + used, got - used);
+                // The header is in and checked; nothing of the body is stored before this.
+                if (frames.headerComplete() && frames.type() == FrameType::message && !room)
+                    room = roomFor(frames.length());
+                if (auto frame = frames.take()) handleFrame(frame->type, std::move(frame->body), std::move(room));
+            }
             continue;
         }
         if (io == Io::closed) return;
@@ -285,6 +285,18 @@ void Connection::readFrames() {
     }
 }
 
+FrameBudget::Room Connection::roomFor(std::size_t frame_bytes) {
+    auto room = settings_.budget->take(
+        frame_bytes,
+        [this] {
+            std::lock_guard lock(mutex_);
+            return closing_;
+        },
+        [&] { events_.onBufferFull(*this, frame_bytes); });
+    if (!room) throw Closing{};
+    return room;
+}
+
 void Connection::waitForRoomToRead() {
     std::unique_lock lock(mutex_);
     reader_wake_.wait(lock, [&] {
@@ -294,7 +306,7 @@ void Connection::waitForRoomToRead() {
     });
 }
 
-void Connection::handleFrame(FrameType type, const std::string& body) {
+void Connection::handleFrame(FrameType type, std::string body, FrameBudget::Room room) {
     const bool hello_done = established();  // only this thread sets it
     if (type == FrameType::hello) {
         if (hello_done) throw FrameError("a second HELLO");
@@ -306,9 +318,10 @@ void Connection::handleFrame(FrameType type, const std::string& body) {
     case FrameType::message: {
         std::string_view payload;
         const std::uint64_t seq = decodeMessage(body, payload);
+        body.erase(0, kSeqBytes);  // the payload, in place: no second copy of a large frame
         std::lock_guard lock(mutex_);
-        delivery_bytes_ += payload.size();
-        deliveries_.push_back({seq, std::string(payload)});
+        delivery_bytes_ += body.size();
+        deliveries_.push_back({seq, std::move(body), std::move(room)});
         delivery_wake_.notify_one();
         return;
     }
@@ -334,10 +347,7 @@ void Connection::handleFrame(FrameType type, const std::string& body) {
 }
 
 void Connection::acceptHello(const std::string& account) {
-    if (account == settings_.own_account) throw Refusal("it says it is " + account + ", which is this node's own account");
-    if (settings_.tls && account != certificate_identity_.account)
-        throw Refusal("certificate is for " + certificate_identity_.account + " but it says it is " + account);
-    if (outbound_ && account != this->account()) throw Refusal("dialed " + this->account() + " but it says it is " + account);
+    checkHello(settings_.self.account, account, certificate_identity_, this->account());
     {
         std::lock_guard lock(mutex_);
         account_ = account;
@@ -347,20 +357,6 @@ void Connection::acceptHello(const std::string& account) {
     if (!events_.onEstablished(shared_from_this())) {
         close(CloseReason::Kind::stopped, "the transport is stopping");
         throw Closing{};
-    }
-}
-
-// Relays talk to relays and to their own terminals; a terminal talks to its own relay only.
-void Connection::checkRoles(const sdk::PeerIdentity& peer) const {
-    using sdk::PeerRole;
-    if (settings_.own_role == PeerRole::relay) {
-        if (peer.role == PeerRole::terminal && peer.home_relay != settings_.own_account)
-            throw Refusal(peer.account + " is a terminal of " + peer.home_relay + ", not of this relay");
-    } else if (settings_.own_role == PeerRole::terminal) {
-        if (peer.role != PeerRole::relay)
-            throw Refusal(peer.account + " is a " + sdk::toString(peer.role) + "; a terminal talks to its relay only");
-        if (peer.account != settings_.own_home_relay)
-            throw Refusal(peer.account + " is not this terminal's relay " + settings_.own_home_relay);
     }
 }
 
@@ -441,7 +437,9 @@ void Connection::runDeliverer() {
             delivery = std::move(deliveries_.front());
             deliveries_.pop_front();
         }
-        if (!events_.onMessage(*this, delivery.payload)) {
+        const bool taken = events_.onMessage(*this, delivery.payload);
+        delivery.room.reset();
+        if (!taken) {
             // Not taken: no acknowledgement; closing makes the sender retry at once instead of
             // waiting out its acknowledgement timeout.
             close(CloseReason::Kind::lost, "this node could not take a message");

@@ -1,12 +1,15 @@
 #pragma once
-// One connection with one peer, dialed or accepted. It owns three threads:
-//   reader     connects (when dialing), does the TLS handshake and the HELLO exchange, then
-//              reads frames: ACKs wake senders, MESSAGEs go to the deliverer;
+// One established connection with one peer, dialed or accepted. It owns three threads, so the
+// transport caps how many there are (max_connections, one per listed peer for dialed ones):
+//   reader     when dialing: connects, does the TLS handshake and the HELLO exchange (an
+//              accepted connection arrives with these done, by the Acceptor); then reads
+//              frames: ACKs wake senders, MESSAGEs go to the deliverer;
 //   writer     writes queued frames, and a PING when nothing was written for keepalive_ms;
 //   deliverer  hands payloads to the transport in arrival order, then queues their ACK.
 // Only the reader and the writer touch the socket, never at the same time (wire_mutex_), and
 // neither ever waits for the other, so two peers sending large frames at each other cannot
 // deadlock. A slow listener holds up only its own deliveries: ACKs keep being read meanwhile.
+// A MESSAGE is stored only once the transport's FrameBudget has room for all of it.
 
 #include <atomic>
 #include <chrono>
@@ -20,11 +23,13 @@
 #include <string>
 #include <thread>
 
-#include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include "close_reason.h"
+#include "connection_settings.h"
 #include "direct_config.h"
 #include "frame.h"
+#include "frame_budget.h"
 #include "relaysync/sdk/status.h"
 #include "wire.h"
 
@@ -32,51 +37,30 @@ namespace relaysync::transport_direct {
 
 class Connection;
 
-// Why a connection ended, sorted by how loudly to log it.
-struct CloseReason {
-    enum class Kind {
-        refused,      // a certificate, identity or protocol check failed (ours or the peer's)
-        unreachable,  // a dial found nobody (refused, timed out, unknown host)
-        lost,         // the peer or the network closed it, or it fell silent
-        stopped,      // this node closed it (stop(), or a duplicate it does not need)
-    };
-    Kind kind = Kind::stopped;
-    std::string text;
-};
-
 // What a connection tells its transport. Called on the connection's own threads, never with the
 // connection's lock held.
 class ConnectionEvents {
 public:
     virtual ~ConnectionEvents() = default;
-    // The peer proved its account (certificate and HELLO agree). false: refuse it (stopping).
+    // A dialed peer proved its account (certificate and HELLO agree). false: refuse it
+    // (stopping). Accepted connections are established by the transport itself.
     virtual bool onEstablished(const std::shared_ptr<Connection>& connection) = 0;
     // A MESSAGE payload from the established peer; its ACK is sent when this returns.
     // False: the message was not taken; it is not acknowledged and the connection closes.
     virtual bool onMessage(const Connection& connection, const std::string& payload) = 0;
     // The connection is over; called once, last, from the reader thread.
     virtual void onClosed(const std::shared_ptr<Connection>& connection, const CloseReason& reason) = 0;
-};
-
-struct ConnectionSettings {
-    std::string own_account;
-    // This node's role and relay as its certificate says (unknown in plaintext mode): who may
-    // connect depends on it (Connection::checkRoles).
-    sdk::PeerRole own_role = sdk::PeerRole::unknown;
-    std::string own_home_relay;
-    std::size_t max_frame_bytes = 0;
-    std::chrono::milliseconds connect_timeout{};
-    std::chrono::milliseconds keepalive{};
-    Poco::Net::Context::Ptr tls;  // null: plaintext
+    // A MESSAGE of `frame_bytes` has to wait: the frames held by all connections fill
+    // max_buffered_bytes.
+    virtual void onBufferFull(const Connection& connection, std::size_t frame_bytes) = 0;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
     // Dials `account` at `address`.
     Connection(ConnectionEvents& events, ConnectionSettings settings, std::string account, HostPort address);
-    // Serves a connection accepted from `peer_address`.
-    Connection(ConnectionEvents& events, ConnectionSettings settings, Poco::Net::StreamSocket accepted,
-               std::string peer_address);
+    // Serves an accepted connection whose peer has proven its account: established at once.
+    Connection(ConnectionEvents& events, ConnectionSettings settings, ProvenPeer peer);
     ~Connection();
 
     Connection(const Connection&) = delete;
@@ -113,6 +97,7 @@ private:
     struct Delivery {
         std::uint64_t seq = 0;
         std::string payload;
+        FrameBudget::Room room;  // given back once the listener has taken it
     };
 
     void runReader();
@@ -121,7 +106,9 @@ private:
     void dial();
     void handshake();
     void readFrames();
-    void handleFrame(FrameType type, const std::string& body);
+    void startWriting();
+    FrameBudget::Room roomFor(std::size_t frame_bytes);
+    void handleFrame(FrameType type, std::string body, FrameBudget::Room room);
     void acceptHello(const std::string& account);
     void waitForRoomToRead();
     void writeAll(const std::string& frame);
@@ -140,7 +127,6 @@ private:
     std::unique_ptr<Wire> wire_;
     std::mutex wire_mutex_;
     sdk::PeerIdentity certificate_identity_;  // reader thread only
-    void checkRoles(const sdk::PeerIdentity& peer) const;
 
     mutable std::mutex mutex_;
     std::condition_variable writer_wake_;

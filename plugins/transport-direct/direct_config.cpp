@@ -163,6 +163,21 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
     if (parsed.reconnect_max < parsed.reconnect_initial)
         fail("reconnect_max_ms", "must not be smaller than reconnect_initial_ms (" +
                                      std::to_string(parsed.reconnect_initial.count()) + ")");
+
+    parsed.max_handshakes = read.number("max_handshakes", 1, 65536);
+    parsed.max_handshakes_per_address = read.number("max_handshakes_per_address", 1, 65536);
+    if (parsed.max_handshakes_per_address > parsed.max_handshakes)
+        fail("max_handshakes_per_address", "must not be larger than max_handshakes (" +
+                                               std::to_string(parsed.max_handshakes) + ")");
+    parsed.max_connections = read.number("max_connections", 1, 1'000'000);
+    parsed.max_connections_per_account = read.number("max_connections_per_account", 1, 64);
+    parsed.max_buffered_bytes = read.number("max_buffered_bytes", 1024, std::uint64_t(1) << 40);
+    // One frame must always fit, or a reader could wait for room that never comes.
+    if (parsed.max_buffered_bytes < parsed.max_frame_bytes)
+        fail("max_buffered_bytes", "must not be smaller than max_frame_bytes (" +
+                                       std::to_string(parsed.max_frame_bytes) + ")");
+    parsed.warnings_per_source = read.number("warnings_per_source", 1, 1'000'000);
+    parsed.warnings_window = read.duration("warnings_window_ms", 100);
     return parsed;
 }
 

@@ -26,6 +26,13 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"keepalive_ms", "10000", "send PING after this much idle time; close a connection silent for 3 times this"},
     {"reconnect_initial_ms", "200", "first delay before redialing a listed peer; doubles after each failure"},
     {"reconnect_max_ms", "5000", "longest delay between attempts to dial a listed peer"},
+    {"max_handshakes", "128", "accepted connections not yet through TLS and HELLO, in total; when full, the one that has made the least progress is dropped for a newcomer"},
+    {"max_handshakes_per_address", "16", "the same, per source IP address; when full, that address's least advanced one is dropped for its newcomer"},
+    {"max_connections", "256", "established connections accepted from peers, in total (dialed ones come on top, one per listed peer); more are refused"},
+    {"max_connections_per_account", "2", "established connections accepted from one account; a newer one closes the oldest"},
+    {"max_buffered_bytes", "67108864", "frame bytes held at once over all connections (being read or waiting to be taken); a reader waits for room; at least max_frame_bytes"},
+    {"warnings_per_source", "20", "log lines about one source address or account per warnings_window_ms; the rest are counted and summed up in one line"},
+    {"warnings_window_ms", "60000", "the period warnings_per_source counts over"},
 };
 
 struct HostPort {
@@ -52,6 +59,13 @@ struct DirectConfig {
     std::chrono::milliseconds keepalive{};
     std::chrono::milliseconds reconnect_initial{};
     std::chrono::milliseconds reconnect_max{};
+    std::size_t max_handshakes = 0;
+    std::size_t max_handshakes_per_address = 0;
+    std::size_t max_connections = 0;
+    std::size_t max_connections_per_account = 0;
+    std::size_t max_buffered_bytes = 0;
+    std::size_t warnings_per_source = 0;
+    std::chrono::milliseconds warnings_window{};
 };
 
 // Reads `config`, taking the table's default for a missing key. Throws std::invalid_argument

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "descriptor_limits.h"
 #include "frame.h"
 
 namespace relaysync::transport_direct {
@@ -14,10 +15,8 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr milliseconds kSuperviseInterval{50};
-constexpr long kAcceptPollMicroseconds = 100'000;
-// Connections accepted but not yet through TLS and HELLO; more are refused at once, so that a
-// flood of idle connections cannot take every thread.
-constexpr std::size_t kMaxHandshakingInbound = 64;
+// Open files kept for everything but connections: the database, logs, plugins, the admin socket.
+constexpr std::size_t kMinReservedDescriptors = 64;
 
 std::string millis(milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
 
@@ -29,7 +28,13 @@ std::optional<TlsContexts> tlsFor(const DirectConfig& config) {
 }  // namespace
 
 DirectTransport::DirectTransport(const sdk::PluginConfig& config)
-    : config_(parseConfig(config)), tls_(tlsFor(config_)), log_(Poco::Logger::get("relaysync.transport.direct")) {
+    : config_(parseConfig(config)),
+      tls_(tlsFor(config_)),
+      log_(Poco::Logger::get("relaysync.transport.direct")),
+      limiter_(log_, config_.warnings_per_source, config_.warnings_window),
+      budget_(std::make_shared<FrameBudget>(config_.max_buffered_bytes)),
+      max_handshakes_(config_.max_handshakes),
+      max_connections_(config_.max_connections) {
     for (const auto& entry : config_.peers) {
         Peer peer;
         peer.entry = entry;
@@ -50,25 +55,52 @@ sdk::Status DirectTransport::start(const std::string& own_account, sdk::Transpor
         return sdk::Status::invalidArgument("certificate " + config_.certificate + " is for " + tls_->own.account +
                                             ", but this node is " + own_account);
     if (peers_.count(own_account)) return sdk::Status::invalidArgument("peers lists this node's own account " + own_account);
-    if (config_.listen) {
-        try {
-            auto server = std::make_unique<Poco::Net::ServerSocket>();
-            // Reuse an address in TIME_WAIT after a restart, but never share a port that is in use.
-            server->bind(Poco::Net::SocketAddress(config_.listen->host, config_.listen->port), true, false);
-            server->listen(64);
-            server_ = std::move(server);
-        } catch (const Poco::Exception& e) {
-            return sdk::Status::ioError("cannot listen on " + config_.listen->text() + ": " + e.displayText());
-        }
-    }
     own_account_ = own_account;
+    fitLimitsToDescriptors();
+    if (const auto status = listen(); !status.isOk()) return status;
     listener_ = &listener;
     state_ = State::running;
     logStart();
     notifier_.start(listener);
-    if (server_) acceptor_ = std::thread([this] { acceptLoop(); });
+    if (acceptor_) acceptor_->start();
     supervisor_ = std::thread([this] { superviseLoop(); });
     for (auto& [account, peer] : peers_) dialLocked(peer);
+    return sdk::Status::ok();
+}
+
+// Every connection holds a file descriptor: the caps must leave room below the process's limit
+// for everything else, or the process fails in places that cannot say why.
+void DirectTransport::fitLimitsToDescriptors() {
+    const DescriptorLimit limit = raiseDescriptorLimit();
+    if (limit.now > limit.before)
+        log_.information("raised this process's open-file limit (RLIMIT_NOFILE) from %z to %z", limit.before, limit.now);
+    if (!config_.listen) return;
+    const std::size_t reserved = std::max(kMinReservedDescriptors, limit.now / 4);
+    const std::size_t room = limit.now > reserved + peers_.size() ? limit.now - reserved - peers_.size() : 0;
+    if (max_handshakes_ + max_connections_ <= room) return;
+    max_handshakes_ = std::max<std::size_t>(1, std::min(max_handshakes_, room / 4));
+    max_connections_ = std::max<std::size_t>(1, std::min(max_connections_, room > max_handshakes_ ? room - max_handshakes_ : 1));
+    log_.warning("max_handshakes (%z) and max_connections (%z) do not fit in this process's open-file limit of %z "
+                 "(keeping %z for the database, logs and plugins, %z for dialing listed peers): using %z and %z; "
+                 "raise the limit (e.g. LimitNOFILE= in the service unit) or lower them",
+                 config_.max_handshakes, config_.max_connections, limit.now, reserved, peers_.size(), max_handshakes_,
+                 max_connections_);
+}
+
+sdk::Status DirectTransport::listen() {
+    if (!config_.listen) return sdk::Status::ok();
+    try {
+        auto server = std::make_unique<Poco::Net::ServerSocket>();
+        // Reuse an address in TIME_WAIT after a restart, but never share a port that is in use.
+        server->bind(Poco::Net::SocketAddress(config_.listen->host, config_.listen->port), true, false);
+        // Room in the kernel's queue for a burst of newcomers; the kernel caps it at somaxconn.
+        server->listen(static_cast<int>(std::clamp<std::size_t>(max_handshakes_, 64, 4096)));
+        Acceptor::Limits limits{max_handshakes_, std::min(config_.max_handshakes_per_address, max_handshakes_)};
+        acceptor_ = std::make_unique<Acceptor>(std::move(server), config_.listen->text(), settings(false), limits,
+                                               static_cast<AcceptorEvents&>(*this), log_, limiter_);
+    } catch (const Poco::Exception& e) {
+        return sdk::Status::ioError("cannot listen on " + config_.listen->text() + ": " + e.displayText());
+    }
     return sdk::Status::ok();
 }
 
@@ -139,9 +171,8 @@ void DirectTransport::stop() {
     }
     changed_.notify_all();
     // Nothing makes new connections once these two are gone.
-    if (acceptor_.joinable()) acceptor_.join();
+    if (acceptor_) acceptor_->stop();
     if (supervisor_.joinable()) supervisor_.join();
-    server_.reset();
     std::vector<std::shared_ptr<Connection>> connections;
     {
         std::lock_guard lock(mutex_);
@@ -156,34 +187,25 @@ void DirectTransport::stop() {
         for (auto& [account, peer] : peers_) peer.outbound.reset();
     }
     notifier_.stop();
-    log_.information("direct transport for %s stopped", own_account_);
+    limiter_.flush();
+    logPeaks();
 }
 
-void DirectTransport::acceptLoop() {
-    for (;;) {
-        {
-            std::lock_guard lock(mutex_);
-            if (state_ != State::running) return;
-        }
-        try {
-            if (!server_->poll(Poco::Timespan(kAcceptPollMicroseconds), Poco::Net::Socket::SELECT_READ)) continue;
-            Poco::Net::SocketAddress from;
-            Poco::Net::StreamSocket socket = server_->acceptConnection(from);
-            std::lock_guard lock(mutex_);
-            if (state_ != State::running) return;
-            if (handshakingInboundLocked() >= kMaxHandshakingInbound) {
-                log_.warning("refused a connection from %s: %z others are still in their handshake", from.toString(),
-                             kMaxHandshakingInbound);
-                continue;
-            }
-            auto connection = std::make_shared<Connection>(events(), settings(false), std::move(socket), from.toString());
-            connections_.push_back(connection);
-            connection->start();
-        } catch (const std::exception& e) {
-            log_.warning("accepting a connection on %s failed: %s", config_.listen->text(), std::string(e.what()));
-            std::this_thread::sleep_for(milliseconds(100));  // e.g. out of file descriptors
-        }
+// What the limits met, for operators tuning them (and for the tests that prove them).
+void DirectTransport::logPeaks() const {
+    std::string text = "direct transport for " + own_account_ + " stopped; at most " +
+                       std::to_string(budget_->peak()) + " bytes of frames were held at once (max_buffered_bytes " +
+                       std::to_string(budget_->limit()) + ")";
+    if (acceptor_) {
+        const auto stats = acceptor_->stats();
+        text += ", " + std::to_string(stats.peak_pending) + " connections in their handshake (max_handshakes " +
+                std::to_string(max_handshakes_) + "), " + std::to_string(peak_inbound_established_) +
+                " established from peers (max_connections " + std::to_string(max_connections_) + "); " +
+                std::to_string(stats.accepted) + " accepted, " + std::to_string(stats.dropped) +
+                " dropped for newer ones, " + std::to_string(stats.overdue) + " past connect_timeout_ms, " +
+                std::to_string(stats.shed) + " closed for want of file descriptors";
     }
+    log_.information(text);
 }
 
 void DirectTransport::superviseLoop() {
@@ -201,6 +223,7 @@ void DirectTransport::superviseLoop() {
         lock.unlock();
         for (const auto& connection : finished) connection->join();
         finished.clear();
+        limiter_.flush();
         lock.lock();
         changed_.wait_for(lock, kSuperviseInterval, [this] { return state_ != State::running; });
     }
@@ -220,23 +243,14 @@ std::shared_ptr<Connection> DirectTransport::connectionToLocked(const std::strin
     return found == established_.end() ? nullptr : found->second.back();
 }
 
-std::size_t DirectTransport::handshakingInboundLocked() const {
-    return static_cast<std::size_t>(std::count_if(connections_.begin(), connections_.end(), [](const auto& connection) {
-        return !connection->outbound() && !connection->established() && !connection->finished();
-    }));
-}
-
 ConnectionSettings DirectTransport::settings(bool outbound) const {
     ConnectionSettings settings;
-    settings.own_account = own_account_;
-    if (tls_) {
-        settings.own_role = tls_->own.role;
-        settings.own_home_relay = tls_->own.home_relay;
-    }
+    settings.self = tls_ ? tls_->own : sdk::PeerIdentity{own_account_, sdk::PeerRole::unknown, {}};
     settings.max_frame_bytes = config_.max_frame_bytes;
     settings.connect_timeout = config_.connect_timeout;
     settings.keepalive = config_.keepalive;
     if (tls_) settings.tls = outbound ? tls_->client : tls_->server;
+    settings.budget = budget_;
     return settings;
 }
 
@@ -257,6 +271,60 @@ bool DirectTransport::onEstablished(const std::shared_ptr<Connection>& connectio
     changed_.notify_all();
     log_.information("connected with %s", connection->describe());
     return true;
+}
+
+void DirectTransport::onProven(ProvenPeer peer) {
+    const std::string address = peer.address;
+    auto connection = std::make_shared<Connection>(events(), settings(false), std::move(peer));
+    const std::string account = connection->account();
+    std::vector<std::shared_ptr<Connection>> replaced;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != State::running) return;
+        auto& same = established_[account];
+        const bool was_reachable = !same.empty();
+        // The oldest give way: a peer that reconnects is never locked out by its own leftovers
+        // (half-open connections the keepalive has not caught yet), even when max_connections
+        // is reached, and one account cannot hold more than a few.
+        auto inbound = [](const auto& each) { return !each->outbound(); };
+        for (;;) {
+            const auto held = static_cast<std::size_t>(std::count_if(same.begin(), same.end(), inbound));
+            if (held < config_.max_connections_per_account && (held == 0 || inbound_established_ < max_connections_))
+                break;
+            const auto oldest = std::find_if(same.begin(), same.end(), inbound);
+            replaced.push_back(*oldest);
+            same.erase(oldest);
+            --inbound_established_;
+        }
+        if (inbound_established_ >= max_connections_) {
+            if (same.empty()) established_.erase(account);
+            limiter_.warning(account, "refused the connection with " + connection->describe() + ": max_connections (" +
+                                          std::to_string(max_connections_) +
+                                          ") reached: that many connections from peers are established already");
+            return;  // closes it
+        }
+        same.push_back(connection);
+        ++inbound_established_;
+        peak_inbound_established_ = std::max(peak_inbound_established_, inbound_established_);
+        connections_.push_back(connection);
+        if (!was_reachable) notifier_.post(account, true);
+    }
+    changed_.notify_all();
+    for (const auto& old : replaced) {
+        old->close(CloseReason::Kind::stopped, "replaced by a newer connection from the same account");
+        limiter_.information(account, "closed the connection with " + old->describe() + ": a newer one came from " +
+                                          address + " (max_connections_per_account: " +
+                                          std::to_string(config_.max_connections_per_account) + ")");
+    }
+    limiter_.information(account, "connected with " + connection->describe());
+    connection->start();
+}
+
+void DirectTransport::onBufferFull(const Connection& connection, std::size_t frame_bytes) {
+    limiter_.warning(connection.account(), "reading a frame of " + std::to_string(frame_bytes) + " bytes from " +
+                                               connection.describe() + " waits for room: frames held by all "
+                                               "connections fill max_buffered_bytes (" +
+                                               std::to_string(budget_->limit()) + ")");
 }
 
 bool DirectTransport::onMessage(const Connection& connection, const std::string& payload) {
@@ -280,7 +348,7 @@ void DirectTransport::onClosed(const std::shared_ptr<Connection>& connection, co
     {
         std::lock_guard lock(mutex_);
         if (auto found = established_.find(account); was_established && found != established_.end()) {
-            std::erase(found->second, connection);
+            if (std::erase(found->second, connection) > 0 && !connection->outbound()) --inbound_established_;
             if (found->second.empty()) {
                 established_.erase(found);
                 if (state_ == State::running) notifier_.post(account, false);
@@ -304,21 +372,30 @@ void DirectTransport::onClosed(const std::shared_ptr<Connection>& connection, co
 
     const std::string who = connection->describe();
     const std::string retry = connection->outbound() ? "; dialing again in " + millis(retry_in) : "";
+    // What an accepted peer makes us log is held to warnings_per_source; a listed peer's own
+    // failures are already quiet after the first.
+    const auto log = [&](Poco::Message::Priority priority, const std::string& text) {
+        if (connection->outbound())
+            log_.log(Poco::Message(log_.name(), text, priority));
+        else
+            limiter_.log(account, priority, text);
+    };
     switch (reason.kind) {
     case CloseReason::Kind::refused:
-        log_.warning("refused the connection with %s: %s%s", who, reason.text, retry);
+        log(Poco::Message::PRIO_WARNING, "refused the connection with " + who + ": " + reason.text + retry);
         break;
     case CloseReason::Kind::unreachable:
     case CloseReason::Kind::lost:
         if (was_established || !connection->outbound())
-            log_.information("connection with %s closed: %s%s", who, reason.text, retry);
+            log(Poco::Message::PRIO_INFORMATION, "connection with " + who + " closed: " + reason.text + retry);
         else if (repeated_failure)
-            log_.debug("still cannot connect to %s: %s%s", who, reason.text, retry);
+            log(Poco::Message::PRIO_DEBUG, "still cannot connect to " + who + ": " + reason.text + retry);
         else
-            log_.information("cannot connect to %s: %s%s (retrying quietly from now on)", who, reason.text, retry);
+            log(Poco::Message::PRIO_INFORMATION,
+                "cannot connect to " + who + ": " + reason.text + retry + " (retrying quietly from now on)");
         break;
     case CloseReason::Kind::stopped:
-        log_.debug("closed the connection with %s: %s", who, reason.text);
+        log(Poco::Message::PRIO_DEBUG, "closed the connection with " + who + ": " + reason.text);
         break;
     }
 }

@@ -1,12 +1,19 @@
 #pragma once
 // The "direct" transport: relays and terminals connect to each other over TCP with mutual TLS,
 // without a SIP server in between. It owns
-//   - the listener (optional): accepts connections, each served by a Connection;
+//   - the acceptor (optional): accepts connections and takes them through TLS and HELLO on one
+//     thread, within max_handshakes and max_handshakes_per_address;
 //   - the supervisor: dials the listed peers, keeps them connected with exponential backoff,
-//     and joins the threads of connections that have ended;
-//   - the peer table: which connections are established for which account;
+//     joins the threads of connections that have ended, and sums up suppressed log lines;
+//   - the peer table: which connections are established for which account; accepted ones
+//     within max_connections and max_connections_per_account (the newest replaces the oldest);
+//   - the frame budget (max_buffered_bytes) all connections take room for frames from;
 //   - the notifier: reports reachability changes to the listener in order.
 // send() uses an established connection to the account, whichever side dialed it.
+//
+// Threads: acceptor, supervisor and notifier, plus three per established connection; so at
+// most 3 x (max_connections + listed peers) + 3 whatever connects (and, for a moment, those of
+// connections that are closing).
 
 #include <chrono>
 #include <condition_variable>
@@ -19,10 +26,12 @@
 #include <vector>
 
 #include <Poco/Logger.h>
-#include <Poco/Net/ServerSocket.h>
 
+#include "acceptor.h"
 #include "connection.h"
 #include "direct_config.h"
+#include "frame_budget.h"
+#include "log_limiter.h"
 #include "reachability_notifier.h"
 #include "relaysync/sdk/plugin_config.h"
 #include "relaysync/sdk/transport.h"
@@ -30,7 +39,7 @@
 
 namespace relaysync::transport_direct {
 
-class DirectTransport final : public sdk::Transport, private ConnectionEvents {
+class DirectTransport final : public sdk::Transport, private ConnectionEvents, private AcceptorEvents {
 public:
     // Throws std::invalid_argument naming the config key at fault.
     explicit DirectTransport(const sdk::PluginConfig& config);
@@ -65,19 +74,27 @@ private:
     bool onEstablished(const std::shared_ptr<Connection>& connection) override;
     bool onMessage(const Connection& connection, const std::string& payload) override;
     void onClosed(const std::shared_ptr<Connection>& connection, const CloseReason& reason) override;
+    void onBufferFull(const Connection& connection, std::size_t frame_bytes) override;
+    void onProven(ProvenPeer peer) override;
 
     ConnectionEvents& events() { return *this; }
-    void acceptLoop();
+    void fitLimitsToDescriptors();
+    sdk::Status listen();
     void superviseLoop();
     void dialLocked(Peer& peer);
     std::shared_ptr<Connection> connectionToLocked(const std::string& account) const;
-    std::size_t handshakingInboundLocked() const;
     ConnectionSettings settings(bool outbound) const;
     void logStart() const;
+    void logPeaks() const;
 
     const DirectConfig config_;
     const std::optional<TlsContexts> tls_;
     Poco::Logger& log_;
+    LogLimiter limiter_;
+    const std::shared_ptr<FrameBudget> budget_;
+    // config_'s, lowered at start when they do not fit in the open-file limit.
+    std::size_t max_handshakes_ = 0;
+    std::size_t max_connections_ = 0;
 
     std::mutex stop_mutex_;  // one stop() at a time, so each returns only when all is stopped
     mutable std::mutex mutex_;
@@ -86,10 +103,11 @@ private:
     std::string own_account_;
     sdk::TransportListener* listener_ = nullptr;
     std::map<std::string, Peer> peers_;
-    std::map<std::string, std::vector<std::shared_ptr<Connection>>> established_;
+    std::map<std::string, std::vector<std::shared_ptr<Connection>>> established_;  // oldest first
+    std::size_t inbound_established_ = 0;  // accepted ones in established_
+    std::size_t peak_inbound_established_ = 0;
     std::vector<std::shared_ptr<Connection>> connections_;  // all not yet joined
-    std::unique_ptr<Poco::Net::ServerSocket> server_;
-    std::thread acceptor_;
+    std::unique_ptr<Acceptor> acceptor_;
     std::thread supervisor_;
     ReachabilityNotifier notifier_;
 };

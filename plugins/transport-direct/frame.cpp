@@ -1,5 +1,8 @@
 #include "frame.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace relaysync::transport_direct {
 
 namespace {
@@ -120,34 +123,39 @@ void decodeEmpty(FrameType type, std::string_view body) {
     if (!body.empty()) throw FrameError(std::string("malformed ") + toString(type) + ": it has a body");
 }
 
-void FrameReader::append(const char* data, std::size_t size) {
-    // Drop what was returned already once it is most of the buffer, so that appends stay cheap.
-    if (consumed_ > 0 && consumed_ >= buffer_.size() / 2) {
-        buffer_.erase(0, consumed_);
-        consumed_ = 0;
-    }
-    buffer_.append(data, size);
+std::size_t FrameReader::missing() const noexcept {
+    if (!headerComplete()) return kHeaderBytes - header_got_;
+    return length_ - 1 - body_.size();
 }
 
-std::optional<Frame> FrameReader::next() {
-    const std::string_view pending = std::string_view(buffer_).substr(consumed_);
-    if (pending.size() < kLengthBytes) return std::nullopt;
-    const std::uint64_t length = getBigEndian(pending, kLengthBytes);
-    if (length == 0) throw FrameError("frame with length 0");
-    if (length > max_frame_bytes_)
-        throw FrameError("frame of " + std::to_string(length) + " bytes exceeds max_frame_bytes (" +
-                         std::to_string(max_frame_bytes_) + ")");
-    if (pending.size() < kLengthBytes + 1) return std::nullopt;
-    const auto type = static_cast<std::uint8_t>(pending[kLengthBytes]);
-    if (!knownType(type)) throw FrameError("unknown frame type " + std::to_string(type));
-    if (pending.size() < kLengthBytes + length) return std::nullopt;
-
-    Frame frame{static_cast<FrameType>(type), std::string(pending.substr(kLengthBytes + 1, length - 1))};
-    consumed_ += kLengthBytes + length;
-    if (consumed_ == buffer_.size()) {
-        buffer_.clear();
-        consumed_ = 0;
+std::size_t FrameReader::feed(const char* data, std::size_t size) {
+    if (!headerComplete()) {
+        const std::size_t taken = std::min(size, kHeaderBytes - header_got_);
+        std::memcpy(header_ + header_got_, data, taken);
+        header_got_ += taken;
+        if (header_got_ >= kLengthBytes && length_ == 0) {
+            length_ = getBigEndian(std::string_view(reinterpret_cast<const char*>(header_), kLengthBytes), kLengthBytes);
+            if (length_ == 0) throw FrameError("frame with length 0");
+            if (length_ > max_frame_bytes_)
+                throw FrameError("frame of " + std::to_string(length_) + " bytes exceeds max_frame_bytes (" +
+                                 std::to_string(max_frame_bytes_) + ")");
+        }
+        if (headerComplete() && !knownType(header_[kLengthBytes]))
+            throw FrameError("unknown frame type " + std::to_string(header_[kLengthBytes]));
+        return taken;
     }
+    const std::size_t taken = std::min(size, missing());
+    if (taken > 0 && body_.empty()) body_.reserve(length_ - 1);
+    body_.append(data, taken);
+    return taken;
+}
+
+std::optional<Frame> FrameReader::take() {
+    if (!headerComplete() || missing() > 0) return std::nullopt;
+    Frame frame{type(), std::move(body_)};
+    body_ = std::string();
+    header_got_ = 0;
+    length_ = 0;
     return frame;
 }
 

@@ -57,21 +57,35 @@ void decodeEmpty(FrameType type, std::string_view body);  // PING, PONG
 // Why `account` is not a well-formed account name, or empty when it is.
 std::string accountProblem(std::string_view account);
 
-// Cuts a byte stream into frames. A frame's length and type are checked as soon as its header
-// has arrived, so an oversized frame is refused before its body is read or buffered.
+// Cuts a byte stream into frames, one at a time. feed() stops where a frame's header (length
+// and type) ends, so that the caller can check the frame or make room for it before any of its
+// body is stored: a bad or oversized header throws before a byte of body is kept. A body is
+// kept in one allocation of exactly its size, handed over without a copy by take().
 class FrameReader {
 public:
+    static constexpr std::size_t kHeaderBytes = kLengthBytes + 1;
+
     explicit FrameReader(std::size_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {}
 
-    void append(const char* data, std::size_t size);
-
-    // The next complete frame, or nothing until more bytes arrive. Throws FrameError.
-    std::optional<Frame> next();
+    // Takes bytes from `data` up to the end of the current frame's header or body, whichever
+    // comes first, and returns how many it took; 0 while a complete frame waits for take().
+    // Throws FrameError as soon as the length or the type is bad.
+    std::size_t feed(const char* data, std::size_t size);
+    bool headerComplete() const noexcept { return header_got_ == kHeaderBytes; }
+    // Once the header is complete: its length field (type byte + body) and its type.
+    std::size_t length() const noexcept { return length_; }
+    FrameType type() const noexcept { return static_cast<FrameType>(header_[kLengthBytes]); }
+    // Bytes the current frame still lacks (header first, then body); 0 once it is complete.
+    std::size_t missing() const noexcept;
+    // The frame once complete; the reader then starts on the next one.
+    std::optional<Frame> take();
 
 private:
     std::size_t max_frame_bytes_;
-    std::string buffer_;
-    std::size_t consumed_ = 0;  // bytes at the front of buffer_ already returned as frames
+    unsigned char header_[kHeaderBytes] = {};
+    std::size_t header_got_ = 0;
+    std::size_t length_ = 0;
+    std::string body_;
 };
 
 }  // namespace relaysync::transport_direct

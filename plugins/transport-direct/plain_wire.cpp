@@ -21,6 +21,7 @@ public:
             const ssize_t rc = ::recv(fd_, buffer, size, 0);
             if (rc > 0) {
                 got = static_cast<std::size_t>(rc);
+                received_ += got;
                 return Io::done;
             }
             if (rc == 0) return Io::closed;
@@ -44,9 +45,11 @@ public:
     }
 
     sdk::PeerIdentity certificateIdentity() const override { return {}; }
+    std::uint64_t bytesReceived() const override { return received_; }
 
 private:
     int fd_;
+    std::uint64_t received_ = 0;
 };
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "log_text.h"
+
 namespace relaysync::transport_direct {
 
 namespace {
@@ -101,7 +103,7 @@ void readRole(X509* cert, sdk::PeerIdentity& identity) {
     }
     GENERAL_NAMES_free(names);
     if (roles.size() != 1)
-        throw std::runtime_error("the certificate of " + identity.account + " names " +
+        throw std::runtime_error("the certificate of " + loggable(identity.account) + " names " +
                                  (roles.empty() ? std::string("no") : "more than one") +
                                  " relaysync role (a subjectAltName URI urn:relaysync:relay or"
                                  " urn:relaysync:terminal:<relay>; scripts/make-certs.sh writes it)");
@@ -112,8 +114,8 @@ void readRole(X509* cert, sdk::PeerIdentity& identity) {
         identity.role = sdk::PeerRole::terminal;
         identity.home_relay = roles.front().substr(terminal.size());
     } else {
-        throw std::runtime_error("the certificate of " + identity.account + " names an unknown relaysync role '" +
-                                 roles.front() + "'");
+        throw std::runtime_error("the certificate of " + loggable(identity.account) +
+                                 " names an unknown relaysync role '" + loggable(roles.front()) + "'");
     }
 }
 

@@ -23,7 +23,9 @@ public:
             throw TlsError("cannot set up TLS: " + errorQueue());
         }
         // A write that had to wait may resume from a moved buffer, and may complete in parts.
-        SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+        // An idle connection gives its record buffers back, so that it costs little memory.
+        SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                               SSL_MODE_RELEASE_BUFFERS);
         if (server)
             SSL_set_accept_state(ssl_);
         else
@@ -68,6 +70,7 @@ public:
     }
 
     sdk::PeerIdentity certificateIdentity() const override { return peerIdentity(ssl_); }
+    std::uint64_t bytesReceived() const override { return BIO_number_read(SSL_get_rbio(ssl_)); }
 
 private:
     Io classify(int rc, const char* what) {

@@ -5,6 +5,7 @@
 // one wire.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,8 @@ public:
     virtual Io write(const char* data, std::size_t size, std::size_t& put) = 0;
     // What the peer's verified certificate proves; an empty account for a plain wire.
     virtual sdk::PeerIdentity certificateIdentity() const = 0;
+    // Bytes taken from the socket so far, handshake included: whether a peer has said anything.
+    virtual std::uint64_t bytesReceived() const = 0;
 };
 
 std::unique_ptr<Wire> makePlainWire(int fd);

@@ -12,6 +12,8 @@ class ConfigTest : public DirectFixture {
     CPPUNIT_TEST_SUITE(ConfigTest);
     CPPUNIT_TEST(descriptorDeclaresEveryKeyWithItsDefault);
     CPPUNIT_TEST(badValuesAreRefusedNamingTheKey);
+    CPPUNIT_TEST(badLimitsAreRefusedNamingTheKey);
+    CPPUNIT_TEST(limitsWithinRangeAreAccepted);
     CPPUNIT_TEST(unusableKeyFilesAreRefusedWithoutShowingThem);
     CPPUNIT_TEST(startRefusesAnAccountThatIsNotTheCertificates);
     CPPUNIT_TEST(startReportsAPortInUse);
@@ -56,6 +58,13 @@ public:
             {"keepalive_ms", "10000"},
             {"reconnect_initial_ms", "200"},
             {"reconnect_max_ms", "5000"},
+            {"max_handshakes", "128"},
+            {"max_handshakes_per_address", "16"},
+            {"max_connections", "256"},
+            {"max_connections_per_account", "2"},
+            {"max_buffered_bytes", "67108864"},
+            {"warnings_per_source", "20"},
+            {"warnings_window_ms", "60000"},
         };
         std::map<std::string, std::string> declared;
         for (std::size_t i = 0; i < descriptor.config_key_count; ++i) {
@@ -93,6 +102,54 @@ public:
         config["reconnect_initial_ms"] = "2000";
         config["reconnect_max_ms"] = "1000";
         expectRefused(config, "reconnect_max_ms", "reconnect_max_ms below reconnect_initial_ms");
+    }
+
+    void badLimitsAreRefusedNamingTheKey() {
+        const std::vector<std::tuple<std::string, std::string>> values = {
+            {"max_handshakes", "0"},
+            {"max_handshakes", "many"},
+            {"max_handshakes", "65537"},
+            {"max_handshakes_per_address", "0"},
+            {"max_handshakes_per_address", "-4"},
+            {"max_connections", "0"},
+            {"max_connections", "1000001"},
+            {"max_connections_per_account", "0"},
+            {"max_connections_per_account", "65"},
+            {"max_buffered_bytes", "1k"},
+            {"max_buffered_bytes", "1023"},
+            {"warnings_per_source", "0"},
+            {"warnings_window_ms", "99"},
+            {"warnings_window_ms", "1m"},
+        };
+        for (const auto& [key, value] : values) expectRefused(key, value, key);
+
+        auto config = tlsConfig("relay-a@net");
+        config["max_handshakes"] = "8";
+        config["max_handshakes_per_address"] = "9";
+        expectRefused(config, "max_handshakes_per_address", "more per address than in total");
+
+        config = tlsConfig("relay-a@net");
+        config["max_frame_bytes"] = "1048576";
+        config["max_buffered_bytes"] = "1048575";
+        expectRefused(config, "max_buffered_bytes", "a budget smaller than one frame");
+        // The default budget (64 MiB) cannot hold the largest frame allowed: say so.
+        config.erase("max_buffered_bytes");
+        config["max_frame_bytes"] = "134217728";
+        expectRefused(config, "max_buffered_bytes", "the default budget below max_frame_bytes");
+    }
+
+    void limitsWithinRangeAreAccepted() {
+        auto config = tlsConfig("relay-a@net");
+        config["max_handshakes"] = "1";
+        config["max_handshakes_per_address"] = "1";
+        config["max_connections"] = "1";
+        config["max_connections_per_account"] = "1";
+        config["max_frame_bytes"] = "1048576";
+        config["max_buffered_bytes"] = "1048576";
+        config["warnings_per_source"] = "1";
+        config["warnings_window_ms"] = "100";
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, create(config, &error) != nullptr);
     }
 
     void unusableKeyFilesAreRefusedWithoutShowingThem() {

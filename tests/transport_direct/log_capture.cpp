@@ -60,6 +60,16 @@ bool LogCapture::waitFor(const std::vector<std::string>& parts, std::chrono::mil
     }
 }
 
+std::vector<std::string> LogCapture::linesWith(const std::vector<std::string>& parts) const {
+    std::vector<std::string> found;
+    for (const auto& line : channel_->lines()) {
+        bool all = true;
+        for (const auto& part : parts) all = all && line.text.find(part) != std::string::npos;
+        if (all) found.push_back(line.text);
+    }
+    return found;
+}
+
 std::string LogCapture::text() const {
     std::string all;
     for (const auto& line : channel_->lines()) all += "  [" + std::to_string(line.priority) + "] " + line.text + "\n";

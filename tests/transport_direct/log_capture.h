@@ -41,6 +41,8 @@ public:
                  Poco::Message::Priority priority = Poco::Message::PRIO_DEBUG) const;
     bool contains(const std::vector<std::string>& parts, Poco::Message::Priority priority = Poco::Message::PRIO_DEBUG) const;
     std::string text() const;  // everything, one line each, for failure messages
+    // The lines (at any level) that contain every one of `parts`.
+    std::vector<std::string> linesWith(const std::vector<std::string>& parts) const;
 
 private:
     Poco::AutoPtr<CaptureChannel> channel_;

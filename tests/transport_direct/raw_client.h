@@ -27,6 +27,8 @@ public:
     static RawClient plain(std::uint16_t port);
 
     void send(const std::string& bytes);
+    // The local port, which the transport's log names ("connected with X from 127.0.0.1:P").
+    std::uint16_t localPort() const { return socket_.address().port(); }
     // The next frame's type and body, or nothing when none arrives in time.
     std::optional<std::pair<std::uint8_t, std::string>> readFrame(std::chrono::milliseconds timeout);
     // Reads (and drops) until the peer closes the connection: true, or false when `timeout`
