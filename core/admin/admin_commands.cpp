@@ -119,10 +119,12 @@ const std::map<std::string, Command>& commands() {
              waiting->set("outbox", queues.outbox);
              waiting->set("dead_letters", queues.dead_letters);
              waiting->set("deferred", queues.deferred);
+             waiting->set("deferred_bytes", queues.deferred_bytes);
              answer->set("queues", waiting);
              answer->set("text", renderNodeStatus(status) + "Messages: " + std::to_string(queues.outbox) + " to send, " +
                                      std::to_string(queues.dead_letters) + " set aside, " +
-                                     std::to_string(queues.deferred) + " waiting for what they depend on\n");
+                                     std::to_string(queues.deferred) + " waiting for what they depend on (" +
+                                     std::to_string(queues.deferred_bytes) + " bytes)\n");
              return answer;
          }},
         // The outbox and dead letters, for operators (docs/admin.md).

@@ -11,7 +11,9 @@ QueueCounts MessageStore::counts() {
     QueueCounts counts;
     session_ << "SELECT COUNT(*) FROM outbox", into(counts.outbox), now;
     session_ << "SELECT COUNT(*) FROM dead_letters", into(counts.dead_letters), now;
-    session_ << "SELECT COUNT(*) FROM deferred_messages", into(counts.deferred), now;
+    const auto deferred = deferredLoad();
+    counts.deferred = deferred.messages;
+    counts.deferred_bytes = deferred.bytes;
     return counts;
 }
 

@@ -41,6 +41,7 @@ struct QueueCounts {
     std::size_t outbox = 0;        // to be sent
     std::size_t dead_letters = 0;  // set aside as undeliverable
     std::size_t deferred = 0;      // received before what they depend on
+    std::size_t deferred_bytes = 0;
 };
 
 class MessageStore {
