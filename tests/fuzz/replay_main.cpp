@@ -1,6 +1,10 @@
 // The main of a fuzz target in ordinary (non-libFuzzer) builds: runs every file named, or found
 // in a folder named, through LLVMFuzzerTestOneInput once. A target fails by aborting, so under
-// CTest (plain, ASan+UBSan) the seeds and regression inputs stay checked without Clang.
+// CTest (plain, ASan+UBSan) the seeds and regression inputs stay checked without Clang. Like
+// libFuzzer's -timeout, an input that runs longer than 10 s ends the process (SIGALRM): a hang
+// found once, such as yaml-cpp's that ate memory while it looped, must not come back unnoticed.
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -37,7 +41,9 @@ int main(int argc, char** argv) {
         std::ifstream file(path, std::ios::binary);
         const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
         std::cout << "running " << path.string() << " (" << bytes.size() << " bytes)" << std::endl;
+        ::alarm(10);
         LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+        ::alarm(0);
     }
     std::cout << inputs.size() << " inputs ran\n";
     return 0;
