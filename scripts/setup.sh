@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs what relaysync needs to build and test, from Debian's packages. Idempotent: when
 # everything is already there it does nothing (no apt-get update, no network).
+#   scripts/setup.sh          the build and the tests, plain and under g++'s sanitizers
+#   scripts/setup.sh --fuzz   also Clang and its sanitizer/libFuzzer runtimes (scripts/test.sh --fuzz)
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
 )
+for arg in "$@"; do
+  case $arg in
+    # libFuzzer and Clang's ASan/UBSan runtimes are in libclang-rt-14-dev, only a Recommends of clang.
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "usage: $0 [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

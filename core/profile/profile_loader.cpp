@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "profile/profile_reader.h"
@@ -28,10 +31,48 @@ std::string readWholeFile(const std::string& path) {
     return text;
 }
 
+// Notes where each document starts; nothing else.
+class DocumentStarts : public YAML::EventHandler {
+public:
+    std::optional<YAML::Mark> last;
+    bool stalled = false;  // a document started where the one before it did
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        stalled = last && last->pos == mark.pos;
+        last = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7's LoadAll never returns on a ',' outside brackets (",", "[a]\n,"): its parser
+// reads an empty document there, again and again, without moving on, and memory grows until
+// the process dies. Walk the documents first and stop at one that makes no progress.
+void refuseStalledDocuments(const std::string& yaml_text, const YamlSource& positions) {
+    std::istringstream input(yaml_text);
+    YAML::Parser parser(input);
+    DocumentStarts starts;
+    while (parser.HandleNextDocument(starts)) {
+        if (!starts.stalled) continue;
+        const auto pos = static_cast<std::size_t>(starts.last->pos);
+        const char c = pos < yaml_text.size() ? yaml_text[pos] : '\0';
+        throw ProfileError(positions.at(*starts.last), "",
+                           c > ' ' && c < 0x7f ? std::string("YAML syntax error: unexpected '") + c + "'"
+                                               : std::string("YAML syntax error: unexpected character"));
+    }
+}
+
 YAML::Node parseSingleDocument(const std::string& yaml_text, const std::string& source_name) {
     const YamlSource positions{source_name, {}};
     std::vector<YAML::Node> documents;
     try {
+        refuseStalledDocuments(yaml_text, positions);
         documents = YAML::LoadAll(yaml_text);
     } catch (const YAML::Exception& e) {
         throw ProfileError(positions.at(e.mark), "", "YAML syntax error: " + e.msg);

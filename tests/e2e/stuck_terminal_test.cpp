@@ -42,7 +42,9 @@ public:
                 cluster::waitUntil(label(node) + " shows notes.txt version " + std::to_string(version) +
                                        " while client21 hangs",
                                    5s, [&]() -> std::string {
-                                       const auto* entry = cluster.status(node).entry(ids.workspace1, "notes.txt");
+                                       // Held: entry() points into the status.
+                                       const auto status = cluster.status(node);
+                                       const auto* entry = status.entry(ids.workspace1, "notes.txt");
                                        return entry && entry->version == version ? std::string() : "not yet";
                                    });
             }

@@ -21,6 +21,7 @@ class ProfileErrorsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownStoreKeyIsRejected);
     CPPUNIT_TEST(duplicateKeyIsRejected);
     CPPUNIT_TEST(yamlSyntaxErrorHasFileLineAndColumn);
+    CPPUNIT_TEST(strayCommaIsASyntaxErrorNotAHang);
     CPPUNIT_TEST(missingFileNamesFileAndReason);
     CPPUNIT_TEST(directoryIsNotAProfile);
     CPPUNIT_TEST(emptyOrMultiDocumentFilesAreRejected);
@@ -143,6 +144,13 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("r1.yaml:25:4: YAML syntax error: end of sequence flow not found"),
             profileErrorOf(unclosed));
+    }
+
+    void strayCommaIsASyntaxErrorNotAHang() {
+        // yaml-cpp 0.7's LoadAll never returns on these (found by tests/fuzz/fuzz_profile).
+        CPPUNIT_ASSERT_EQUAL(std::string("r1.yaml:1:1: YAML syntax error: unexpected ','"), profileErrorOf(","));
+        CPPUNIT_ASSERT_EQUAL(std::string("r1.yaml:2:1: YAML syntax error: unexpected ','"),
+                             profileErrorOf("[relaysync]\n,\n"));
     }
 
     void missingFileNamesFileAndReason() {
