@@ -38,9 +38,16 @@ Reading read(std::string_view stream, std::size_t max_frame_bytes, std::size_t p
     try {
         do {
             const auto n = piece == 0 ? stream.size() : std::min(piece, stream.size() - offset);
-            reader.append(stream.data() + offset, n);
+            // feed() takes bytes up to the end of the current header or body; a complete
+            // frame waits for take() (feed() then takes nothing).
+            for (std::size_t used = 0; used < n;) {
+                const auto took = reader.feed(stream.data() + offset + used, n - used);
+                used += took;
+                auto frame = reader.take();
+                if (frame) reading.frames.push_back(std::move(*frame));
+                else if (took == 0) fail("feed() took nothing and no frame was complete");
+            }
             offset += n;
-            while (auto frame = reader.next()) reading.frames.push_back(std::move(*frame));
         } while (offset < stream.size());
     } catch (const FrameError& e) {
         reading.error = e.what();  // the connection is closed here
