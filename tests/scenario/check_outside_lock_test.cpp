@@ -42,12 +42,29 @@ private:
     MemoryStore& disk_;
 };
 
-// Whether `node` takes a command within 5 s.
-bool answersMeanwhile(core::Node& node, const std::string& share_id) {
+// Starts a check of workspace1 at client31, and returns once it is reading the held disk.
+std::future<core::SyncReport> startHeldCheck(World& world, HeldDisk& disk) {
+    auto check = std::async(std::launch::async, [&] {
+        return world.sites.node("client31").checkResources(world.shares.workspace1);
+    });
+    if (!disk.awaitReader()) {
+        disk.release();
+        CPPUNIT_FAIL("the check did not start reading the disk within 10 s");
+    }
+    return check;
+}
+
+// Whether `node` takes a command within 5 s while `disk` is held. When it does not, the disk is
+// let go, so that the check holding the node can end and the probe with it.
+bool answersMeanwhile(core::Node& node, const std::string& share_id, HeldDisk& disk) {
     auto probe = std::async(std::launch::async, [&] {
         return node.withEngine([&](core::EngineBase& engine) { return engine.shares().entries(share_id).size(); });
     });
-    return probe.wait_for(5s) == std::future_status::ready && probe.get() > 0;
+    if (probe.wait_for(5s) != std::future_status::ready) {
+        disk.release();
+        return false;
+    }
+    return probe.get() > 0;
 }
 }  // namespace
 
@@ -62,12 +79,11 @@ public:
     void aCheckOnDemandLeavesTheNodeFree() {
         World world;
         world.sites.disk("client31").putFile("docs/file100.pdf", 501, 5'001);
+        // Declared first, so that on a failure the disk is let go before the check is waited for.
+        std::future<core::SyncReport> check;
         HeldDisk disk(world.sites.disk("client31"));
-        auto check = std::async(std::launch::async, [&] {
-            return world.sites.node("client31").checkResources(world.shares.workspace1);
-        });
-        CPPUNIT_ASSERT(disk.awaitReader());
-        CPPUNIT_ASSERT(answersMeanwhile(world.sites.node("client31"), world.shares.workspace1));
+        check = startHeldCheck(world, disk);
+        CPPUNIT_ASSERT(answersMeanwhile(world.sites.node("client31"), world.shares.workspace1, disk));
         disk.release();
         const auto report = check.get();
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report.changed);
@@ -78,11 +94,10 @@ public:
     void aRecordChangedDuringTheCheckIsLeftAlone() {
         World world;
         world.sites.disk("client31").putFile("docs/file100.pdf", 501, 5'001);
+        // Declared first, so that on a failure the disk is let go before the check is waited for.
+        std::future<core::SyncReport> check;
         HeldDisk disk(world.sites.disk("client31"));
-        auto check = std::async(std::launch::async, [&] {
-            return world.sites.node("client31").checkResources(world.shares.workspace1);
-        });
-        CPPUNIT_ASSERT(disk.awaitReader());
+        check = startHeldCheck(world, disk);
         // The owner takes the resource out of the share while the check looks at the disk.
         world.sites.node("client31").withTerminal(
             [&](core::TerminalEngine& t) { t.removeResource(world.shares.workspace1, "file100.pdf"); });
@@ -101,12 +116,13 @@ public:
     void anInstructionFromTheRelayIsCheckedOutsideTheLock() {
         World world;
         world.sites.disk("client31").putFile("folderE/e.txt", 601, 6'001);
+        std::future<void> delivery;
         HeldDisk disk(world.sites.disk("client31"));
         const auto sync_id = world.sites.node("client11").synchronize(world.shares.workspace1);
-        auto delivery = std::async(std::launch::async, [&] { world.sites.settle(); });
+        delivery = std::async(std::launch::async, [&] { world.sites.settle(); });
         CPPUNIT_ASSERT(disk.awaitReader());
         auto& client31 = world.sites.node("client31");
-        CPPUNIT_ASSERT(answersMeanwhile(client31, world.shares.workspace1));
+        CPPUNIT_ASSERT(answersMeanwhile(client31, world.shares.workspace1, disk));
         CPPUNIT_ASSERT(client31.withEngine([](core::EngineBase& e) { return e.syncs().oldestPendingCheck(); }));
         disk.release();
         delivery.get();
