@@ -1,5 +1,6 @@
 #include "bounds.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -44,9 +45,11 @@ Bound memoryBound(const ProcessMeter& meter, double max_mib) {
 Bound databaseBound(const ProcessMeter& meter, std::size_t entries, double bytes_per_entry, double overhead_mib) {
     const double limit = overhead_mib * 1024 * 1024 + bytes_per_entry * static_cast<double>(entries);
     char what[160];
-    std::snprintf(what, sizeof what, "database file of every node <= %s + %.0f B x %zu entries = %s",
+    std::snprintf(what, sizeof what, "data in the database of every node (file - free pages, at the end) <= %s + %.0f B x %zu entries = %s",
                   mib(overhead_mib * 1024 * 1024).c_str(), bytes_per_entry, entries, mib(limit).c_str());
-    return peakBound(meter, what, limit, [](const NodeFigures& f) { return static_cast<double>(f.db_peak); }, "peak");
+    return peakBound(meter, what, limit,
+                     [](const NodeFigures& f) { return static_cast<double>(f.db_end - std::min(f.db_free_end, f.db_end)); },
+                     "max");
 }
 
 Bound walBound(const ProcessMeter& meter, double max_mib) {

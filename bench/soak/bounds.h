@@ -18,7 +18,10 @@ struct Bound {
 
 // Every daemon's peak VmHWM at most `max_mib`.
 Bound memoryBound(const ProcessMeter& meter, double max_mib);
-// Every node's SQLite file, at its peak, at most overhead + bytes_per_entry x entries.
+// Every node's data once stopped (its SQLite file without the free pages) at most overhead +
+// bytes_per_entry x entries. Free pages are left out: SQLite keeps the file at its largest (no
+// auto_vacuum), and what filled it was the outbox while peers were down, which the kills
+// decide, not the number of entries.
 Bound databaseBound(const ProcessMeter& meter, std::size_t entries, double bytes_per_entry, double overhead_mib);
 // Every node's write-ahead log, at its peak, at most `max_mib`.
 Bound walBound(const ProcessMeter& meter, double max_mib);

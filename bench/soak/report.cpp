@@ -4,6 +4,7 @@
 #include <set>
 
 #include "assembly/text_table.h"
+#include "cluster/wait.h"
 #include "stats.h"
 
 namespace relaysync::soak {
@@ -64,6 +65,13 @@ void printSyncs(std::ostream& out, const SyncRunner& syncs, long final_index) {
         << "    targeted during the soak:    " << spread(targeted) << "\n";
     if (final_index >= 0 && records[final_index].finished)
         out << "    final whole-share:           " << spread({records[final_index].seconds}) << "\n";
+    const SyncRecord* slowest = nullptr;
+    for (const auto& record : records)
+        if (record.finished && (!slowest || record.seconds > slowest->seconds)) slowest = &record;
+    if (slowest)
+        out << "    slowest: " << slowest->id << (slowest->targeted ? " (targeted)" : " (whole share)") << ", "
+            << cluster::seconds(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(slowest->seconds)))
+            << ", its report naming " << slowest->report.unreachable_nodes.size() << " unreachable nodes\n";
     out << "    reports summed: checked " << checked << ", changed " << changed << ", gone " << gone << ", recovered "
         << recovered << "; " << with_unreachable << " named unreachable nodes, " << with_problems
         << " named problems\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <thread>
+#include <tuple>
 
 #include "cluster/wait.h"
 
@@ -68,13 +69,18 @@ double runSoak(SoakParts& parts, const Options& options, std::ostream& out) {
             for (const auto& [kind, count] : parts.resources.changes()) changes += count;
             std::size_t finished = 0;
             for (const auto& record : parts.syncs.records()) finished += record.finished ? 1 : 0;
-            std::string down;
-            for (const auto& node : parts.meter.figures())
-                if (!up(node.first)) down += " " + node.first;
-            char line[200];
-            std::snprintf(line, sizeof line, "  %6.0f s  changes %zu  syncs %zu started, %zu finished  kills %zu  down:%s\n",
+            std::string down, biggest;
+            std::uint64_t rss = 0;
+            for (const auto& [node, figures] : parts.meter.figures()) {
+                if (!up(node)) down += " " + node;
+                if (figures.last_rss_kib > rss) std::tie(rss, biggest) = std::make_pair(figures.last_rss_kib, node);
+            }
+            char line[240];
+            std::snprintf(line, sizeof line,
+                          "  %6.0f s  changes %zu  syncs %zu started, %zu finished  kills %zu  largest RSS %.1f MiB (%s)  down:%s\n",
                           std::chrono::duration<double>(now - begin).count(), changes, parts.syncs.records().size(),
-                          finished, parts.chaos.kills(), down.empty() ? " none" : down.c_str());
+                          finished, parts.chaos.kills(), static_cast<double>(rss) / 1024.0, biggest.c_str(),
+                          down.empty() ? " none" : down.c_str());
             out << line << std::flush;
         }
         const auto wake = std::min({next_change, next_sync, next_sample, end, Clock::now() + 50ms});
