@@ -1,0 +1,70 @@
+#include "soak_world.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "cluster/profile_writer.h"
+#include "cluster/wait.h"
+
+namespace fs = std::filesystem;
+
+namespace relaysync::soak {
+
+namespace {
+
+constexpr const char* kMarker = ".relaysync-bench-soak";
+
+}  // namespace
+
+fs::path prepareDataDir(const fs::path& requested) {
+    const auto dir = fs::absolute(requested).lexically_normal();
+    if (fs::exists(dir)) {
+        if (!fs::is_directory(dir)) throw std::runtime_error("data folder " + dir.string() + " is not a folder");
+        if (!fs::is_empty(dir) && !fs::exists(dir / kMarker))
+            throw std::runtime_error("refusing to wipe data folder " + dir.string() +
+                                     ": it is not empty and was not made by relaysync-bench-soak (no " + kMarker +
+                                     " in it); name another with --data");
+        fs::remove_all(dir);
+    }
+    fs::create_directories(dir);
+    std::ofstream(dir / kMarker) << "made by relaysync-bench-soak; wiped at its next start\n";
+    return dir;
+}
+
+void addFourSites(cluster::Cluster& cluster, const Options& options) {
+    if (!options.config_dir.empty()) {
+        cluster.addNodes(options.config_dir);
+        return;
+    }
+    const auto ports = cluster::freePorts(4);
+    const auto profiles = cluster.dataDir() / "profiles";
+    for (auto spec : cluster::fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]}, options.gone_entity)) {
+        spec.log_level = options.log_level;
+        cluster::writeProfile(profiles, spec);
+    }
+    cluster.addNodes(profiles);
+}
+
+cluster::four_site::Ids setUpFourSites(cluster::Cluster& cluster, std::ostream& out) {
+    using Clock = std::chrono::steady_clock;
+    auto started = Clock::now();
+    const auto done = [&](const std::string& what) {
+        out << "  " << what << " (" << cluster::seconds(Clock::now() - started) << ")\n" << std::flush;
+        started = Clock::now();
+    };
+    cluster::four_site::Scenario scenario(cluster, nullptr, std::chrono::seconds(60));
+    cluster.makeCertificates(cluster.certificateRequests());
+    done(std::to_string(cluster.accounts().size()) + " certificates and a CA in " + cluster.certsDir().string());
+    scenario.createEntities();
+    cluster.startAll();
+    std::string pids;
+    for (const auto& name : cluster.names()) pids += " " + name + "=" + std::to_string(cluster.pid(name));
+    done(std::to_string(cluster.names().size()) + " processes started, each answering ping:" + pids);
+    scenario.formGroups();
+    scenario.admitTerminals();
+    scenario.shareResources();
+    done("groups formed, terminals admitted, workspace1 " + scenario.ids().workspace1 + " and projects shared");
+    return scenario.ids();
+}
+
+}  // namespace relaysync::soak
