@@ -90,6 +90,7 @@ void EngineBase::prune() {
                                messages_.pruneDeadLetters(retention_.dead_letters),
                                messages_.dropDeferredBefore(now - kDeferredLifetimeMs));
     });
+    database_.releaseFreePages();
     if (deferred > 0)
         log().warning("%s: gave up on %s message(s) that waited more than %s hours for what they depend on",
                       account_, std::to_string(deferred), std::to_string(kDeferredLifetimeMs / 3600000));

@@ -66,6 +66,9 @@ Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
         if (url.rfind("sqlite:", 0) == 0) {
             // WAL with NORMAL sync: a committed transaction survives a crash of the process
             // (power loss may cost the last ones), at a fraction of FULL's fsyncs.
+            // Only takes effect on a new, empty file: released pages can then go back
+            // (releaseFreePages) instead of staying in the file for good.
+            session_ << "PRAGMA auto_vacuum=INCREMENTAL", now;
             session_ << "PRAGMA journal_mode=WAL", now;
             session_ << "PRAGMA synchronous=NORMAL", now;
         }
@@ -101,6 +104,10 @@ void Database::migrate() {
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         use(version), now;
     transaction.commit();
+}
+
+void Database::releaseFreePages() {
+    if (url_.rfind("sqlite:", 0) == 0) session_ << "PRAGMA incremental_vacuum", now;
 }
 
 std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {

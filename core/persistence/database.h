@@ -33,6 +33,10 @@ public:
 
     // Deletes all but the `keep` rows of `table` with the highest `seq`; returns how many went.
     std::size_t keepNewest(const std::string& table, std::size_t keep);
+    // Gives the pages that deletions freed back to the file system (SQLite databases made since
+    // schema 3 keep incremental auto-vacuum; older files and PostgreSQL: nothing to do). A long
+    // outage's outbox, once sent, no longer leaves the file at its largest size for good.
+    void releaseFreePages();
 
     // Drawn at random when the database is made: message ids carry it (protocol/message_id.h).
     const std::string& epoch() const { return epoch_; }

@@ -62,6 +62,7 @@ class DatabaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(missingFolderIsRefusedPromptlyNamingTheUrl);
     CPPUNIT_TEST(fileThatIsNotADatabaseIsRefusedNamingTheUrl);
     CPPUNIT_TEST(postgresqlSaysItIsNotBuiltWithoutEchoingSecrets);
+    CPPUNIT_TEST(freedPagesGoBackToTheFileSystem);
     CPPUNIT_TEST(transactionCommitKeepsWrites);
     CPPUNIT_TEST(transactionDestroyedWithoutCommitRollsBack);
     CPPUNIT_TEST_SUITE_END();
@@ -203,6 +204,22 @@ public:
         RS_ASSERT_CONTAINS(error, "not built");
         RS_ASSERT_CONTAINS(error, "postgresql:");
         CPPUNIT_ASSERT_MESSAGE(error, !contains(error, "hunter2"));
+    }
+
+    // What a long outage's outbox took goes back to the file system once it is sent.
+    void freedPagesGoBackToTheFileSystem() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        for (int n = 0; n < 20; ++n) messages.enqueue("relay-server2@net", std::string(100'000, 'x'));
+        for (const auto& item : messages.outbox()) messages.removeFromOutbox(item.seq);
+        const auto freePages = [&] {
+            Poco::Int64 pages = 0;
+            database.session() << "PRAGMA freelist_count", into(pages), now;
+            return pages;
+        };
+        CPPUNIT_ASSERT(freePages() > 400);
+        database.releaseFreePages();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, freePages());
     }
 
     void transactionCommitKeepsWrites() {
