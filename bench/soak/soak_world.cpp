@@ -3,6 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "cluster/data_folder.h"
 #include "cluster/profile_writer.h"
 #include "cluster/wait.h"
 
@@ -12,24 +13,10 @@ namespace relaysync::soak {
 
 namespace {
 
-constexpr const char* kMarker = ".relaysync-bench-soak";
 
 }  // namespace
 
-fs::path prepareDataDir(const fs::path& requested) {
-    const auto dir = fs::absolute(requested).lexically_normal();
-    if (fs::exists(dir)) {
-        if (!fs::is_directory(dir)) throw std::runtime_error("data folder " + dir.string() + " is not a folder");
-        if (!fs::is_empty(dir) && !fs::exists(dir / kMarker))
-            throw std::runtime_error("refusing to wipe data folder " + dir.string() +
-                                     ": it is not empty and was not made by relaysync-bench-soak (no " + kMarker +
-                                     " in it); name another with --data");
-        fs::remove_all(dir);
-    }
-    fs::create_directories(dir);
-    std::ofstream(dir / kMarker) << "made by relaysync-bench-soak; wiped at its next start\n";
-    return dir;
-}
+fs::path prepareDataDir(const fs::path& requested) { return cluster::prepareDataFolder(requested, "relaysync-bench-soak"); }
 
 void addFourSites(cluster::Cluster& cluster, const Options& options) {
     if (!options.config_dir.empty()) {

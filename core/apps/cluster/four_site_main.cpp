@@ -16,6 +16,7 @@
 #include <Poco/Exception.h>
 
 #include "assembly/text_table.h"
+#include "cluster/data_folder.h"
 #include "cluster/cluster.h"
 #include "cluster/four_site.h"
 #include "cluster/wait.h"
@@ -41,7 +42,6 @@ started. Exit status 0 when every member converged, 1 otherwise.
 )";
 
 // Marks a data folder as this program's own, so that wiping it never destroys anything else.
-constexpr const char* kMarker = ".relaysync-four-site";
 
 struct Options {
     fs::path config_dir = RELAYSYNC_FOUR_SITE_CONFIG_DIR;
@@ -71,21 +71,6 @@ fs::path ownFolder() {
     std::error_code error;
     const auto self = fs::read_symlink("/proc/self/exe", error);
     return error ? fs::path(RELAYSYNC_FOUR_SITE_BIN_DIR) : self.parent_path();
-}
-
-fs::path prepareDataDir(const fs::path& requested) {
-    const auto dir = fs::absolute(requested).lexically_normal();
-    if (fs::exists(dir)) {
-        if (!fs::is_directory(dir)) throw std::runtime_error("data folder " + dir.string() + " is not a folder");
-        if (!fs::is_empty(dir) && !fs::exists(dir / kMarker))
-            throw std::runtime_error("refusing to wipe data folder " + dir.string() +
-                                     ": it is not empty and was not made by relaysync-four-site (no " + kMarker +
-                                     " in it); name another with --data");
-        fs::remove_all(dir);
-    }
-    fs::create_directories(dir);
-    std::ofstream(dir / kMarker) << "made by relaysync-four-site; wiped at its next start\n";
-    return dir;
 }
 
 void heading(const std::string& text) { std::cout << "\n" << text << "\n" << std::flush; }
@@ -146,7 +131,7 @@ void printSummary(Cluster& cluster, const Ids& ids) {
 
 int run(const Options& options) {
     interruptOnSignals();
-    const auto data_dir = prepareDataDir(options.data_dir);
+    const auto data_dir = cluster::prepareDataFolder(options.data_dir, "relaysync-four-site");
     auto tools = ClusterTools::fromBuildTree();
     tools.bin_dir = options.bin_dir.empty() ? ownFolder() : fs::absolute(options.bin_dir);
     const auto config_dir = fs::absolute(options.config_dir).lexically_normal();
