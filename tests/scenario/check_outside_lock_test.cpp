@@ -13,14 +13,7 @@ namespace relaysync::test {
 namespace {
 using namespace std::chrono_literals;
 
-struct World {
-    World() {
-        putEntities(sites);
-        shares = shareResources(sites, formGroups(sites));
-    }
-    FourSites sites;
-    Shares shares;
-};
+using World = SharedSites;
 
 // Holds a disk for the length of a test, and lets it go whatever happens, so that no thread
 // is left waiting on it.

@@ -26,6 +26,19 @@ void putEntities(FourSites& sites);
 // Fig. 12: workspace1 and projects shared, every resource added by its owner.
 Shares shareResources(FourSites& sites, const Groups& groups);
 
+// The example after Fig. 12: entities on the disks, both groups formed, both shares with their
+// resources.
+struct SharedSites {
+    explicit SharedSites(SiteOptions options = {}) : sites(options) {
+        putEntities(sites);
+        groups = formGroups(sites);
+        shares = shareResources(sites, groups);
+    }
+    FourSites sites;
+    Groups groups;
+    Shares shares;
+};
+
 // Shorthands.
 core::SyncReport synchronize(FourSites& sites, const std::string& terminal, const std::string& share_id,
                              const std::vector<std::string>& names = {});

@@ -11,14 +11,7 @@ const std::vector<std::string> kWorkspaceHolders{"R1", "R2", "R3", "client11", "
                                                  "client21", "client22", "client31"};
 const std::vector<std::string> kProjectsHolders{"R3", "client31", "client32"};
 
-struct World {
-    explicit World(SiteOptions options = {}) : sites(options) {
-        putEntities(sites);
-        shares = shareResources(sites, formGroups(sites));
-    }
-    FourSites sites;
-    Shares shares;
-};
+using World = SharedSites;
 }  // namespace
 
 class SynchronizeTest : public CppUnit::TestFixture {
