@@ -85,10 +85,9 @@ class RelayRemovalTest : public CppUnit::TestFixture {
 
 public:
     void setUp() override {
-        world_ = std::make_unique<FourSites>();
-        putEntities(sites());
-        groups_ = formGroups(sites());
-        shares_ = shareResources(sites(), groups_);
+        world_ = std::make_unique<SharedSites>();
+        groups_ = world_->groups;
+        shares_ = world_->shares;
     }
     void tearDown() override { world_.reset(); }
 
@@ -165,7 +164,7 @@ public:
     }
 
 private:
-    FourSites& sites() { return *world_; }
+    FourSites& sites() { return world_->sites; }
 
     // Group 1 without R3 (its tombstone at `version`) at R1, R2 and their terminals; client31 and
     // its resources gone from it and from workspace1; R3 and client31 know only group 2; a
@@ -197,7 +196,7 @@ private:
                 CPPUNIT_ASSERT_MESSAGE(delivery.to, delivery.to != FourSites::account(away));
     }
 
-    std::unique_ptr<FourSites> world_;
+    std::unique_ptr<SharedSites> world_;
     Groups groups_;
     Shares shares_;
 };

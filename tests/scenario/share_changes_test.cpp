@@ -89,10 +89,9 @@ class ShareChangesTest : public CppUnit::TestFixture {
 
 public:
     void setUp() override {
-        world_ = std::make_unique<FourSites>();
-        putEntities(sites());
-        groups_ = formGroups(sites());
-        shares_ = shareResources(sites(), groups_);
+        world_ = std::make_unique<SharedSites>();
+        groups_ = world_->groups;
+        shares_ = world_->shares;
     }
 
     // client32 (admitted to group 1 at R3, which holds members already) and client41 (at R4,
@@ -240,9 +239,9 @@ public:
     void tearDown() override { world_.reset(); }
 
 private:
-    FourSites& sites() { return *world_; }
+    FourSites& sites() { return world_->sites; }
 
-    std::unique_ptr<FourSites> world_;
+    std::unique_ptr<SharedSites> world_;
     Groups groups_;
     Shares shares_;
 };
