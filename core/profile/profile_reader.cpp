@@ -59,8 +59,19 @@ void readNode(const YamlField& field, Profile& profile) {
     }
 }
 
+// True for text shaped like a URI scheme (RFC 3986: a letter, then letters, digits, '+', '-',
+// '.'), and short: only such a prefix may be quoted, since a mistyped separator can put a whole
+// connection string, password included, before the first ':'.
+bool looksLikeScheme(const std::string& text) {
+    if (text.empty() || text.size() > 16 || !std::isalpha(static_cast<unsigned char>(text[0]))) return false;
+    for (const char c : text) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    }
+    return true;
+}
+
 // "sqlite:<file>" or "postgresql:<connection string>". A connection string may hold a
-// password, so only the scheme (the text before the first ':') is ever quoted.
+// password, so only a scheme-shaped prefix (the text before the first ':') is ever quoted.
 std::string readDatabase(const YamlField& field) {
     const std::string value = field.nonEmptyText();
     const std::string expected = "expected 'sqlite:<file>' or 'postgresql:<connection string>'";
@@ -73,6 +84,7 @@ std::string readDatabase(const YamlField& field) {
     } else if (scheme == "postgresql") {
         if (rest_empty) field.failAtValue("'postgresql:' needs a connection string after it");
     } else {
+        if (!looksLikeScheme(scheme)) field.failAtValue(expected + ", got no known scheme");
         field.failAtValue(expected + ", got scheme '" + scheme + "'");
     }
     return value;

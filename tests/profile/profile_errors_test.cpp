@@ -309,6 +309,13 @@ public:
                                          "'postgres'"),
                              message);
         RS_ASSERT_NOT_CONTAINS(message, "hunter2");
+        // A mistyped ':' puts the whole connection string before the first ':' (found by
+        // fuzz_profile): that prefix is no scheme and is never quoted.
+        const std::string typo = terminalWith("sqlite:${RELAYSYNC_DATA}/client11.db",
+                                              "\"postgresql~host=db password=hunter2 options:x\"");
+        CPPUNIT_ASSERT_EQUAL(std::string("r1.yaml:8:11: database: expected 'sqlite:<file>' or "
+                                         "'postgresql:<connection string>', got no known scheme"),
+                             profileErrorOf(typo));
         const std::string bare = terminalWith("sqlite:${RELAYSYNC_DATA}/client11.db", "client11.db");
         RS_ASSERT_CONTAINS(profileErrorOf(bare), "database: expected 'sqlite:<file>' or "
                                                  "'postgresql:<connection string>', got no scheme");
