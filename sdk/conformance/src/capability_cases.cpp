@@ -10,7 +10,7 @@ void capabilityContent(CaseContext& c) {
     const FixtureItem& hello = *findFixtureItem("hello.txt");
     std::vector<char> bytes;
     const Status s = c.read(c.call(), hello.path, 0, 4096, bytes);
-    if (!c.has(content)) {
+    if (!c.has(StoreCapability::content)) {
         c.expectCode("read 'hello.txt'", s, StatusCode::invalid_argument,
                      "the store does not declare the content capability");
         return;
@@ -22,7 +22,7 @@ void capabilityContent(CaseContext& c) {
 }
 
 void capabilityListDetails(CaseContext& c) {
-    if (!c.has(list_details))
+    if (!c.has(StoreCapability::list_details))
         return c.skip("the store does not declare list_details: its listings carry kinds only, core stats items");
     for (const auto& folder : fixtureFolders()) {
         FolderListing items;
@@ -37,7 +37,7 @@ void capabilityListDetails(CaseContext& c) {
                 c.fail("list " + quotedPath(folder) + " gave " + quotedPath(item.name) + " as " +
                        describeDetails(item.details) + ", but stat gave " + describeDetails(stated) +
                        " (with list_details, listed details must be stat's)");
-            if (c.has(entity_identity) && !(item.details.identity == stated.identity))
+            if (c.has(StoreCapability::entity_identity) && !(item.details.identity == stated.identity))
                 c.fail("list " + quotedPath(folder) + " gave " + quotedPath(item.name) + " the identity " +
                        describeIdentity(item.details.identity) + ", but stat gave " +
                        describeIdentity(stated.identity));
@@ -46,7 +46,7 @@ void capabilityListDetails(CaseContext& c) {
 }
 
 void capabilityEntityIdentity(CaseContext& c) {
-    if (!c.has(entity_identity))
+    if (!c.has(StoreCapability::entity_identity))
         return c.skip("the store does not declare entity_identity: checkers cannot cache by identity");
     std::vector<std::pair<std::string, EntityIdentity>> seen;
     std::vector<std::string> paths = fixtureFolders();

@@ -21,7 +21,7 @@ public:
     CaseContext(ResourceStore& store, const ConformanceOptions& options);
 
     const ConformanceOptions& options() const { return options_; }
-    bool has(StoreCapability capability) const { return (capabilities_ & capability) != 0; }
+    bool has(std::uint32_t capability) const { return (capabilities_ & capability) != 0; }
 
     // A deadline of options().call_budget from now: what ordinary calls get.
     CallContext call() const { return CallContext::within(options_.call_budget); }

@@ -32,7 +32,7 @@ std::string statAnswer(CaseContext& c, const std::string& path) {
     const Status s = c.stat(c.call(), path, d);
     if (!s.isOk()) return toString(s.code());
     std::string text = describeDetails(d);
-    if (c.has(entity_identity)) text += "; " + describeIdentity(d.identity);
+    if (c.has(StoreCapability::entity_identity)) text += "; " + describeIdentity(d.identity);
     return text;
 }
 
@@ -42,7 +42,7 @@ std::string listAnswer(CaseContext& c, const std::string& path) {
     if (!s.isOk()) return toString(s.code());
     std::vector<std::string> shown;
     for (const auto& item : items)
-        shown.push_back(item.name + ": " + (c.has(list_details) ? describeDetails(item.details) : toString(item.details.kind)));
+        shown.push_back(item.name + ": " + (c.has(StoreCapability::list_details) ? describeDetails(item.details) : toString(item.details.kind)));
     std::sort(shown.begin(), shown.end());
     std::string text;
     for (const auto& s : shown) text += s + "; ";
@@ -63,7 +63,7 @@ std::vector<Operation> operations(const CaseContext& c) {
             ops.push_back({"stat " + quotedPath(item.path), [p = item.path](CaseContext& c) { return statAnswer(c, p); }});
     for (const auto& folder : fixtureFolders())
         ops.push_back({"list " + quotedPath(folder), [folder](CaseContext& c) { return listAnswer(c, folder); }});
-    if (!c.has(content)) return ops;
+    if (!c.has(StoreCapability::content)) return ops;
     const std::uint64_t large = findFixtureItem("large.bin")->content.size();
     for (const std::uint64_t offset : {std::uint64_t{0}, std::uint64_t{7 * 65536 + 13}, large - 100})
         ops.push_back({"read 'large.bin' at " + std::to_string(offset),

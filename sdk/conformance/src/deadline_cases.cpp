@@ -30,7 +30,7 @@ void deadlineExpired(CaseContext& c) {
         expect("list " + quotedPath(path) + " with an expired deadline",
                [&](const CallContext& call) { return c.list(call, path, items); });
     }
-    if (!c.has(content)) return;
+    if (!c.has(StoreCapability::content)) return;
     for (const char* path : {"hello.txt", "large.bin"}) {
         std::vector<char> bytes;
         expect("read " + quotedPath(path) + " with an expired deadline",

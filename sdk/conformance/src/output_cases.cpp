@@ -24,7 +24,7 @@ void outputsReplaced(CaseContext& c) {
         c.fail("stat 'docs' into details that held a 999-byte file with a hash: expected a folder of 0 bytes "
                "and no hash, store left " + describeDetails(details) + ", hash '" + details.hash + "'");
 
-    if (!c.has(content)) return;
+    if (!c.has(StoreCapability::content)) return;
     const std::string& hello = findFixtureItem("hello.txt")->content;
     std::vector<char> bytes(10, 'x');
     if (c.expectOk("read 'hello.txt' into a non-empty buffer", c.read(c.call(), "hello.txt", 0, 4096, bytes)) &&

@@ -14,7 +14,7 @@ void expectEveryMethod(CaseContext& c, const std::string& path, StatusCode code,
     c.expectCode("stat " + quotedPath(path), c.stat(c.call(), path, details), code, why);
     FolderListing items;
     c.expectCode("list " + quotedPath(path), c.list(c.call(), path, items), code, why);
-    if (!c.has(content)) return;
+    if (!c.has(StoreCapability::content)) return;
     std::vector<char> bytes;
     c.expectCode("read " + quotedPath(path), c.read(c.call(), path, 0, 100, bytes), code, why);
 }

@@ -29,7 +29,7 @@ void expectContent(CaseContext& c, const std::string& path, const std::string& e
 }
 
 void readWhole(CaseContext& c) {
-    if (!c.has(content)) return c.skip(kNoContent);
+    if (!c.has(StoreCapability::content)) return c.skip(kNoContent);
     // A chunk size that is no power of two catches offset arithmetic a round one would hide.
     for (const auto* file : fixtureFiles()) {
         expectContent(c, file->path, file->content, 64 * 1024);
@@ -41,7 +41,7 @@ void readWhole(CaseContext& c) {
 }
 
 void readBounds(CaseContext& c) {
-    if (!c.has(content)) return c.skip(kNoContent);
+    if (!c.has(StoreCapability::content)) return c.skip(kNoContent);
     const FixtureItem& large = *findFixtureItem("large.bin");
     const std::uint64_t size = large.content.size();
     struct Bounds {
@@ -75,7 +75,7 @@ void readBounds(CaseContext& c) {
 }
 
 void readFolderIsNotAFile(CaseContext& c) {
-    if (!c.has(content)) return c.skip(kNoContent);
+    if (!c.has(StoreCapability::content)) return c.skip(kNoContent);
     for (const char* path : {"", "docs", "empty-folder"}) {
         std::vector<char> bytes;
         c.expectRefusal("read " + quotedPath(path), c.read(c.call(), path, 0, 100, bytes),

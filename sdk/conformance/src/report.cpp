@@ -22,9 +22,11 @@ std::size_t ConformanceReport::count(CaseOutcome outcome) const {
 }
 
 std::string describeCapabilities(std::uint32_t capabilities) {
-    static const std::pair<StoreCapability, const char*> kNames[] = {
-        {list_details, "list_details"}, {root_identity, "root_identity"},
-        {entity_identity, "entity_identity"}, {content, "content"}};
+    static const std::pair<std::uint32_t, const char*> kNames[] = {
+        {StoreCapability::list_details, "list_details"},
+        {StoreCapability::root_identity, "root_identity"},
+        {StoreCapability::entity_identity, "entity_identity"},
+        {StoreCapability::content, "content"}};
     std::string text;
     std::uint32_t known = 0;
     for (const auto& [bit, name] : kNames) {

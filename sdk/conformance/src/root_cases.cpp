@@ -52,7 +52,7 @@ void rootRemoved(CaseContext& c) {
         FolderListing items;
         c.expectCode("list " + quotedPath(path), c.list(c.call(), path, items), StatusCode::unreachable, why);
     }
-    if (c.has(content)) {
+    if (c.has(StoreCapability::content)) {
         for (const char* path : {"hello.txt", "missing.txt"}) {
             std::vector<char> bytes;
             c.expectCode("read " + quotedPath(path), c.read(c.call(), path, 0, 100, bytes), StatusCode::unreachable,
@@ -64,7 +64,7 @@ void rootRemoved(CaseContext& c) {
 
 void rootReplaced(CaseContext& c) {
     const auto& o = c.options();
-    if (!c.has(root_identity))
+    if (!c.has(StoreCapability::root_identity))
         return c.skip("the store does not declare root_identity, so it cannot tell a replaced root from its own");
     if (!o.replace_root || !o.restore_root) return c.skip("needs the replace_root and restore_root hooks");
     RootProbe before;

@@ -41,7 +41,7 @@ void expectEveryMethod(CaseContext& c, const std::string& path, StatusCode code,
     timed("stat " + quotedPath(path), [&] { return c.stat(c.call(), path, details); });
     FolderListing items;
     timed("list " + quotedPath(path), [&] { return c.list(c.call(), path, items); });
-    if (!c.has(content)) return;
+    if (!c.has(StoreCapability::content)) return;
     std::vector<char> bytes;
     timed("read " + quotedPath(path), [&] { return c.read(c.call(), path, 0, 100, bytes); });
 }
@@ -61,15 +61,15 @@ void symlinksInside(CaseContext& c) {
         if (!(via_link == direct))
             c.fail("stat " + quotedPath(item.path) + " (a link to " + quotedPath(target.path) + "): expected " +
                    describeDetails(direct) + " as for its target, store answered " + describeDetails(via_link));
-        if (c.has(entity_identity) && !(via_link.identity == direct.identity))
+        if (c.has(StoreCapability::entity_identity) && !(via_link.identity == direct.identity))
             c.fail("stat " + quotedPath(item.path) + ": expected the identity of its target " +
                    quotedPath(target.path) + " (" + describeIdentity(direct.identity) + "), store answered " +
                    describeIdentity(via_link.identity));
         if (target.type == FixtureItemType::folder) {
             expectListing(c, item.path, expectedChildren(target.path, true));
             const auto* inner = findFixtureItem(target.path + "/report.txt");
-            if (inner && c.has(content)) expectContent(c, item.path + "/report.txt", inner->content, 64 * 1024);
-        } else if (c.has(content)) {
+            if (inner && c.has(StoreCapability::content)) expectContent(c, item.path + "/report.txt", inner->content, 64 * 1024);
+        } else if (c.has(StoreCapability::content)) {
             expectContent(c, item.path, target.content, 64 * 1024);
         }
     }
