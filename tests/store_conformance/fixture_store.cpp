@@ -58,7 +58,7 @@ struct FixtureStore::Entity {
 
 class FixtureStore::CallScope {
 public:
-    explicit CallScope(FixtureStore& store) : store_(store), concurrent(++store.in_flight_ > 1) {}
+    explicit CallScope(FixtureStore& store) : store_(store), concurrent(++store.in_flight_ > 1) { ++store.started_; }
     ~CallScope() { --store_.in_flight_; }
 
 private:

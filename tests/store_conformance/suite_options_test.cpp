@@ -134,9 +134,12 @@ public:
         options.only = {"stat.files", "stat.folders"};
         const ConformanceReport report = runStoreConformance(store, options);
         store.release();
-        // The abandoned case thread leaves the store once released; the store outlives it.
-        while (store.calls() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        // The abandoned case thread goes on with its case once released; the store must outlive
+        // it, so wait until the store has been left alone for a while.
+        for (std::uint64_t seen = ~0ull; seen != store.callsStarted() || store.callsInside() > 0;) {
+            seen = store.callsStarted();
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
 
         CPPUNIT_ASSERT(report.hung);
         CPPUNIT_ASSERT(!report.passed());
