@@ -58,7 +58,7 @@ struct FixtureStore::Entity {
 
 class FixtureStore::CallScope {
 public:
-    explicit CallScope(FixtureStore& store) : store_(store), concurrent(++store.in_flight_ > 1) { ++store.started_; }
+    explicit CallScope(FixtureStore& store) : store_(store), concurrent(++store.in_flight_ > 1) {}
     ~CallScope() { --store_.in_flight_; }
 
 private:

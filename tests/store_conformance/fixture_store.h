@@ -52,9 +52,6 @@ public:
 
     // Ends hangs_on_stat's wait.
     void release();
-    // How many calls are inside the store now, and how many were started in all.
-    int callsInside() const { return in_flight_; }
-    std::uint64_t callsStarted() const { return started_; }
 
     std::uint32_t capabilities() const override { return capabilities_; }
     sdk::Status probe(const sdk::CallContext& call, sdk::RootProbe& probe) override;
@@ -79,7 +76,6 @@ private:
     const std::uint32_t capabilities_;
     std::atomic<Root> root_{Root::fixture};
     std::atomic<int> in_flight_{0};
-    std::atomic<std::uint64_t> started_{0};
     mutable std::atomic<int> probes_{0};
     std::mutex mutex_;
     std::condition_variable released_;

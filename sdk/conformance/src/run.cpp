@@ -30,11 +30,11 @@ struct CaseRun {
 };
 
 CaseResult runOne(ResourceStore& store, const ConformanceOptions& options, const CaseDefinition& definition,
-                  bool& hung) {
+                  ConformanceReport& report) {
     CaseResult result{definition.name, definition.summary, CaseOutcome::passed, {}, {}};
     const auto start = std::chrono::steady_clock::now();
     auto run = std::make_shared<CaseRun>(store, options);
-    auto finished = run->done.get_future();
+    auto finished = run->done.get_future().share();
     std::thread worker([run, body = definition.body] {
         try {
             body(run->context);
@@ -43,7 +43,7 @@ CaseResult runOne(ResourceStore& store, const ConformanceOptions& options, const
         } catch (...) {
             run->context.fail("the case stopped on an unknown exception");
         }
-        run->done.set_value();
+        run->done.set_value();  // the last thing the case does: after it, only its own state is freed
     });
     if (finished.wait_for(options.case_timeout) == std::future_status::ready) {
         worker.join();
@@ -51,7 +51,8 @@ CaseResult runOne(ResourceStore& store, const ConformanceOptions& options, const
         result.detail = run->context.detail();
     } else {
         worker.detach();
-        hung = true;
+        report.hung = true;
+        report.hung_case_finished = finished;
         result.outcome = CaseOutcome::failed;
         result.detail = "did not finish within " + std::to_string(options.case_timeout.count()) +
                         " ms: a call into the store hangs (it must return by its deadline)";
@@ -76,7 +77,7 @@ ConformanceReport runStoreConformance(ResourceStore& store, const ConformanceOpt
         if (report.hung)
             result.detail = "not run: an earlier case hung, and the store may still be busy with it";
         else
-            result = runOne(store, options, definition, report.hung);
+            result = runOne(store, options, definition, report);
         if (options.on_case) options.on_case(result);
         report.cases.push_back(std::move(result));
     }
