@@ -163,6 +163,7 @@ Status FixtureStore::children(const std::string& folder, sdk::FolderListing& ite
         if (folder.empty()) items.push_back({kOtherRootFile.path, detailsOf({&kOtherRootFile})});
         return Status::ok();
     }
+    if (folder.empty() && !extra_root_file_.empty()) items.push_back({extra_root_file_, kindOnly(sdk::EntityKind::file)});
     for (const auto& item : fixtureItems()) {
         if (parentOf(item.path) != folder) continue;
         Entity shown{&item};

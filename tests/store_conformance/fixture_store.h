@@ -50,6 +50,9 @@ public:
     enum class Root { fixture, gone, other };
     void setRoot(Root root) { root_ = root; }
 
+    // A file in the root besides the fixture, as a store's marker file would be. Before any call.
+    void addRootFile(std::string name) { extra_root_file_ = std::move(name); }
+
     // Ends hangs_on_stat's wait.
     void release();
 
@@ -80,6 +83,7 @@ private:
     std::mutex mutex_;
     std::condition_variable released_;
     bool release_ = false;
+    std::string extra_root_file_;
 };
 
 }  // namespace relaysync::tests

@@ -50,6 +50,7 @@ class SuiteOptionsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testNoSymlinksSkipsTheLinkCases);
     CPPUNIT_TEST(testMissingHooksSkipTheRootCases);
     CPPUNIT_TEST(testFailingHookFailsTheCase);
+    CPPUNIT_TEST(testRootExtrasAreLeftOutOfTheRootListing);
     CPPUNIT_TEST(testOnlyRunsTheNamedCases);
     CPPUNIT_TEST(testHangingStoreFailsTheCaseAndStopsTheSuite);
     CPPUNIT_TEST(testReportTableShowsOutcomesAndReasons);
@@ -114,6 +115,19 @@ public:
         CPPUNIT_ASSERT(report.cases.at(0).outcome == CaseOutcome::failed);
         CPPUNIT_ASSERT_MESSAGE(report.cases.at(0).detail,
                                report.cases.at(0).detail.find("break_root failed: mv: cannot move") != std::string::npos);
+    }
+
+    void testRootExtrasAreLeftOutOfTheRootListing() {
+        FixtureStore store;
+        store.addRootFile(".relaysync-root");
+        ConformanceOptions options = quickOptions(store);
+        options.only = {"list.names"};
+        const ConformanceReport strict = runStoreConformance(store, options);
+        CPPUNIT_ASSERT_MESSAGE(strict.cases.at(0).detail,
+                               strict.cases.at(0).detail.find("'.relaysync-root' (file)") != std::string::npos);
+        options.root_extras = {".relaysync-root"};
+        const ConformanceReport lenient = runStoreConformance(store, options);
+        CPPUNIT_ASSERT_MESSAGE(lenient.cases.at(0).detail, lenient.passed());
     }
 
     void testOnlyRunsTheNamedCases() {

@@ -55,6 +55,7 @@ conformance::ConformanceOptions suiteOptions(const RunnerOptions& o) {
     options.concurrency_duration = std::chrono::milliseconds(o.concurrency_ms);
     options.prompt_limit = std::chrono::milliseconds(o.prompt_ms);
     options.only = o.cases;
+    options.root_extras = o.root_extras;
     options.break_root = shellHook("--break-root", o.break_root);
     options.restore_root = shellHook("--restore-root", o.restore_root);
     options.replace_root = shellHook("--replace-root", o.replace_root);

@@ -27,6 +27,8 @@ one did, 2 for a usage, profile or plugin error.
   --replace-root CMD      puts another folder with other content where the root was
                           (root.removed needs --break-root and --restore-root; root.replaced
                           needs --replace-root and --restore-root; without them they are skipped)
+  --root-extra NAME       a name the root holds besides the fixture, e.g. the local store's
+                          `marker` file (repeatable): left out when the root's listing is compared
   --threads N             threads of the concurrency case (default 8)
   --concurrency-ms MS     how long the concurrency case runs (default 2000)
   --prompt-ms MS          how long a call with an expired deadline or through a symlink loop
@@ -77,6 +79,7 @@ RunnerOptions parseRunnerOptions(int argc, char** argv) {
         else if (arg == "--concurrency-ms") o.concurrency_ms = number(arg, value(), 1);
         else if (arg == "--prompt-ms") o.prompt_ms = number(arg, value(), 1);
         else if (arg == "--case") o.cases.push_back(value());
+        else if (arg == "--root-extra") o.root_extras.push_back(value());
         else if (arg == "--list-cases") o.list_cases = true;
         else if (arg == "--help" || arg == "-h") o.help = true;
         else throw std::invalid_argument("unknown argument '" + arg + "'");

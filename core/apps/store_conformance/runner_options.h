@@ -17,6 +17,7 @@ struct RunnerOptions {
     unsigned concurrency_ms = 2000;
     unsigned prompt_ms = 2000;
     std::vector<std::string> cases;      // --case PREFIX, repeatable
+    std::vector<std::string> root_extras;  // --root-extra NAME, repeatable
     bool list_cases = false;
     bool help = false;
 };

@@ -38,6 +38,10 @@ struct ConformanceOptions {
     // compared without the links' names.
     bool symlinks = true;
 
+    // Names the root may hold besides the fixture (a marker file the store checks for, a
+    // share's own folders): left out when listings of the root are compared.
+    std::vector<std::string> root_extras;
+
     // The concurrency case: threads calling at once, and for how long.
     unsigned threads = 8;
     std::chrono::milliseconds concurrency_duration{2000};
