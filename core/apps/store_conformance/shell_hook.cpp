@@ -25,7 +25,7 @@ void run(const std::string& name, const std::string& command) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
     const std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
                                               : "was killed by signal " + std::to_string(WTERMSIG(status));
-    throw std::runtime_error(name + " `" + command + "` " + how);
+    throw std::runtime_error("`" + command + "` " + how);
 }
 
 }  // namespace
