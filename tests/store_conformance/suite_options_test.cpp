@@ -166,7 +166,8 @@ public:
         options.only = {"stat.files", "capabilities.list_details", "stat.root"};
         const std::string table = formatReport(runStoreConformance(store, options));
         for (const char* expected : {"store fixture-in-memory (capabilities: root_identity, entity_identity, content)",
-                                     "FAILED", "stat 'large.bin': expected a file of 1052675 bytes, store answered file, 1052674 bytes",
+                                     "FAILED",
+                                     "stat 'large.bin': expected a file of 1052675 bytes, store answered file, 1052674 bytes",
                                      "skipped", "does not declare list_details", "passed",
                                      "1 passed, 1 failed, 1 skipped"})
             CPPUNIT_ASSERT_MESSAGE(std::string(expected) + " not in:\n" + table, table.find(expected) != std::string::npos);

@@ -42,7 +42,9 @@ std::string listAnswer(CaseContext& c, const std::string& path) {
     if (!s.isOk()) return toString(s.code());
     std::vector<std::string> shown;
     for (const auto& item : items)
-        shown.push_back(item.name + ": " + (c.has(StoreCapability::list_details) ? describeDetails(item.details) : toString(item.details.kind)));
+        shown.push_back(item.name + ": " +
+                        (c.has(StoreCapability::list_details) ? describeDetails(item.details)
+                                                              : std::string(toString(item.details.kind))));
     std::sort(shown.begin(), shown.end());
     std::string text;
     for (const auto& s : shown) text += s + "; ";

@@ -68,7 +68,8 @@ void symlinksInside(CaseContext& c) {
         if (target.type == FixtureItemType::folder) {
             expectListing(c, item.path, expectedChildren(target.path, true));
             const auto* inner = findFixtureItem(target.path + "/report.txt");
-            if (inner && c.has(StoreCapability::content)) expectContent(c, item.path + "/report.txt", inner->content, 64 * 1024);
+            if (inner && c.has(StoreCapability::content))
+                expectContent(c, item.path + "/report.txt", inner->content, 64 * 1024);
         } else if (c.has(StoreCapability::content)) {
             expectContent(c, item.path, target.content, 64 * 1024);
         }
