@@ -176,6 +176,7 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
     if (parsed.max_buffered_bytes < parsed.max_frame_bytes)
         fail("max_buffered_bytes", "must not be smaller than max_frame_bytes (" +
                                        std::to_string(parsed.max_frame_bytes) + ")");
+    parsed.delivery_threads = read.number("delivery_threads", 1, 64);
     parsed.warnings_per_source = read.number("warnings_per_source", 1, 1'000'000);
     parsed.warnings_window = read.duration("warnings_window_ms", 100);
     return parsed;

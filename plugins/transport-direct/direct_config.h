@@ -31,6 +31,7 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"max_connections", "256", "established connections accepted from peers, in total (dialed ones come on top, one per listed peer); more are refused"},
     {"max_connections_per_account", "2", "established connections accepted from one account; a newer one closes the oldest"},
     {"max_buffered_bytes", "67108864", "frame bytes held at once over all connections (being read or waiting to be taken); a reader waits for room; at least max_frame_bytes"},
+    {"delivery_threads", "4", "threads that hand received messages to relaysync, shared by all connections; one connection's messages are handed over one at a time, in order"},
     {"warnings_per_source", "20", "log lines about one source address or account per warnings_window_ms; the rest are counted and summed up in one line"},
     {"warnings_window_ms", "60000", "the period warnings_per_source counts over"},
 };
@@ -64,6 +65,7 @@ struct DirectConfig {
     std::size_t max_connections = 0;
     std::size_t max_connections_per_account = 0;
     std::size_t max_buffered_bytes = 0;
+    std::size_t delivery_threads = 0;
     std::size_t warnings_per_source = 0;
     std::chrono::milliseconds warnings_window{};
 };

@@ -63,6 +63,7 @@ public:
             {"max_connections", "256"},
             {"max_connections_per_account", "2"},
             {"max_buffered_bytes", "67108864"},
+            {"delivery_threads", "4"},
             {"warnings_per_source", "20"},
             {"warnings_window_ms", "60000"},
         };
@@ -117,6 +118,9 @@ public:
             {"max_connections_per_account", "65"},
             {"max_buffered_bytes", "1k"},
             {"max_buffered_bytes", "1023"},
+            {"delivery_threads", "0"},
+            {"delivery_threads", "65"},
+            {"delivery_threads", "four"},
             {"warnings_per_source", "0"},
             {"warnings_window_ms", "99"},
             {"warnings_window_ms", "1m"},
@@ -148,6 +152,7 @@ public:
         config["max_buffered_bytes"] = "1048576";
         config["warnings_per_source"] = "1";
         config["warnings_window_ms"] = "100";
+        config["delivery_threads"] = "1";
         std::string error;
         CPPUNIT_ASSERT_MESSAGE(error, create(config, &error) != nullptr);
     }
