@@ -252,10 +252,20 @@ void Connection::checkDeadlines(Clock::time_point now) {
                                  " (3 x keepalive_ms); closing it");
     }
     if (phase_ != Phase::frames) return;
+    if (frames_.started() && !paused_since_ && now - frame_started_ >= settings_.frame_timeout)
+        throw Refusal(frameTimeoutText());
     if (written_ == writing_.size() && now - last_written_ >= settings_.keepalive) {
         std::lock_guard lock(mutex_);
         if (outgoing_.empty()) queueControlLocked(FrameType::ping, encodeFrame(FrameType::ping, {}));
     }
+}
+
+std::string Connection::frameTimeoutText() const {
+    const std::string limit = "frame_timeout_ms (" + millis(settings_.frame_timeout) + ")";
+    if (!frames_.headerComplete()) return "a frame's 5-byte header did not arrive within " + limit;
+    const std::size_t total = kLengthBytes + frames_.length();
+    return "a frame of " + std::to_string(total) + " bytes did not arrive within " + limit + ": " +
+           std::to_string(total - frames_.missing()) + " bytes of it came";
 }
 
 void Connection::finishConnect() {
@@ -333,6 +343,7 @@ bool Connection::consumeBuffered() {
             continue;
         }
         if (buffered_ == buffer_end_) return true;
+        if (!frames_.started()) frame_started_ = Clock::now();
         buffered_ += frames_.feed(buffer_.data() + buffered_, buffer_end_ - buffered_);
     }
 }
@@ -361,6 +372,7 @@ void Connection::resumeReading(Clock::time_point now) {
     if (!paused_since_) return;
     const auto paused = now - *paused_since_;
     last_received_ += paused;
+    frame_started_ += paused;
     paused_since_.reset();
 }
 
@@ -481,6 +493,7 @@ void Connection::armTimer() {
         next = last_received_ + 3 * settings_.keepalive;
     if (phase_ == Phase::frames) {
         if (written_ == writing_.size()) next = std::min(next, last_written_ + settings_.keepalive);
+        if (frames_.started() && !paused_since_) next = std::min(next, frame_started_ + settings_.frame_timeout);
     }
     if (next >= timer_armed_) return;
     timer_armed_ = next;

@@ -4,8 +4,8 @@
 //     dialed one the connect, the TLS handshake and the HELLO exchange (an accepted one arrives
 //     with these done, by the Acceptor); then it reads frames (ACKs wake senders, MESSAGEs are
 //     queued for delivery), writes queued frames, sends a PING after keepalive_ms without
-//     writing, and closes the connection when the peer falls silent or misses
-//     connect_timeout_ms;
+//     writing, and closes the connection when the peer falls silent, misses connect_timeout_ms
+//     or takes longer than frame_timeout_ms over one frame;
 //   - the transport's delivery pool hands MESSAGE payloads to the transport, one at a time and
 //     in arrival order per connection (at most one job of a connection is queued or running),
 //     then queues their ACK.
@@ -120,6 +120,7 @@ private:
     void attach();
     void service();
     void checkDeadlines(Clock::time_point now);
+    std::string frameTimeoutText() const;
     void finishConnect();
     void advanceHandshake();
     void readSome();
@@ -179,6 +180,7 @@ private:
     std::size_t written_ = 0;
     Clock::time_point last_received_{};
     Clock::time_point last_written_{};
+    Clock::time_point frame_started_{};  // of the frame frames_ is reading
     Clock::time_point timer_armed_ = Clock::time_point::max();
     std::atomic<bool> wake_posted_{false};
 

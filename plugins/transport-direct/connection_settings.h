@@ -25,6 +25,7 @@ struct ConnectionSettings {
     std::size_t max_frame_bytes = 0;
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds frame_timeout{};  // for a frame, from its first byte to its last
     Poco::Net::Context::Ptr tls;          // null: plaintext
     std::shared_ptr<FrameBudget> budget;  // max_buffered_bytes, shared by all connections
     IoLoop* io = nullptr;                 // drives every established connection's socket

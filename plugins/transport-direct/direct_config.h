@@ -24,6 +24,7 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"connect_timeout_ms", "3000", "time allowed to connect, complete the TLS handshake and exchange HELLO"},
     {"ack_timeout_ms", "10000", "how long send() waits for the peer to acknowledge a message"},
     {"keepalive_ms", "10000", "send PING after this much idle time; close a connection silent for 3 times this"},
+    {"frame_timeout_ms", "60000", "time allowed for one frame, from its first byte to its last; a connection slower than that is closed"},
     {"reconnect_initial_ms", "200", "first delay before redialing a listed peer; doubles after each failure"},
     {"reconnect_max_ms", "5000", "longest delay between attempts to dial a listed peer"},
     {"max_handshakes", "128", "accepted connections not yet through TLS and HELLO, in total; when full, the one that has made the least progress is dropped for a newcomer"},
@@ -58,6 +59,7 @@ struct DirectConfig {
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds ack_timeout{};
     std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds frame_timeout{};
     std::chrono::milliseconds reconnect_initial{};
     std::chrono::milliseconds reconnect_max{};
     std::size_t max_handshakes = 0;

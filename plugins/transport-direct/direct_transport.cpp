@@ -256,6 +256,7 @@ ConnectionSettings DirectTransport::settings(bool outbound) {
     settings.max_frame_bytes = config_.max_frame_bytes;
     settings.connect_timeout = config_.connect_timeout;
     settings.keepalive = config_.keepalive;
+    settings.frame_timeout = config_.frame_timeout;
     if (tls_) settings.tls = outbound ? tls_->client : tls_->server;
     settings.budget = budget_;
     settings.io = &io_;

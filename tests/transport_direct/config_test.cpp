@@ -56,6 +56,7 @@ public:
             {"connect_timeout_ms", "3000"},
             {"ack_timeout_ms", "10000"},
             {"keepalive_ms", "10000"},
+            {"frame_timeout_ms", "60000"},
             {"reconnect_initial_ms", "200"},
             {"reconnect_max_ms", "5000"},
             {"max_handshakes", "128"},
@@ -84,6 +85,7 @@ public:
             {"max_frame_bytes", "0"},    {"max_frame_bytes", "99999999999999999999999"},
             {"ack_timeout_ms", ""},      {"ack_timeout_ms", "10s"},       {"connect_timeout_ms", "0"},
             {"keepalive_ms", "5"},       {"reconnect_initial_ms", "soon"}, {"reconnect_max_ms", "1.5"},
+            {"frame_timeout_ms", "99"},  {"frame_timeout_ms", "1m"},
         };
         for (const auto& [key, value] : numbers) expectRefused(key, value, key);
 
@@ -153,6 +155,7 @@ public:
         config["warnings_per_source"] = "1";
         config["warnings_window_ms"] = "100";
         config["delivery_threads"] = "1";
+        config["frame_timeout_ms"] = "100";
         std::string error;
         CPPUNIT_ASSERT_MESSAGE(error, create(config, &error) != nullptr);
     }
