@@ -76,8 +76,8 @@ struct ConformanceReport {
     std::uint32_t capabilities = 0;    // StoreCapability bits it declared
     std::vector<CaseResult> cases;     // in the order run
     // A case hung: a call into the store may still be running on an abandoned thread, so the
-    // store must not be destroyed (a program should print the report and exit) until
-    // hung_case_finished is ready, which it becomes once that thread is done with the case.
+    // store, and whatever the root hooks use, must not be destroyed (a program should print the
+    // report and exit) until hung_case_finished is ready, once that thread is done with the case.
     bool hung = false;
     std::shared_future<void> hung_case_finished;
 
