@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdarg>
 #include <charconv>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,8 @@
 namespace relaysync::transport_sip {
 
 namespace {
+
+void ignoreTrace(const char*, int, osip_trace_level_t, const char*, va_list) {}
 
 struct MessageDeleter {
     void operator()(osip_message_t* message) const noexcept { osip_message_free(message); }
@@ -105,7 +108,13 @@ std::optional<std::int64_t> expiresOf(osip_message_t* message) {
 
 ParseResult parseSip(const Frame& frame) {
     static std::once_flag initialised;
-    std::call_once(initialised, [] { parser_init(); });
+    std::call_once(initialised, [] {
+        parser_init();
+        // osip would print its complaints about network input to stdout; parseSip's error goes
+        // to our log instead.
+        osip_trace_initialize_func(END_TRACE_LEVEL, &ignoreTrace);
+        for (int level = 0; level < END_TRACE_LEVEL; ++level) osip_trace_disable_level(static_cast<osip_trace_level_t>(level));
+    });
 
     osip_message_t* raw = nullptr;
     if (osip_message_init(&raw) != 0) return {std::nullopt, "out of memory"};

@@ -38,7 +38,7 @@ std::string SipLog::text() const {
     return all;
 }
 
-const sdk::PluginDescriptor& SipFixture::descriptor() const {
+const sdk::PluginDescriptor& SipFixture::descriptor() {
     static boost::dll::shared_library library(pluginPath());
     static const sdk::PluginDescriptor* found = library.get<sdk::PluginEntryPoint>(RELAYSYNC_PLUGIN_ENTRY_POINT)();
     return *found;
@@ -77,7 +77,7 @@ sdk::PluginConfig SipFixture::configFor(const std::string& account) const {
             {"reconnect_max_ms", "500"}};
 }
 
-TransportPtr SipFixture::create(const sdk::PluginConfig& config, std::string* error) const {
+TransportPtr SipFixture::createTransport(const sdk::PluginConfig& config, std::string* error) {
     void* instance = descriptor().create(config, error);
     return TransportPtr(static_cast<sdk::Transport*>(instance), TransportDeleter{descriptor().destroy});
 }

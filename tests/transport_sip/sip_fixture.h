@@ -54,12 +54,14 @@ public:
     void setUp() override;
     void tearDown() override;
 
+    // The plugin loaded as the host loads it; nullptr with *error when it refuses the config.
+    static TransportPtr createTransport(const sdk::PluginConfig& config, std::string* error);
+
 protected:
     static std::string passwordOf(const std::string& account);
     // Settings for `account` at the fixture's Kamailio, with short timeouts for tests.
     sdk::PluginConfig configFor(const std::string& account) const;
-    // nullptr with *error when the plugin refuses the config.
-    TransportPtr create(const sdk::PluginConfig& config, std::string* error) const;
+    TransportPtr create(const sdk::PluginConfig& config, std::string* error) const { return createTransport(config, error); }
     // Creates and starts a node; fails the test when either step fails.
     Node& startNode(const std::string& account);
     // Waits until `from` delivers a message to `to` (both registered), with a deadline.
@@ -70,7 +72,7 @@ protected:
     std::vector<std::unique_ptr<Node>> nodes;
 
 private:
-    const sdk::PluginDescriptor& descriptor() const;
+    static const sdk::PluginDescriptor& descriptor();
     Poco::Channel::Ptr saved_channel_;
     int saved_level_ = 0;
 };
