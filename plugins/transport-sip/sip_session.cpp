@@ -49,7 +49,10 @@ void SipTransport::run() {
         }
         {
             std::lock_guard lock(mutex_);
-            if (stopping_ || outcome_ == StartOutcome::refused) return;
+            if (stopping_) return;
+            // Refused at start(): start() stops us. Refused later (a password changed on the
+            // server): keep trying, slowly, so that fixing the server is enough.
+            if (outcome_ == StartOutcome::refused) delay = config_.reconnect_max;
         }
         waitBeforeReconnect(delay);
         delay = std::min(delay * 2, config_.reconnect_max);
