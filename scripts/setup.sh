@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
+  # transport-sip: libosip2 parses SIP; its tests run Kamailio and sipp (config/kamailio).
+  libosip2-dev kamailio sip-tester
 )
 for arg in "$@"; do
   case $arg in
