@@ -5,9 +5,12 @@
 #   scripts/setup.sh --fuzz   also Clang and its sanitizer/libFuzzer runtimes (scripts/test.sh --fuzz)
 set -euo pipefail
 
+# libarchive-dev: the example store of sdk/examples/storage-archive, built by the sdk_install test.
+# jq: that test's driver reads relaysync-admin's --json answers with it.
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
+  libarchive-dev jq
 )
 for arg in "$@"; do
   case $arg in
