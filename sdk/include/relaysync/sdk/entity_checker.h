@@ -42,12 +42,13 @@ struct CheckOutcome {
     std::string reason;     // for gone / unreachable: what the store or the checker said
 };
 
-// What a checker needs beyond the entity's details: CheckerNeed bits from needs().
-enum CheckerNeed : std::uint32_t {
-    // The file's content: core passes a ContentReader for files (never for folders), and a
-    // store without StoreCapability::content cannot be used with this checker.
-    content = 1u << 0,
-};
+// What a checker needs beyond the entity's details: bits of EntityChecker::needs(), named
+// CheckerNeed::content and so on.
+namespace CheckerNeed {
+// The file's content: core passes a ContentReader for files (never for folders), and a store
+// without StoreCapability::content cannot be used with this checker.
+inline constexpr std::uint32_t content = 1u << 0;
+}  // namespace CheckerNeed
 
 // The content of the one file being checked, read lazily: nothing is read until the checker
 // asks. Valid only during the call it was passed to.

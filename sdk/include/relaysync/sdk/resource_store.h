@@ -17,20 +17,20 @@
 namespace relaysync::sdk {
 
 // What a store can do beyond the required minimum; core uses what is declared and falls back
-// where it is not. A bit set, from ResourceStore::capabilities(). New bits come with minor
-// versions; a host ignores bits it does not know.
-enum StoreCapability : std::uint32_t {
-    // list() fills each item's time, size and identity (readdir + fstatat, an SMB directory
-    // listing): core does not stat the items one by one.
-    list_details = 1u << 0,
-    // probe() reports an identity of the root (a volume id, a marker): a replaced or unmounted
-    // root is told apart from a root whose entities were all removed.
-    root_identity = 1u << 1,
-    // stat() and list() fill EntityDetails::identity: a checker may cache by it.
-    entity_identity = 1u << 2,
-    // read() returns content: a checker that needs content can be used with this store.
-    content = 1u << 3,
-};
+// where it is not. Bits of ResourceStore::capabilities(), named StoreCapability::list_details
+// and so on. New bits come with minor versions; a host ignores bits it does not know.
+namespace StoreCapability {
+// list() fills each item's time, size and identity (readdir + fstatat, an SMB directory
+// listing): core does not stat the items one by one.
+inline constexpr std::uint32_t list_details = 1u << 0;
+// probe() reports an identity of the root (a volume id, a marker): a replaced or unmounted
+// root is told apart from a root whose entities were all removed.
+inline constexpr std::uint32_t root_identity = 1u << 1;
+// stat() and list() fill EntityDetails::identity: a checker may cache by it.
+inline constexpr std::uint32_t entity_identity = 1u << 2;
+// read() returns content: a checker that needs content can be used with this store.
+inline constexpr std::uint32_t content = 1u << 3;
+}  // namespace StoreCapability
 
 // What probe() found at the root.
 struct RootProbe {
