@@ -179,7 +179,7 @@ log:
   level: information
   file: "$tmp/data/relay.log"
 YAML
-terminal_profile() {  # the terminal's profile, with or without plugins.paths
+terminal_profile() {  # with-paths|without-paths LOG: the terminal's profile
     cat <<YAML
 relaysync: 1
 node:
@@ -201,10 +201,10 @@ stores:
       archive: "$archive"
 YAML
     [[ $1 == with-paths ]] && printf 'plugins:\n  paths: ["%s"]\n' "$plugins"
-    printf 'log:\n  level: information\n  file: "%s"\n' "$tmp/data/terminal.log"
+    printf 'log:\n  level: information\n  file: "%s"\n' "$tmp/data/$2.log"
 }
-terminal_profile with-paths >"$tmp/profiles/terminal.yaml"
-terminal_profile without-paths >"$tmp/profiles/terminal-default-paths.yaml"
+terminal_profile with-paths terminal >"$tmp/profiles/terminal.yaml"
+terminal_profile without-paths check-default >"$tmp/profiles/terminal-default-paths.yaml"
 
 # Only the profile says where plugins are: not the environment, not the build tree.
 unset RELAYSYNC_PLUGIN_DIR
