@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <new>
+#include <optional>
 #include <stdexcept>
 
+#include "deadline.h"
 #include "store_path.h"
 
 namespace storage_archive {
@@ -101,7 +103,7 @@ sdk::Status ArchiveStore::list(const sdk::CallContext& call, const std::string& 
         std::vector<std::string> components;
         for (const auto& name : at.member->children) {
             // The index is in memory, but a folder may hold millions of members.
-            if (call.expired()) return sdk::Status::unreachable("timed out listing '" + path + "'");
+            if (call.expired()) return timedOut("listing '" + path + "'");
             const std::string key = childPath(at.key, name);
             const ArchiveIndex::Member* child = at.index->find(key);
             std::string target = key;
@@ -123,20 +125,21 @@ sdk::Status ArchiveStore::read(const sdk::CallContext& call, const std::string& 
     return guarded([&] {
         sdk::Status s;
         for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
-            ArchiveVersion indexed;
+            std::optional<ArchiveVersion> indexed;
             s = readOnce(call, path, offset, max_bytes, bytes, indexed);
-            if (s.isOk() || !s.isUnreachable() || call.expired()) return s;
+            if (s.isOk() || !s.isUnreachable() || !indexed || call.expired()) return s;
             // Rewritten between indexing and reading: the next attempt indexes the archive as
             // it is now and reads from that. Anything else is the answer.
             ArchiveVersion now;
-            if (!versionOf(archive_, now).isOk() || now == indexed) return s;
+            if (!versionOf(archive_, now).isOk() || now == *indexed) return s;
         }
         return s;
     });
 }
 
 sdk::Status ArchiveStore::readOnce(const sdk::CallContext& call, const std::string& path, std::uint64_t offset,
-                                   std::size_t max_bytes, std::vector<char>& bytes, ArchiveVersion& indexed) {
+                                   std::size_t max_bytes, std::vector<char>& bytes,
+                                   std::optional<ArchiveVersion>& indexed) {
     bytes.clear();
     Located at;
     if (auto s = locate(call, path, at); !s.isOk()) return s;

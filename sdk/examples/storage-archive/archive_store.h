@@ -3,6 +3,7 @@
 // The archive's top level is the store's root: `a:/docs/plan.txt` (with prefix "a:") is the
 // member docs/plan.txt.
 
+#include <optional>
 #include <string>
 
 #include "index_cache.h"
@@ -36,11 +37,11 @@ private:
     };
     // Checks the path, brings the index up to date and resolves the path in it.
     relaysync::sdk::Status locate(const relaysync::sdk::CallContext& call, const std::string& path, Located& at);
-    // One attempt at read(), from the archive as `indexed` describes it; unreachable when the
-    // file no longer is that archive.
+    // One attempt at read(). Sets `indexed` to the version of the archive it found indexed
+    // (and tried to read): unreachable with `indexed` set may mean the file changed since.
     relaysync::sdk::Status readOnce(const relaysync::sdk::CallContext& call, const std::string& path,
                                     std::uint64_t offset, std::size_t max_bytes, std::vector<char>& bytes,
-                                    ArchiveVersion& indexed);
+                                    std::optional<ArchiveVersion>& indexed);
 
     const std::string archive_;
     IndexCache index_;

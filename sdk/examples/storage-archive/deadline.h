@@ -4,7 +4,6 @@
 
 #include <string>
 
-#include "relaysync/sdk/call_context.h"
 #include "relaysync/sdk/status.h"
 
 namespace storage_archive {
