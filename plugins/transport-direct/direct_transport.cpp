@@ -157,7 +157,7 @@ sdk::Status DirectTransport::send(const std::string& to, const std::string& payl
 sdk::Reachability DirectTransport::reachability(const std::string& account) const {
     std::lock_guard lock(mutex_);
     if (established_.count(account)) return sdk::Reachability::reachable;
-    if (peers_.count(account)) return sdk::Reachability::unknown;
+    if (peers_.count(account)) return sdk::Reachability::unreachable;
     return sdk::Reachability::unreachable;
 }
 

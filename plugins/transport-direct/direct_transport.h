@@ -53,9 +53,11 @@ public:
     // no ACK within ack_timeout_ms (the peer may still have received it). invalid_argument: the
     // payload does not fit in max_frame_bytes.
     sdk::Status send(const std::string& to, const std::string& payload) override;
-    // reachable: a connection is established; unknown: a listed peer, not connected now;
-    // unreachable: anyone else.
+    // reachable: a connection is established; unreachable: anyone else, listed peers included
+    // while not connected (they are being dialed; a change is reported when they connect).
     sdk::Reachability reachability(const std::string& account) const override;
+    // What a MESSAGE frame of max_frame_bytes holds after its type and sequence number.
+    std::size_t maxPayloadBytes() const override { return config_.max_frame_bytes - messageFrameLength(0); }
     void stop() override;
 
 private:

@@ -74,7 +74,7 @@ public:
     void newDatabaseHasTheCurrentSchemaVersion() {
         Database database(dir_->url());
         CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
-        CPPUNIT_ASSERT_EQUAL(3, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(4, database.schemaVersion());
         CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
         CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
     }
@@ -116,11 +116,11 @@ public:
     void newerSchemaVersionIsRefused() {
         {
             Database database(dir_->url());
-            database.session() << "UPDATE meta SET value = 4 WHERE name = 'schema_version'", now;
+            database.session() << "UPDATE meta SET value = 5 WHERE name = 'schema_version'", now;
         }
         const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
         RS_ASSERT_CONTAINS(error, dir_->url());
-        RS_ASSERT_CONTAINS(error, "schema version 4");
+        RS_ASSERT_CONTAINS(error, "schema version 5");
         RS_ASSERT_CONTAINS(error, "newer");
     }
 

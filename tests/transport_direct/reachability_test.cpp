@@ -22,7 +22,7 @@ public:
         const std::uint16_t nobody = freePort();
         Node& a = startNode("relay-a@net", tlsConfig("relay-a@net"), 0, {peerAt("relay-b@net", nobody)});
 
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
         CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-c@net"));
 
         auto before = Clock::now();
@@ -42,7 +42,7 @@ public:
         const std::uint16_t b_port = freePort();
         Node& a = startNode("relay-a@net", tlsConfig("relay-a@net"), 0, {peerAt("relay-b@net", b_port)});
         std::this_thread::sleep_for(milliseconds(600));  // several failed dials: backoff at its maximum
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
 
         Node& b = startNode("relay-b@net", tlsConfig("relay-b@net"), b_port);
         CPPUNIT_ASSERT(a.listener->waitForReachability("relay-b@net", true, kWait));
@@ -60,7 +60,7 @@ public:
 
         b.transport->stop();
         CPPUNIT_ASSERT(a.listener->waitForReachability("relay-b@net", false, kWait));
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
         ASSERT_STATUS(sdk::StatusCode::unreachable, a.transport->send("relay-b@net", "gone?"));
 
         Node& again = startNode("relay-b@net", tlsConfig("relay-b@net"), b_port);
