@@ -105,7 +105,7 @@ sdk::Status ArchiveReader::next(archive_entry*& entry) {
     const int rc = ::archive_read_next_header(handle_, &entry);
     if (rc == ARCHIVE_EOF) {
         entry = nullptr;
-        return sdk::Status::ok();
+        return checkTarEnd();
     }
     // ARCHIVE_WARN: the header was read, some detail of it was not (an unknown extension).
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
@@ -113,7 +113,21 @@ sdk::Status ArchiveReader::next(archive_entry*& entry) {
         return damaged("reading the member list");
     }
     ++next_ordinal_;
+    // Tar stores each member's data right after its header, padded to 512-byte blocks.
+    const auto size = ::archive_entry_size_is_set(entry) ? std::max<la_int64_t>(::archive_entry_size(entry), 0) : 0;
+    data_end_ = ::archive_filter_bytes(handle_, 0) + (size + 511) / 512 * 512;
+    sparse_seen_ = sparse_seen_ || ::archive_entry_sparse_count(entry) > 0;
     return sdk::Status::ok();
+}
+
+sdk::Status ArchiveReader::checkTarEnd() const {
+    if ((::archive_format(handle_) & ARCHIVE_FORMAT_BASE_MASK) != ARCHIVE_FORMAT_TAR || sparse_seen_)
+        return sdk::Status::ok();
+    // The marker is two zero blocks after the last member's data; libarchive consumes them
+    // when it meets them, and stops without them at the physical end of the stream.
+    if (::archive_filter_bytes(handle_, 0) >= data_end_ + 1024) return sdk::Status::ok();
+    return sdk::Status::unreachable("archive " + path_ +
+                                    " ends without tar's end-of-archive marker: truncated, or still being written");
 }
 
 sdk::Status ArchiveReader::readData(std::size_t max_bytes, std::vector<char>& bytes) {

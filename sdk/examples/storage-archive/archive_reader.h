@@ -52,6 +52,9 @@ public:
 
     // The next member's header, or nullptr after the last one. unreachable when the archive is
     // damaged or truncated: a member list read only in part must never make the rest look gone.
+    // Also a tar archive that ends right after a member, without tar's end-of-archive marker:
+    // libarchive accepts that (some old writers omit the marker), but it is what a reader sees
+    // of an archive still being written in place.
     relaysync::sdk::Status next(archive_entry*& entry);
     // The position of the member next() returned last: 0 for the first.
     std::size_t ordinal() const { return next_ordinal_ - 1; }
@@ -79,12 +82,18 @@ public:
 private:
     ArchiveReader(std::string path, int fd, ::archive* handle, const ArchiveVersion& version);
     relaysync::sdk::Status damaged(const char* doing) const;
+    // At the end of the member list: whether a tar archive had its end-of-archive marker.
+    relaysync::sdk::Status checkTarEnd() const;
 
     const std::string path_;
     const int fd_;
     ::archive* const handle_;
     const ArchiveVersion version_;
     std::size_t next_ordinal_ = 0;  // the ordinal the next call to next() returns
+    // Where the last member's data ends in the uncompressed stream, and whether a sparse member
+    // (whose stored size is not its data's) made that unknowable.
+    std::int64_t data_end_ = 0;
+    bool sparse_seen_ = false;
 };
 
 }  // namespace storage_archive
