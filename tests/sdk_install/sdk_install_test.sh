@@ -4,7 +4,8 @@
 # that installed SDK only, installs it into the installed plugin folder, then runs a relay and a
 # terminal from the installed programs on 127.0.0.1 whose store is that plugin over a tar
 # archive: shares from it, synchronizes, rewrites the archive, synchronizes again and checks that
-# the entries show the change.
+# the entries show the change; then puts another archive file in its place, which relaysync must
+# hold as an unreachable store until `accept-store-root`.
 #
 #   sdk_install_test.sh --build DIR --source DIR --cmake PATH --cxx PATH --libdir DIR --full-libdir DIR
 #
@@ -265,9 +266,12 @@ expect_entries() {  # what the relay and the terminal must both show
         wait_until "$node shows readme.txt ($readme_size bytes)" 30 shows "$node" readme.txt file "$readme_size"
     done
 }
-synchronize() {  # runs a synchronize of the share from the terminal; prints its report
+run_sync() {  # runs a synchronize of the share from the terminal; prints its report
+    admin terminal sync "$share" || fail "sync $share failed or did not finish"
+}
+synchronize() {  # a synchronize that must find everything reachable; prints its report
     local report
-    report=$(admin terminal sync "$share") || fail "sync $share failed or did not finish"
+    report=$(run_sync)
     jq -e '(.unreachable == 0) and (.unreachable_nodes | length == 0) and (.problems | length == 0)' <<<"$report" >/dev/null ||
         fail "synchronize reported trouble: $report"
     echo "$report"
@@ -287,7 +291,25 @@ say "second synchronize: $(jq -c '{checked, unchanged, changed, gone}' <<<"$repo
 jq -e '.changed >= 2 and .gone == 0' <<<"$report" >/dev/null || fail "the second synchronize did not see both changes: $report"
 expect_entries
 
-# 8. The daemons stop cleanly on SIGTERM.
+# 8. Another file put in the archive's place (a new inode): the store's root identity
+# (ResourceStore::probe, device:inode) changes, so relaysync holds the store as unreachable,
+# not gone, until an operator accepts the new root.
+printf 'read me first; the archive was replaced\n' >"$tree/readme.txt"
+tar -cf "$archive.new" -C "$tree" .
+mv "$archive.new" "$archive"
+report=$(run_sync)
+say "synchronize after the archive was replaced: $(jq -c '{checked, changed, gone, unreachable}' <<<"$report")"
+jq -e '.unreachable >= 1 and .gone == 0 and .changed == 0' <<<"$report" >/dev/null ||
+    fail "a replaced archive was not held as unreachable: $report"
+admin terminal accept-store-root a: >/dev/null || fail "accept-store-root a: failed"
+report=$(synchronize)
+say "synchronize after accept-store-root: $(jq -c '{checked, recovered, gone}' <<<"$report")"
+# Both entries come back from unreachable (readme.txt with its new size, checked below).
+jq -e '.recovered == 2 and .gone == 0' <<<"$report" >/dev/null ||
+    fail "the entries did not recover after accept-store-root: $report"
+expect_entries
+
+# 9. The daemons stop cleanly on SIGTERM.
 exited() { ! kill -0 "$1" 2>/dev/null; }
 for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${pids[@]}"; do
