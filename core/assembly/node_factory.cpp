@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "checker/timestamp_size_checker.h"
+#include "engine/entity_inspection.h"
 #include "persistence/database.h"
 #include "profile/profile_error.h"
 
@@ -59,9 +60,15 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
         parts.transport = transport_override ? std::move(transport_override) : host.createTransport(profile.transport);
         const auto parts_transport = parts.transport;
         if (profile.role == NodeRole::terminal) {
-            parts.stores = std::make_unique<StoreRouter>();
-            for (const auto& store : profile.stores) parts.stores->add(store.prefix, host.createStore(store.plugin));
             parts.checker = makeChecker(profile, host);
+            parts.stores = std::make_unique<StoreRouter>();
+            for (const auto& store : profile.stores) {
+                auto made = host.createStore(store.plugin);
+                // A checker that reads content is useless over a store that cannot give it.
+                if (const auto mismatch = checkerStoreMismatch(*parts.checker, *made); !mismatch.empty())
+                    throw ProfileError(store.plugin.position, "stores", "store '" + store.prefix + "': " + mismatch);
+                parts.stores->add(store.prefix, std::move(made));
+            }
         }
         parts.database = std::make_unique<Database>(profile.database);
         auto node = profile.role == NodeRole::relay

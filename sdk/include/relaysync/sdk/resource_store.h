@@ -47,8 +47,9 @@ public:
 
     // Paths: relative to the store root, '/'-separated, e.g. "folderA/budget.xls"; "" is the
     // root itself. A store must refuse (invalid_argument) any path that is absolute, contains a
-    // ".." component, or resolves (through symlinks or otherwise) outside its root. Core also
-    // rejects such paths before calling, but a store must not rely on it.
+    // ".." component, an empty or "." component (so "a//b", "./a", "a/"), or a NUL byte, or that
+    // resolves (through symlinks or otherwise) outside its root. Core also rejects such paths
+    // before calling, but a store must not rely on it.
     //
     // Outcomes, for every method:
     //   ok            the entity was reached and the answer is true now;
@@ -58,8 +59,8 @@ public:
     //                 entity, which must NOT be treated as gone;
     //   other codes   reached but failed; the message says why.
     // Output parameters are replaced, not appended to; on failure their content is unspecified.
-    // Symlinks are followed (a link is reported as what it points to) as long as they stay
-    // inside the root. A path through a link that leads out of the root is refused
+    // Symlinks are followed (a link is reported as what it points to, identity included) as
+    // long as they stay inside the root. A path through a link that leads out of the root is refused
     // (invalid_argument), one through a loop fails (io_error), and list() leaves such links out.
     // Paths are spelled one way only: no empty or "." components.
     //
@@ -69,7 +70,8 @@ public:
     // Errors are values: a method never throws (the host treats an escaping exception as a bug
     // of the plugin and reports it as `internal`).
 
-    // What this store can do beyond the minimum: StoreCapability bits. Constant for an instance.
+    // What this store can do beyond the minimum: StoreCapability::... bits, or-ed. Constant for
+    // an instance.
     virtual std::uint32_t capabilities() const = 0;
 
     // Whether the root can be reached now, and which root it is. ok with `probe` filled, or
@@ -81,11 +83,13 @@ public:
     virtual Status stat(const CallContext& call, const std::string& path, EntityDetails& details) = 0;
 
     // The items directly inside a folder, in no particular order; with list_details each with
-    // its details, otherwise with its kind only.
+    // its time and size (and identity, with entity_identity too), otherwise with its kind only.
+    // Listing a file: invalid_argument.
     virtual Status list(const CallContext& call, const std::string& path, FolderListing& items) = 0;
 
-    // Up to `max_bytes` bytes of a file from `offset`; fewer (possibly none) at the end of it.
-    // Without the content capability: invalid_argument.
+    // Up to `max_bytes` bytes of a file from `offset`; fewer (possibly none) at the end of it,
+    // and possibly fewer before it (a caller reads on until it gets none). Reading a folder, or
+    // any read without the content capability: invalid_argument.
     virtual Status read(const CallContext& call, const std::string& path, std::uint64_t offset,
                         std::size_t max_bytes, std::vector<char>& bytes) = 0;
 
