@@ -8,7 +8,10 @@
 # hold as an unreachable store until `accept-store-root`.
 #
 #   sdk_install_test.sh --build DIR --source DIR --cmake PATH --cxx PATH --libdir DIR --full-libdir DIR
+#                       --conformance PATH
 #
+# --conformance is the build's relaysync-store-conformance: the installed example store must pass
+# the store conformance suite (docs/store-conformance.md) on its fixture packed as a tar.
 # --libdir is CMAKE_INSTALL_LIBDIR (relative), --full-libdir CMAKE_INSTALL_FULL_LIBDIR (the
 # plugin folder's parent the installed host searches by default). RELAYSYNC_E2E_KEEP=1 keeps the
 # temporary folder (logs, profiles, the archive). Every process started here is stopped by its
@@ -21,7 +24,7 @@ fail() {
 }
 say() { echo "sdk_install: $*"; }
 
-build='' source='' cmake='' cxx='' libdir='' full_libdir=''
+build='' source='' cmake='' cxx='' libdir='' full_libdir='' conformance=''
 while (($#)); do
     case $1 in
         --build) build=$2 ;;
@@ -30,11 +33,12 @@ while (($#)); do
         --cxx) cxx=$2 ;;
         --libdir) libdir=$2 ;;
         --full-libdir) full_libdir=$2 ;;
+        --conformance) conformance=$2 ;;
         *) fail "unknown argument $1 (see the usage at the top of $0)" ;;
     esac
     shift 2 || fail "$1 needs a value"
 done
-for var in build source cmake cxx libdir full_libdir; do
+for var in build source cmake cxx libdir full_libdir conformance; do
     [[ -n ${!var} ]] || fail "--${var//_/-} is missing"
 done
 command -v jq >/dev/null || fail "jq is not installed (scripts/setup.sh installs it)"
@@ -130,7 +134,36 @@ CCACHE_BASEDIR=$tmp CCACHE_NOHASHDIR=1 "$cmake" --build "$example" -j 2 >>"$tmp/
 [[ -f $plugins/relaysync-storage-archive.so ]] ||
     fail "the example was not installed into the installed plugin folder $plugins"
 
-# 4. A tar archive with files and folders: the terminal's store.
+# 4. The installed example store passes the store conformance suite on the suite's fixture,
+# packed as a tar (links stay links), with root hooks that take the archive away and put
+# another archive file in its place.
+say "running the store conformance suite on the installed archive store"
+"$conformance" --prepare-fixture "$tmp/fixture" >"$tmp/conformance.log" 2>&1 ||
+    { cat "$tmp/conformance.log" >&2; fail "relaysync-store-conformance --prepare-fixture failed"; }
+fixture=$tmp/fixture.tar
+tar -C "$tmp/fixture" -cf "$fixture" .
+mkdir -p "$tmp/profiles"
+cat >"$tmp/profiles/conformance.yaml" <<YAML
+relaysync: 1
+node: {role: terminal, account: test@relay.example, relay: relay@example}
+database: "sqlite:$tmp/unused.db"
+transport: {plugin: direct}
+stores:
+  - prefix: "a:"
+    plugin: archive
+    config: {archive: "$fixture"}
+plugins:
+  paths: ["$plugins"]
+YAML
+(unset RELAYSYNC_PLUGIN_DIR
+ "$conformance" --profile "$tmp/profiles/conformance.yaml" --store a: \
+     --break-root "mv '$fixture' '$fixture.away'" \
+     --replace-root "mv '$fixture' '$fixture.away' && tar -cf '$fixture' -C '$tmp' profiles" \
+     --restore-root "rm -f '$fixture' && mv '$fixture.away' '$fixture'") >>"$tmp/conformance.log" 2>&1 ||
+    { cat "$tmp/conformance.log" >&2; fail "the installed archive store failed the store conformance suite"; }
+say "conformance: $(tail -n 1 "$tmp/conformance.log")"
+
+# 5. A tar archive with files and folders: the terminal's store.
 tree=$tmp/tree
 mkdir -p "$tree/docs/drawings" "$tmp/data" "$tmp/profiles"
 printf 'Q4 plan\n' >"$tree/docs/plan.txt"
@@ -140,7 +173,7 @@ archive=$tmp/data/site.tar
 tar -cf "$archive" -C "$tree" .
 size_of() { stat -c %s "$tree/$1"; }
 
-# 5. One relay and one terminal, from the installed programs, over TLS on 127.0.0.1.
+# 6. One relay and one terminal, from the installed programs, over TLS on 127.0.0.1.
 relay=relay-test@net
 terminal=client@relay-test.net
 "$source/scripts/make-certs.sh" "$tmp/certs" "relay:$relay" "terminal:$terminal:$relay" >"$tmp/certs.log" 2>&1 ||
@@ -239,7 +272,7 @@ answers() {  # NODE PID
 start relay relaysync-relay
 start terminal relaysync-terminal
 
-# 6. A group with the terminal in it, a share, and two resources from the archive.
+# 7. A group with the terminal in it, a share, and two resources from the archive.
 group=$(admin relay create-group | jq -er .group_id) || fail "create-group failed"
 admin relay add-terminal "$group" "$terminal" >/dev/null || fail "add-terminal failed"
 holds_group() { admin terminal status | jq -e --arg g "$group" 'any(.groups[]; .id == $g)' >/dev/null; }
@@ -282,7 +315,7 @@ report=$(synchronize)
 say "first synchronize: $(jq -c '{checked, unchanged, changed, gone}' <<<"$report")"
 expect_entries
 
-# 7. The archive rewritten in place with a changed file in a folder and a replaced file.
+# 8. The archive rewritten in place with a changed file in a folder and a replaced file.
 printf 'Q4 plan, revised: travel +10%%\n' >"$tree/docs/plan.txt"
 printf 'read me first; then read the plan\n' >"$tree/readme.txt"
 tar -cf "$archive" -C "$tree" .
@@ -291,7 +324,7 @@ say "second synchronize: $(jq -c '{checked, unchanged, changed, gone}' <<<"$repo
 jq -e '.changed >= 2 and .gone == 0' <<<"$report" >/dev/null || fail "the second synchronize did not see both changes: $report"
 expect_entries
 
-# 8. Another file put in the archive's place (a new inode): the store's root identity
+# 9. Another file put in the archive's place (a new inode): the store's root identity
 # (ResourceStore::probe, device:inode) changes, so relaysync holds the store as unreachable,
 # not gone, until an operator accepts the new root.
 printf 'read me first; the archive was replaced\n' >"$tree/readme.txt"
@@ -309,7 +342,7 @@ jq -e '.recovered == 2 and .gone == 0' <<<"$report" >/dev/null ||
     fail "the entries did not recover after accept-store-root: $report"
 expect_entries
 
-# 9. The daemons stop cleanly on SIGTERM.
+# 10. The daemons stop cleanly on SIGTERM.
 exited() { ! kill -0 "$1" 2>/dev/null; }
 for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 for pid in "${pids[@]}"; do
