@@ -8,6 +8,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
+  # transport-sip: libosip2 parses SIP; its tests run Kamailio and sipp (config/kamailio).
+  libosip2-dev kamailio sip-tester
+  # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
+  # driver reads relaysync-admin's --json answers with jq.
+  libarchive-dev jq
 )
 for arg in "$@"; do
   case $arg in

@@ -275,6 +275,12 @@ const std::map<std::string, Command>& commands() {
              });
              return empty();
          }},
+        {"accept-store-root",
+         [](Node& node, const Arguments& args) {
+             return result("identity", node.withTerminal([&](TerminalEngine& terminal) {
+                 return terminal.acceptStoreRoot(args.text("prefix"));
+             }));
+         }},
         {"check",
          [](Node& node, const Arguments& args) {
              return reportResult(node.checkResources(args.text("share"), args.texts("names")));

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "checker/timestamp_size_checker.h"
+#include "engine/entity_inspection.h"
 #include "persistence/database.h"
 #include "profile/profile_error.h"
 
@@ -48,7 +49,8 @@ std::shared_ptr<sdk::EntityChecker> makeChecker(const Profile& profile, PluginHo
 }  // namespace
 
 CheckPolicy checkPolicyOf(const Profile& profile) {
-    return CheckPolicy{profile.gone_entity, profile.max_removals_per_check};
+    return CheckPolicy{profile.gone_entity, profile.max_removals_per_check,
+                       std::chrono::milliseconds(profile.store_call_timeout_ms)};
 }
 
 std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
@@ -56,10 +58,17 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
     return forProfile(profile, [&] {
         Node::Parts parts;
         parts.transport = transport_override ? std::move(transport_override) : host.createTransport(profile.transport);
+        const auto parts_transport = parts.transport;
         if (profile.role == NodeRole::terminal) {
-            parts.stores = std::make_unique<StoreRouter>();
-            for (const auto& store : profile.stores) parts.stores->add(store.prefix, host.createStore(store.plugin));
             parts.checker = makeChecker(profile, host);
+            parts.stores = std::make_unique<StoreRouter>();
+            for (const auto& store : profile.stores) {
+                auto made = host.createStore(store.plugin);
+                // A checker that reads content is useless over a store that cannot give it.
+                if (const auto mismatch = checkerStoreMismatch(*parts.checker, *made); !mismatch.empty())
+                    throw ProfileError(store.plugin.position, "stores", "store '" + store.prefix + "': " + mismatch);
+                parts.stores->add(store.prefix, std::move(made));
+            }
         }
         parts.database = std::make_unique<Database>(profile.database);
         auto node = profile.role == NodeRole::relay
@@ -69,7 +78,8 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
         node->withEngine([&](EngineBase& engine) {
             engine.setRetention({profile.tombstone_days * 24 * 3600 * 1000, profile.keep_sync_results,
                                  profile.keep_dead_letters});
-            engine.setMaxPayloadBytes(profile.max_payload_bytes);
+            // Never more than the transport carries.
+            engine.setMaxPayloadBytes(std::min(profile.max_payload_bytes, parts_transport->maxPayloadBytes()));
             engine.setDeferralLimits({profile.deferred_messages_per_sender, profile.deferred_bytes_per_sender,
                                       profile.deferred_messages, profile.deferred_bytes});
         });

@@ -2,23 +2,15 @@
 
 namespace relaysync::core {
 
-sdk::CheckOutcome TimestampSizeChecker::check(const sdk::EntityDetails& recorded, sdk::ResourceStore& store,
-                                              const std::string& path) {
+sdk::CheckOutcome TimestampSizeChecker::check(const sdk::CallContext&, const sdk::EntityDetails& recorded,
+                                              const sdk::CheckSubject& subject, sdk::ContentReader*) {
     sdk::CheckOutcome outcome;
-    const auto status = store.stat(path, outcome.current);
-    if (status.isNotFound()) {
-        outcome.verdict = sdk::Verdict::gone;
-        outcome.reason = status.message();
-    } else if (!status.isOk()) {
-        // Could not look: that is not the same as gone.
-        outcome.verdict = sdk::Verdict::unreachable;
-        outcome.reason = status.toString();
-    } else {
-        outcome.current.hash = recorded.hash;
-        const bool same = outcome.current.kind == recorded.kind && outcome.current.size == recorded.size &&
-                          outcome.current.modified_ms == recorded.modified_ms;
-        outcome.verdict = same ? sdk::Verdict::unchanged : sdk::Verdict::changed;
-    }
+    outcome.current = subject.current;
+    outcome.current.hash = recorded.hash;
+    const bool same = outcome.current.kind == recorded.kind && outcome.current.size == recorded.size &&
+                      outcome.current.modified_ms == recorded.modified_ms;
+    outcome.verdict = same ? sdk::Verdict::unchanged : sdk::Verdict::changed;
+    if (!same) outcome.current.hash.clear();  // no longer the content's; never made up here
     return outcome;
 }
 

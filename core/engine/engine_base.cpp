@@ -310,10 +310,11 @@ void EngineBase::sendAnswer(const std::string& to, const std::string& re, Messag
     send(MessageType::answer, to, body);
 }
 
-// Only a node known to be reachable is waited for; one that is down or not yet connected is
-// reported as unreachable, and its messages wait in the outbox until it is back.
+// A node known to be down or not yet connected is reported as unreachable, and its messages
+// wait in the outbox until it is back. One the transport can only learn about by trying (SIP:
+// `unknown`) is sent to and waited for, within the sync's deadline.
 bool EngineBase::reachable(const std::string& account) const {
-    return !reachability_ || reachability_(account) == sdk::Reachability::reachable;
+    return !reachability_ || reachability_(account) != sdk::Reachability::unreachable;
 }
 
 }  // namespace relaysync::core

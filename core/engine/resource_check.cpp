@@ -3,19 +3,26 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/entity_inspection.h"
+
 namespace relaysync::core {
 
 namespace {
 
-sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router, sdk::EntityChecker& checker) {
+// Each store's root is confirmed once per check (StoreRouter::confirmRoot): an unmounted or
+// replaced root makes every entity in it unreachable, never gone.
+using RootConfirmations = std::map<std::string, sdk::Status>;
+
+sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router, sdk::EntityChecker& checker,
+                          std::chrono::milliseconds store_timeout, RootConfirmations& roots) {
     StoreRouter::Route route;
     if (auto status = router.route(entry.location, route); !status.isOk())
         return {sdk::Verdict::unreachable, {}, status.toString()};
-    try {
-        return checker.check(entry.details, *route.store, route.path);
-    } catch (const std::exception& e) {
-        return {sdk::Verdict::unreachable, {}, std::string("checker failed: ") + e.what()};
-    }
+    const auto call = sdk::CallContext::within(store_timeout);
+    auto root = roots.find(route.prefix);
+    if (root == roots.end()) root = roots.emplace(route.prefix, router.confirmRoot(route.prefix, call)).first;
+    if (!root->second.isOk()) return {sdk::Verdict::unreachable, {}, root->second.toString()};
+    return inspectEntity(checker, route, entry.details, call);
 }
 
 ResourceEntry nextVersion(const ResourceEntry& entry) {
@@ -41,14 +48,15 @@ CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string&
 }
 
 CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
-                                sdk::EntityChecker& checker) {
+                                sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout) {
     CheckInspection inspection;
+    RootConfirmations roots;
     for (const auto& [location, listed] : snapshot.listings) {
         auto& looked_at = inspection[location];
         for (const auto& entry : listed) {
             const bool known = std::any_of(looked_at.begin(), looked_at.end(),
                                            [&](const auto& seen) { return seen.first == entry.details; });
-            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker));
+            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker, store_call_timeout, roots));
         }
     }
     return inspection;
@@ -132,7 +140,7 @@ CheckPlan planResourceCheck(const std::string& owner, const std::string& share_i
                             const std::vector<std::string>& names, ShareRepository& shares,
                             const StoreRouter& router, sdk::EntityChecker& checker, const CheckPolicy& policy) {
     const auto snapshot = snapshotResourceCheck(owner, share_id, names, shares);
-    return planResourceCheck(snapshot, inspectEntities(snapshot, router, checker), policy);
+    return planResourceCheck(snapshot, inspectEntities(snapshot, router, checker, policy.store_call_timeout), policy);
 }
 
 }  // namespace relaysync::core

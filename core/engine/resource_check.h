@@ -3,6 +3,7 @@
 // decides each entry's fate. CheckAnotherResourceInfo comes with it: an entity is checked
 // once, and the outcome applies to every share this terminal lists it in.
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -21,6 +22,9 @@ namespace relaysync::core {
 struct CheckPolicy {
     GoneEntityMode gone_entity = GoneEntityMode::mark;
     std::size_t max_removals = 100;
+    // How long looking at one entity may take (a folder: its whole walk); past it the entity
+    // counts as unreachable. Profile `limits.store_call_timeout_ms`.
+    std::chrono::milliseconds store_call_timeout{120'000};
 };
 
 struct CheckPlan {
@@ -49,7 +53,7 @@ CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string&
 // by location. Reads only the stores.
 using CheckInspection = std::map<std::string, std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>>>;
 CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
-                                sdk::EntityChecker& checker);
+                                sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout);
 
 // Decides, without changing anything; the terminal engine stores and sends the plan. Each
 // planned record is its snapshot's version plus one: whoever applies it can tell whether the

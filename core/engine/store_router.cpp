@@ -1,6 +1,7 @@
 #include "engine/store_router.h"
 
 #include <stdexcept>
+#include <utility>
 
 #include "engine/folder_details_store.h"
 
@@ -51,8 +52,72 @@ sdk::Status StoreRouter::route(const std::string& location, Route& route) const 
     if (const auto problem = relativePathProblem(path); !problem.empty())
         return sdk::Status::invalidArgument("location '" + location + "' is not allowed: " + problem);
     route.store = best->aggregating.get();
+    route.prefix = best->prefix;
     route.path = path;
     return sdk::Status::ok();
+}
+
+const StoreRouter::Mount* StoreRouter::mountOf(const std::string& prefix) const {
+    for (const auto& mount : mounts_)
+        if (mount.prefix == prefix) return &mount;
+    return nullptr;
+}
+
+sdk::Status StoreRouter::probeRoot(const Mount& mount, const sdk::CallContext& call, std::string& identity) const {
+    sdk::RootProbe probe;
+    const auto status = mount.store->probe(call, probe);
+    if (!status.isOk()) {
+        // Whatever a probe fails with, nothing can be said about the entities: unreachable.
+        return status.isUnreachable() ? status : sdk::Status::unreachable(status.toString());
+    }
+    identity = (mount.store->capabilities() & sdk::StoreCapability::root_identity) ? probe.identity : std::string{};
+    return sdk::Status::ok();
+}
+
+sdk::Status StoreRouter::confirmRoot(const std::string& prefix, const sdk::CallContext& call) const {
+    const Mount* mount = mountOf(prefix);
+    if (!mount) return sdk::Status::unreachable("no store serves prefix '" + prefix + "'");
+    std::string identity;
+    if (auto status = probeRoot(*mount, call, identity); !status.isOk()) return status;
+    if (identity.empty()) return sdk::Status::ok();
+    std::lock_guard lock(roots_mutex_);
+    const auto accepted = accepted_roots_.find(prefix);
+    if (accepted == accepted_roots_.end()) {
+        accepted_roots_[prefix] = identity;
+        newly_accepted_[prefix] = identity;
+        return sdk::Status::ok();
+    }
+    if (accepted->second == identity) return sdk::Status::ok();
+    return sdk::Status::unreachable("the root of store '" + prefix + "' (" + mount->store->describe() +
+                                    ") is not the one accepted: it was " + accepted->second + ", it is now " +
+                                    identity + " (remounted or replaced?). Nothing in it is read as gone until an "
+                                    "operator runs `relaysync-admin accept-store-root " + prefix + "`");
+}
+
+sdk::Status StoreRouter::acceptRoot(const std::string& prefix, const sdk::CallContext& call) const {
+    const Mount* mount = mountOf(prefix);
+    if (!mount) return sdk::Status::invalidArgument("no store serves prefix '" + prefix + "'");
+    std::string identity;
+    if (auto status = probeRoot(*mount, call, identity); !status.isOk()) return status;
+    std::lock_guard lock(roots_mutex_);
+    if (identity.empty()) {
+        accepted_roots_.erase(prefix);
+    } else {
+        accepted_roots_[prefix] = identity;
+    }
+    newly_accepted_[prefix] = identity;
+    return sdk::Status::ok();
+}
+
+void StoreRouter::loadAcceptedRoots(const std::map<std::string, std::string>& identities) const {
+    std::lock_guard lock(roots_mutex_);
+    for (const auto& [prefix, identity] : identities)
+        if (!identity.empty()) accepted_roots_[prefix] = identity;
+}
+
+std::map<std::string, std::string> StoreRouter::takeNewlyAcceptedRoots() const {
+    std::lock_guard lock(roots_mutex_);
+    return std::exchange(newly_accepted_, {});
 }
 
 std::vector<std::string> StoreRouter::prefixes() const {

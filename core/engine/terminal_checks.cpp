@@ -17,7 +17,7 @@ CheckSnapshot TerminalEngine::prepareCheck(const std::string& command, const std
 }
 
 CheckInspection TerminalEngine::inspect(const CheckSnapshot& snapshot) const {
-    return inspectEntities(snapshot, stores_, checker_);
+    return inspectEntities(snapshot, stores_, checker_, policy_.store_call_timeout);
 }
 
 SyncReport TerminalEngine::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
@@ -63,6 +63,7 @@ std::string TerminalEngine::finishSynchronize(const CheckSnapshot& snapshot, con
 }
 
 SyncReport TerminalEngine::applyCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection) {
+    storeAcceptedRoots();
     auto plan = planResourceCheck(snapshot, inspection, policy_);
     // A record that changed since the snapshot (the user shared the name anew, another check
     // got there first) is left alone: what was looked at no longer describes it.

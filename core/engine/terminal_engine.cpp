@@ -4,6 +4,8 @@
 #include <ctime>
 
 #include "engine/dependency.h"
+#include "engine/entity_inspection.h"
+#include "persistence/store_root_records.h"
 #include "engine/group_messages.h"
 #include "engine/relay_records.h"
 #include "engine/share_messages.h"
@@ -33,7 +35,26 @@ TerminalEngine::TerminalEngine(Database& database, std::string account, std::str
       stores_(stores),
       checker_(checker),
       policy_(policy),
-      timestamp_(timestamp ? std::move(timestamp) : utcTimestamp) {}
+      timestamp_(timestamp ? std::move(timestamp) : utcTimestamp) {
+    stores_.loadAcceptedRoots(StoreRootRecords(database).all());
+}
+
+void TerminalEngine::storeAcceptedRoots() {
+    StoreRootRecords records(database_);
+    for (const auto& [prefix, identity] : stores_.takeNewlyAcceptedRoots()) records.put(prefix, identity, nowMs());
+}
+
+std::string TerminalEngine::acceptStoreRoot(const std::string& prefix) {
+    return runCommand([&] {
+        if (auto status = stores_.acceptRoot(prefix, sdk::CallContext::within(policy_.store_call_timeout));
+            !status.isOk())
+            throw CommandError("accept-store-root: " + status.toString());
+        storeAcceptedRoots();
+        const auto accepted = StoreRootRecords(database_).all();
+        const auto found = accepted.find(prefix);
+        return found == accepted.end() ? std::string{} : found->second;
+    });
+}
 
 // A deleted share's id stays taken (its tombstone is kept): a new share never reuses it.
 std::string TerminalEngine::newShareId() {
@@ -85,7 +106,11 @@ void TerminalEngine::addResource(const std::string& share_id, const std::string&
         entry.name = name;
         entry.owner = account_;
         entry.location = location;
-        if (auto status = checker_.describe(*route.store, route.path, entry.details); !status.isOk())
+        const auto call = sdk::CallContext::within(policy_.store_call_timeout);
+        if (auto status = stores_.confirmRoot(route.prefix, call); !status.isOk())
+            throw CommandError("addResource: " + status.toString());
+        storeAcceptedRoots();
+        if (auto status = describeEntity(checker_, route, call, entry.details); !status.isOk())
             throw CommandError("addResource: '" + location + "': " + status.toString());
         // Versions number this terminal's own record of the name; another owner's never replaces it.
         const auto own = shares_.entryOf(share_id, name, account_);

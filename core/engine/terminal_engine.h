@@ -40,6 +40,10 @@ public:
     // The owner takes a resource out of a share: its record's next version, a tombstone, sent as
     // delete-resource-info (as a gone entity in remove mode). Returns the tombstone.
     ResourceEntry removeResource(const std::string& share_id, const std::string& name);
+    // Accepts the root store `prefix` has now as its own (StoreRouter::acceptRoot), after an
+    // operator found that a remount or replacement was intended. Returns the new identity.
+    std::string acceptStoreRoot(const std::string& prefix);
+
     // CheckResource on demand over what this terminal owns in a share; updates are sent.
     SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
     // A synchronize instruction; `names` empty means the whole share. Returns the sync id; the
@@ -84,6 +88,8 @@ private:
     void repairOwnRecords(const std::string& share_id, const OwnerDigests& relays_copy);
 
     bool isMemberOf(const std::string& share_id);
+    // Keeps the store roots accepted since last time (StoreRootRecords).
+    void storeAcceptedRoots();
     // Stores what the check found of records still as they were looked at, and sends it.
     SyncReport applyCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection);
     // The synchronize-result for `request` (with a repair of this terminal's records when asked).

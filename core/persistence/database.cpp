@@ -73,6 +73,7 @@ Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
             session_ << "PRAGMA synchronous=NORMAL", now;
         }
         migrate();
+        if (url.rfind("sqlite:", 0) == 0) enableIncrementalVacuum();
         epoch_ = readOrMakeEpoch(session_);
     } catch (const Poco::Exception& e) {
         throw DatabaseError("database '" + url + "': " + e.displayText());
@@ -99,11 +100,24 @@ void Database::migrate() {
         for (const char* statement : schema::kVersion2) session_ << statement, now;
     if (found < 3)
         for (const char* statement : schema::kVersion3) session_ << statement, now;
+    if (found < 4)
+        for (const char* statement : schema::kVersion4) session_ << statement, now;
     Poco::Int64 version = kSchemaVersion;
     session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         use(version), now;
     transaction.commit();
+}
+
+// A file made before auto_vacuum was set never gives pages back: convert it once. VACUUM
+// rewrites the whole file (outside any transaction), so this costs time once, at start.
+void Database::enableIncrementalVacuum() {
+    constexpr Poco::Int64 kIncremental = 2;
+    Poco::Int64 mode = 0;
+    session_ << "PRAGMA auto_vacuum", into(mode), now;
+    if (mode == kIncremental) return;
+    session_ << "PRAGMA auto_vacuum=INCREMENTAL", now;
+    session_ << "VACUUM", now;
 }
 
 void Database::releaseFreePages() {

@@ -11,7 +11,7 @@
 namespace relaysync::core {
 
 // Schema version this build writes; opening a newer database is refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class DatabaseError : public std::runtime_error {
 public:
@@ -43,6 +43,7 @@ public:
 
 private:
     void migrate();
+    void enableIncrementalVacuum();
 
     std::string url_;
     Poco::Data::Session session_;

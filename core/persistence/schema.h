@@ -89,4 +89,11 @@ inline constexpr const char* kVersion3[] = {
     "ALTER TABLE shares ADD COLUMN removed_ms BIGINT NOT NULL DEFAULT 0",
 };
 
+// Version 4: the identity of each store's root as last accepted (ResourceStore::probe), so that
+// a replaced or unmounted root is not read as "everything is gone", across restarts too.
+inline constexpr const char* kVersion4[] = {
+    "CREATE TABLE IF NOT EXISTS store_roots (prefix VARCHAR(255) PRIMARY KEY, identity VARCHAR(1024) NOT NULL,"
+    " accepted_ms BIGINT NOT NULL)",
+};
+
 }  // namespace relaysync::core::schema

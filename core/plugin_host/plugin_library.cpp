@@ -48,7 +48,7 @@ const sdk::PluginDescriptor* callEntryPoint(const boost::dll::shared_library& li
     }
 }
 
-// Reads only the two version fields: a descriptor from another ABI may differ after them.
+// Reads the version fields first: a descriptor from another ABI may differ after them.
 void checkAbi(const sdk::PluginDescriptor& descriptor) {
     const auto major = descriptor.abi_major;
     const auto minor = descriptor.abi_minor;
@@ -58,7 +58,15 @@ void checkAbi(const sdk::PluginDescriptor& descriptor) {
         throw PluginFault(built_for + ", this host supports " + host_major + ".x");
     if (minor > RELAYSYNC_SDK_ABI_MINOR)
         throw PluginFault(built_for + ", this host supports up to " + host_major + "." +
-                          std::to_string(RELAYSYNC_SDK_ABI_MINOR));
+                          std::to_string(RELAYSYNC_SDK_ABI_MINOR) + "; upgrade relaysync or rebuild the plugin "
+                          "against this host's SDK");
+    // Only now is the third field known to be where 2.x puts it.
+    const std::string host_library = RELAYSYNC_SDK_CXX_ABI;
+    const char* plugin_library = descriptor.cxx_abi;
+    if (!plugin_library || host_library != plugin_library)
+        throw PluginFault(std::string("built against the C++ standard library ABI '") +
+                          (plugin_library ? plugin_library : "(none)") + "', this host uses '" + host_library +
+                          "'; rebuild the plugin with the same compiler and standard library as the host");
 }
 
 void checkForm(const sdk::PluginDescriptor& descriptor) {

@@ -79,6 +79,8 @@ struct Profile {
     GoneEntityMode gone_entity = GoneEntityMode::mark;
     // A check that would remove or mark gone more entries than this changes nothing instead.
     std::size_t max_removals_per_check = 100;
+    // `sync.store_call_timeout_ms`: how long looking at one entity may take.
+    std::int64_t store_call_timeout_ms = 120'000;
 
     // Relays only (`groups:`): relays whose invitations are accepted unattended ("*": any), and
     // the terminals registered at this relay that `add-terminal` accepts.

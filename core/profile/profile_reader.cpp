@@ -139,13 +139,19 @@ void readStores(const YamlField& field, Profile& profile) {
 
 void readSync(const YamlField& field, Profile& profile) {
     const YamlMapping sync = field.mapping();
-    sync.allowOnly({"gone_entity", "max_removals_per_check"});
+    sync.allowOnly({"gone_entity", "max_removals_per_check", "store_call_timeout_ms"});
     if (const auto gone = sync.find("gone_entity")) {
         profile.gone_entity = gone->choice({"mark", "remove"}) == "mark" ? GoneEntityMode::mark
                                                                           : GoneEntityMode::remove;
     }
     if (const auto limit = sync.find("max_removals_per_check")) {
         profile.max_removals_per_check = static_cast<std::size_t>(limit->count());
+    }
+    if (const auto timeout = sync.find("store_call_timeout_ms")) {
+        const auto value = timeout->count();
+        if (value < 100 || value > 3'600'000)
+            timeout->failAtValue("store_call_timeout_ms must be between 100 and 3600000");
+        profile.store_call_timeout_ms = static_cast<std::int64_t>(value);
     }
 }
 

@@ -21,6 +21,8 @@ public:
         return network_.send(account_, to, payload);
     }
     sdk::Reachability reachability(const std::string& account) const override { return network_.reachability(account); }
+    // Anything fits in memory; the engine's own limits.max_payload_bytes bounds what it sends.
+    std::size_t maxPayloadBytes() const override { return std::size_t{64} * 1024 * 1024; }
     void stop() override {
         if (started_) network_.detach(account_);
         started_ = false;

@@ -41,6 +41,19 @@ fs::path rootFromConfig(const sdk::PluginConfig& config) {
     return root;
 }
 
+std::string markerFromConfig(const sdk::PluginConfig& config) {
+    const auto it = config.find("marker");
+    if (it == config.end() || it->second.empty()) return {};
+    const std::string& name = it->second;
+    if (name == "." || name == ".." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+        throw std::invalid_argument("local store: 'marker' must be one file name inside the root, not '" + name + "'");
+    return name;
+}
+
+sdk::Status timedOut(const std::string& path) {
+    return sdk::Status::unreachable("timed out before " + quoted(path) + " could be reached");
+}
+
 // Exceptions must not cross the plugin boundary; the only ones expected here are bad_alloc.
 template <class Body>
 sdk::Status guarded(Body&& body) noexcept {
@@ -92,34 +105,42 @@ std::int64_t modifiedMs(const struct ::stat& st) {
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
 }
 
+// Kind, time, size and identity of an entity from its (symlink-free) stat.
+sdk::Status detailsOf(const struct ::stat& st, const std::string& path, sdk::EntityDetails& details) {
+    details = {};
+    if (auto s = entityKind(st, path, details.kind); !s.isOk()) return s;
+    details.modified_ms = modifiedMs(st);
+    details.size = details.kind == sdk::EntityKind::file ? static_cast<std::uint64_t>(st.st_size) : 0;
+    details.identity.device = static_cast<std::uint64_t>(st.st_dev);
+    details.identity.file_id = static_cast<std::uint64_t>(st.st_ino);
+    details.identity.changed_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    return sdk::Status::ok();
+}
+
 std::string errnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-// How a listing shows one entry of the folder `folder` (canonical, inside `root`): as a file,
-// a folder, or not at all. Devices, sockets and fifos are not entities. A symlink shows as what
+// How a listing shows one entry of the folder `folder` (canonical, inside `root`): with its
+// details, or not at all. Devices, sockets and fifos are not entities. A symlink shows as what
 // it points to if that is an entity inside the root; one that escapes, dangles or cannot be
 // followed is left out, as stat would not report it either.
-sdk::Status listedKind(const fs::path& root, const fs::path& folder, int folder_fd, const dirent& entry,
-                       const std::string& path, std::optional<sdk::EntityKind>& kind) {
-    kind.reset();
-    unsigned char type = entry.d_type;
-    if (type == DT_UNKNOWN) {  // some file systems do not fill d_type
-        struct ::stat st {};
-        if (::fstatat(folder_fd, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            const int err = errno;
-            return err == ENOENT ? sdk::Status::ok()  // removed since readdir saw it
-                                 : statusFromErrno(err, path);
-        }
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+sdk::Status listedDetails(const fs::path& root, const fs::path& folder, int folder_fd, const dirent& entry,
+                          const std::string& path, std::optional<sdk::EntityDetails>& shown) {
+    shown.reset();
+    struct ::stat st {};
+    if (::fstatat(folder_fd, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        const int err = errno;
+        return err == ENOENT ? sdk::Status::ok()  // removed since readdir saw it
+                             : statusFromErrno(err, path);
     }
-    if (type == DT_LNK) {
+    if (S_ISLNK(st.st_mode)) {
         fs::path target;
-        struct ::stat st {};
         if (!resolveWithin(root, folder, {entry.d_name}, path, target).isOk() || ::lstat(target.c_str(), &st) != 0)
             return sdk::Status::ok();
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
     }
-    if (type == DT_DIR) kind = sdk::EntityKind::folder;
-    if (type == DT_REG) kind = sdk::EntityKind::file;
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) return sdk::Status::ok();
+    sdk::EntityDetails details;
+    if (auto s = detailsOf(st, path, details); !s.isOk()) return s;
+    shown = std::move(details);
     return sdk::Status::ok();
 }
 
@@ -129,9 +150,28 @@ std::string childPath(const std::string& folder, const std::string& name) {
 
 }  // namespace
 
-LocalStore::LocalStore(const sdk::PluginConfig& config) : root_(rootFromConfig(config)) {}
+LocalStore::LocalStore(const sdk::PluginConfig& config)
+    : root_(rootFromConfig(config)), marker_(markerFromConfig(config)) {}
 
 std::string LocalStore::describe() const { return "local:" + root_.string(); }
+
+std::uint32_t LocalStore::capabilities() const {
+    return sdk::StoreCapability::list_details | sdk::StoreCapability::root_identity |
+           sdk::StoreCapability::entity_identity | sdk::StoreCapability::content;
+}
+
+sdk::Status LocalStore::probe(const sdk::CallContext& call, sdk::RootProbe& probe) {
+    return guarded([&] {
+        probe = {};
+        if (call.expired()) return timedOut("");
+        fs::path root;
+        if (auto s = reachRoot(root); !s.isOk()) return s;
+        struct ::stat st {};
+        if (::stat(root.c_str(), &st) != 0) return sdk::Status::unreachable("root " + root_.string() + ": " + errnoText(errno));
+        probe.identity = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+        return sdk::Status::ok();
+    });
+}
 
 sdk::Status LocalStore::reachRoot(fs::path& canonical_root) const {
     const auto unreachable = [this](const std::string& why) {
@@ -146,6 +186,11 @@ sdk::Status LocalStore::reachRoot(fs::path& canonical_root) const {
     // Enter and list: what core needs of a root. AT_EACCESS: as this process, not its real user.
     if (::faccessat(AT_FDCWD, canonical_root.c_str(), R_OK | X_OK, AT_EACCESS) != 0)
         return unreachable("cannot be read: " + errnoText(errno));
+    if (!marker_.empty()) {
+        struct ::stat marker {};
+        if (::lstat((canonical_root / marker_).c_str(), &marker) != 0 || !S_ISREG(marker.st_mode))
+            return unreachable("does not hold its marker file '" + marker_ + "' (not mounted?)");
+    }
     return sdk::Status::ok();
 }
 
@@ -156,25 +201,25 @@ sdk::Status LocalStore::locate(const std::string& path, Location& location) cons
     return resolveWithin(location.root, location.root, components, path, location.entity);
 }
 
-sdk::Status LocalStore::stat(const std::string& path, sdk::EntityDetails& details) {
+sdk::Status LocalStore::stat(const sdk::CallContext& call, const std::string& path, sdk::EntityDetails& details) {
     return guarded([&] {
         details = {};
+        if (call.expired()) return timedOut(path);
         Location at;
         if (auto s = locate(path, at); !s.isOk()) return s;
         struct ::stat st {};
         if (::lstat(at.entity.c_str(), &st) != 0) return statusFromErrno(errno, path);
         sdk::EntityDetails found;
-        if (auto s = entityKind(st, path, found.kind); !s.isOk()) return s;
-        found.modified_ms = modifiedMs(st);
-        found.size = found.kind == sdk::EntityKind::file ? static_cast<std::uint64_t>(st.st_size) : 0;
+        if (auto s = detailsOf(st, path, found); !s.isOk()) return s;
         details = std::move(found);
         return sdk::Status::ok();
     });
 }
 
-sdk::Status LocalStore::list(const std::string& path, sdk::FolderListing& items) {
+sdk::Status LocalStore::list(const sdk::CallContext& call, const std::string& path, sdk::FolderListing& items) {
     return guarded([&] {
         items.clear();
+        if (call.expired()) return timedOut(path);
         Location at;
         if (auto s = locate(path, at); !s.isOk()) return s;
         struct ::stat st {};
@@ -203,22 +248,25 @@ sdk::Status LocalStore::list(const std::string& path, sdk::FolderListing& items)
             }
             const std::string name = entry->d_name;
             if (name == "." || name == "..") continue;
+            // A folder of a million items is a long listing: the deadline holds within it too.
+            if (found.size() % 256 == 255 && call.expired()) return timedOut(path);
 
-            std::optional<sdk::EntityKind> shown;
-            if (auto s = listedKind(at.root, at.entity, ::dirfd(dir.get()), *entry, childPath(path, name), shown);
+            std::optional<sdk::EntityDetails> shown;
+            if (auto s = listedDetails(at.root, at.entity, ::dirfd(dir.get()), *entry, childPath(path, name), shown);
                 !s.isOk())
                 return s;
-            if (shown) found.push_back({name, *shown});
+            if (shown) found.push_back({name, std::move(*shown)});
         }
         items = std::move(found);
         return sdk::Status::ok();
     });
 }
 
-sdk::Status LocalStore::read(const std::string& path, std::uint64_t offset, std::size_t max_bytes,
-                             std::vector<char>& bytes) {
+sdk::Status LocalStore::read(const sdk::CallContext& call, const std::string& path, std::uint64_t offset,
+                             std::size_t max_bytes, std::vector<char>& bytes) {
     return guarded([&] {
         bytes.clear();
+        if (call.expired()) return timedOut(path);
         Location at;
         if (auto s = locate(path, at); !s.isOk()) return s;
         // O_NOFOLLOW: the resolved path has no symlink, so one appearing now is a swap to refuse.
@@ -247,6 +295,7 @@ sdk::Status LocalStore::read(const std::string& path, std::uint64_t offset, std:
             }
             if (n == 0) break;  // the file shrank since fstat
             got += static_cast<std::size_t>(n);
+            if (got < wanted && call.expired()) return timedOut(path);
         }
         chunk.resize(got);
         bytes = std::move(chunk);

@@ -12,17 +12,23 @@ namespace relaysync::storage_local {
 
 class LocalStore final : public sdk::ResourceStore {
 public:
-    // Takes `root`, an absolute path. Throws std::invalid_argument when it is missing, empty,
-    // relative or holds a NUL byte. The root need not exist yet: until it does, every call
-    // answers unreachable (a drive mounted later is not a configuration error).
+    // Takes `root`, an absolute path, and `marker`, a file name (optional). Throws
+    // std::invalid_argument when the root is missing, empty, relative or holds a NUL byte, or
+    // the marker is not one plain file name. The root need not exist yet: until it does (and
+    // holds the marker, if one is named), every call answers unreachable (a drive mounted later
+    // is not a configuration error).
     explicit LocalStore(const sdk::PluginConfig& config);
 
     // Every call re-resolves the root and the path (see resolveWithin): nothing is cached, so
     // the store is safe to call from any number of threads and follows a remounted root.
-    sdk::Status stat(const std::string& path, sdk::EntityDetails& details) override;
-    sdk::Status list(const std::string& path, sdk::FolderListing& items) override;
-    sdk::Status read(const std::string& path, std::uint64_t offset, std::size_t max_bytes,
-                     std::vector<char>& bytes) override;
+    std::uint32_t capabilities() const override;
+    // The root's identity is "<device>:<inode>" of the root folder: a drive mounted there, or
+    // the folder replaced by another, gives another identity.
+    sdk::Status probe(const sdk::CallContext& call, sdk::RootProbe& probe) override;
+    sdk::Status stat(const sdk::CallContext& call, const std::string& path, sdk::EntityDetails& details) override;
+    sdk::Status list(const sdk::CallContext& call, const std::string& path, sdk::FolderListing& items) override;
+    sdk::Status read(const sdk::CallContext& call, const std::string& path, std::uint64_t offset,
+                     std::size_t max_bytes, std::vector<char>& bytes) override;
     std::string describe() const override;
 
 private:
@@ -31,12 +37,14 @@ private:
         std::filesystem::path entity;  // what the path names, canonical, inside `root`
     };
 
-    // unreachable unless the root is, right now, a folder this process can list and enter.
+    // unreachable unless the root is, right now, a folder this process can list and enter, that
+    // holds the marker when one is named.
     sdk::Status reachRoot(std::filesystem::path& canonical_root) const;
     // Checks the path's spelling, reaches the root, then resolves the path within it.
     sdk::Status locate(const std::string& path, Location& location) const;
 
     std::filesystem::path root_;  // as configured, lexically normal
+    std::string marker_;          // a file name, or empty
 };
 
 }  // namespace relaysync::storage_local

@@ -8,6 +8,8 @@ namespace {
 
 const relaysync::sdk::ConfigKey kKeys[] = {
     {"root", nullptr, "absolute path of the folder that holds the entities (required)"},
+    {"marker", "", "name of a file that must exist directly in the root, e.g. .relaysync-root: while it is "
+                   "missing the store is unreachable, so an unmounted drive never reads as empty"},
 };
 
 }  // namespace

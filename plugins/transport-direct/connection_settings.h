@@ -10,7 +10,9 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include "delivery_pool.h"
 #include "frame_budget.h"
+#include "io_loop.h"
 #include "relaysync/sdk/transport.h"
 #include "wire.h"
 
@@ -23,8 +25,11 @@ struct ConnectionSettings {
     std::size_t max_frame_bytes = 0;
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds frame_timeout{};  // for a frame, from its first byte to its last
     Poco::Net::Context::Ptr tls;          // null: plaintext
     std::shared_ptr<FrameBudget> budget;  // max_buffered_bytes, shared by all connections
+    IoLoop* io = nullptr;                 // drives every established connection's socket
+    DeliveryPool* delivery = nullptr;     // runs the listener's onMessage (delivery_threads)
 };
 
 // An accepted connection whose peer has finished TLS and HELLO, and been sent our HELLO.

@@ -158,6 +158,8 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
     parsed.connect_timeout = read.duration("connect_timeout_ms", 1);
     parsed.ack_timeout = read.duration("ack_timeout_ms", 1);
     parsed.keepalive = read.duration("keepalive_ms", 10);
+    // Shorter would cut off honest frames that merely span a few reads on a busy link.
+    parsed.frame_timeout = read.duration("frame_timeout_ms", 100);
     parsed.reconnect_initial = read.duration("reconnect_initial_ms", 1);
     parsed.reconnect_max = read.duration("reconnect_max_ms", 1);
     if (parsed.reconnect_max < parsed.reconnect_initial)
@@ -176,6 +178,7 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
     if (parsed.max_buffered_bytes < parsed.max_frame_bytes)
         fail("max_buffered_bytes", "must not be smaller than max_frame_bytes (" +
                                        std::to_string(parsed.max_frame_bytes) + ")");
+    parsed.delivery_threads = read.number("delivery_threads", 1, 64);
     parsed.warnings_per_source = read.number("warnings_per_source", 1, 1'000'000);
     parsed.warnings_window = read.duration("warnings_window_ms", 100);
     return parsed;

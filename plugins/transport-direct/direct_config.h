@@ -24,6 +24,7 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"connect_timeout_ms", "3000", "time allowed to connect, complete the TLS handshake and exchange HELLO"},
     {"ack_timeout_ms", "10000", "how long send() waits for the peer to acknowledge a message"},
     {"keepalive_ms", "10000", "send PING after this much idle time; close a connection silent for 3 times this"},
+    {"frame_timeout_ms", "60000", "time allowed for one frame, from its first byte to its last; a connection slower than that is closed"},
     {"reconnect_initial_ms", "200", "first delay before redialing a listed peer; doubles after each failure"},
     {"reconnect_max_ms", "5000", "longest delay between attempts to dial a listed peer"},
     {"max_handshakes", "128", "accepted connections not yet through TLS and HELLO, in total; when full, the one that has made the least progress is dropped for a newcomer"},
@@ -31,6 +32,7 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"max_connections", "256", "established connections accepted from peers, in total (dialed ones come on top, one per listed peer); more are refused"},
     {"max_connections_per_account", "2", "established connections accepted from one account; a newer one closes the oldest"},
     {"max_buffered_bytes", "67108864", "frame bytes held at once over all connections (being read or waiting to be taken); a reader waits for room; at least max_frame_bytes"},
+    {"delivery_threads", "4", "threads that hand received messages to relaysync, shared by all connections; one connection's messages are handed over one at a time, in order"},
     {"warnings_per_source", "20", "log lines about one source address or account per warnings_window_ms; the rest are counted and summed up in one line"},
     {"warnings_window_ms", "60000", "the period warnings_per_source counts over"},
 };
@@ -57,6 +59,7 @@ struct DirectConfig {
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds ack_timeout{};
     std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds frame_timeout{};
     std::chrono::milliseconds reconnect_initial{};
     std::chrono::milliseconds reconnect_max{};
     std::size_t max_handshakes = 0;
@@ -64,6 +67,7 @@ struct DirectConfig {
     std::size_t max_connections = 0;
     std::size_t max_connections_per_account = 0;
     std::size_t max_buffered_bytes = 0;
+    std::size_t delivery_threads = 0;
     std::size_t warnings_per_source = 0;
     std::chrono::milliseconds warnings_window{};
 };

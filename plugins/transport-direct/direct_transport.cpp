@@ -34,7 +34,8 @@ DirectTransport::DirectTransport(const sdk::PluginConfig& config)
       limiter_(log_, config_.warnings_per_source, config_.warnings_window),
       budget_(std::make_shared<FrameBudget>(config_.max_buffered_bytes)),
       max_handshakes_(config_.max_handshakes),
-      max_connections_(config_.max_connections) {
+      max_connections_(config_.max_connections),
+      delivery_(config_.delivery_threads) {
     for (const auto& entry : config_.peers) {
         Peer peer;
         peer.entry = entry;
@@ -62,6 +63,8 @@ sdk::Status DirectTransport::start(const std::string& own_account, sdk::Transpor
     state_ = State::running;
     logStart();
     notifier_.start(listener);
+    io_.start();
+    delivery_.start();
     if (acceptor_) acceptor_->start();
     supervisor_ = std::thread([this] { superviseLoop(); });
     for (auto& [account, peer] : peers_) dialLocked(peer);
@@ -157,8 +160,7 @@ sdk::Status DirectTransport::send(const std::string& to, const std::string& payl
 sdk::Reachability DirectTransport::reachability(const std::string& account) const {
     std::lock_guard lock(mutex_);
     if (established_.count(account)) return sdk::Reachability::reachable;
-    if (peers_.count(account)) return sdk::Reachability::unknown;
-    return sdk::Reachability::unreachable;
+    return sdk::Reachability::unreachable;  // listed peers too, until their dial succeeds
 }
 
 void DirectTransport::stop() {
@@ -183,9 +185,13 @@ void DirectTransport::stop() {
     {
         std::lock_guard lock(mutex_);
         connections_.clear();
+        to_dial_.clear();
         established_.clear();
         for (auto& [account, peer] : peers_) peer.outbound.reset();
     }
+    // Only now: closing connections need both to finish.
+    delivery_.stop();
+    io_.stop();
     notifier_.stop();
     limiter_.flush();
     logPeaks();
@@ -215,17 +221,16 @@ void DirectTransport::superviseLoop() {
         for (auto& [account, peer] : peers_)
             if (!peer.outbound && !established_.count(account) && now >= peer.next_attempt) dialLocked(peer);
 
-        std::vector<std::shared_ptr<Connection>> finished;
-        const auto ended = std::stable_partition(connections_.begin(), connections_.end(),
-                                                 [](const auto& connection) { return !connection->finished(); });
-        finished.assign(std::make_move_iterator(ended), std::make_move_iterator(connections_.end()));
-        connections_.erase(ended, connections_.end());
+        std::erase_if(connections_, [](const auto& connection) { return connection->finished(); });
+        std::vector<std::shared_ptr<Connection>> dialing;
+        dialing.swap(to_dial_);
         lock.unlock();
-        for (const auto& connection : finished) connection->join();
-        finished.clear();
+        // Outside the lock: resolving a peer's address may wait for DNS.
+        for (const auto& connection : dialing) connection->start();
+        dialing.clear();
         limiter_.flush();
         lock.lock();
-        changed_.wait_for(lock, kSuperviseInterval, [this] { return state_ != State::running; });
+        changed_.wait_for(lock, kSuperviseInterval, [this] { return state_ != State::running || !to_dial_.empty(); });
     }
 }
 
@@ -234,7 +239,8 @@ void DirectTransport::dialLocked(Peer& peer) {
     auto connection = std::make_shared<Connection>(events(), settings(true), peer.entry.account, peer.entry.address);
     peer.outbound = connection;
     connections_.push_back(connection);
-    connection->start();
+    to_dial_.push_back(connection);
+    changed_.notify_all();  // the supervisor starts it
 }
 
 std::shared_ptr<Connection> DirectTransport::connectionToLocked(const std::string& account) const {
@@ -243,14 +249,17 @@ std::shared_ptr<Connection> DirectTransport::connectionToLocked(const std::strin
     return found == established_.end() ? nullptr : found->second.back();
 }
 
-ConnectionSettings DirectTransport::settings(bool outbound) const {
+ConnectionSettings DirectTransport::settings(bool outbound) {
     ConnectionSettings settings;
     settings.self = tls_ ? tls_->own : sdk::PeerIdentity{own_account_, sdk::PeerRole::unknown, {}};
     settings.max_frame_bytes = config_.max_frame_bytes;
     settings.connect_timeout = config_.connect_timeout;
     settings.keepalive = config_.keepalive;
+    settings.frame_timeout = config_.frame_timeout;
     if (tls_) settings.tls = outbound ? tls_->client : tls_->server;
     settings.budget = budget_;
+    settings.io = &io_;
+    settings.delivery = &delivery_;
     return settings;
 }
 

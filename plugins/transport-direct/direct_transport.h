@@ -3,17 +3,19 @@
 // without a SIP server in between. It owns
 //   - the acceptor (optional): accepts connections and takes them through TLS and HELLO on one
 //     thread, within max_handshakes and max_handshakes_per_address;
-//   - the supervisor: dials the listed peers, keeps them connected with exponential backoff,
-//     joins the threads of connections that have ended, and sums up suppressed log lines;
+//   - the supervisor: dials the listed peers (resolving their addresses, which may wait for
+//     DNS), keeps them connected with exponential backoff, forgets connections that have ended,
+//     and sums up suppressed log lines;
+//   - the I/O thread (IoLoop): every connection's socket work, without blocking;
+//   - the delivery pool (delivery_threads): hands received messages to the listener;
 //   - the peer table: which connections are established for which account; accepted ones
 //     within max_connections and max_connections_per_account (the newest replaces the oldest);
 //   - the frame budget (max_buffered_bytes) all connections take room for frames from;
 //   - the notifier: reports reachability changes to the listener in order.
 // send() uses an established connection to the account, whichever side dialed it.
 //
-// Threads: acceptor, supervisor and notifier, plus three per established connection; so at
-// most 3 x (max_connections + listed peers) + 3 whatever connects (and, for a moment, those of
-// connections that are closing).
+// Threads: acceptor, supervisor, notifier, the I/O thread and delivery_threads, however many
+// connections there are: 4 + delivery_threads.
 
 #include <chrono>
 #include <condition_variable>
@@ -29,8 +31,10 @@
 
 #include "acceptor.h"
 #include "connection.h"
+#include "delivery_pool.h"
 #include "direct_config.h"
 #include "frame_budget.h"
+#include "io_loop.h"
 #include "log_limiter.h"
 #include "reachability_notifier.h"
 #include "relaysync/sdk/plugin_config.h"
@@ -53,9 +57,11 @@ public:
     // no ACK within ack_timeout_ms (the peer may still have received it). invalid_argument: the
     // payload does not fit in max_frame_bytes.
     sdk::Status send(const std::string& to, const std::string& payload) override;
-    // reachable: a connection is established; unknown: a listed peer, not connected now;
-    // unreachable: anyone else.
+    // reachable: a connection is established; unreachable: anyone else, listed peers included
+    // while not connected (they are being dialed; a change is reported when they connect).
     sdk::Reachability reachability(const std::string& account) const override;
+    // What a MESSAGE frame of max_frame_bytes holds after its type and sequence number.
+    std::size_t maxPayloadBytes() const override { return config_.max_frame_bytes - messageFrameLength(0); }
     void stop() override;
 
 private:
@@ -83,7 +89,7 @@ private:
     void superviseLoop();
     void dialLocked(Peer& peer);
     std::shared_ptr<Connection> connectionToLocked(const std::string& account) const;
-    ConnectionSettings settings(bool outbound) const;
+    ConnectionSettings settings(bool outbound);
     void logStart() const;
     void logPeaks() const;
 
@@ -96,6 +102,10 @@ private:
     std::size_t max_handshakes_ = 0;
     std::size_t max_connections_ = 0;
 
+    // Declared before anything holding connections: they go last.
+    IoLoop io_;
+    DeliveryPool delivery_;
+
     std::mutex stop_mutex_;  // one stop() at a time, so each returns only when all is stopped
     mutable std::mutex mutex_;
     std::condition_variable changed_;
@@ -106,7 +116,8 @@ private:
     std::map<std::string, std::vector<std::shared_ptr<Connection>>> established_;  // oldest first
     std::size_t inbound_established_ = 0;  // accepted ones in established_
     std::size_t peak_inbound_established_ = 0;
-    std::vector<std::shared_ptr<Connection>> connections_;  // all not yet joined
+    std::vector<std::shared_ptr<Connection>> connections_;  // all not yet over
+    std::vector<std::shared_ptr<Connection>> to_dial_;      // made, for the supervisor to start
     std::unique_ptr<Acceptor> acceptor_;
     std::thread supervisor_;
     ReachabilityNotifier notifier_;

@@ -72,6 +72,8 @@ public:
     // Throws FrameError as soon as the length or the type is bad.
     std::size_t feed(const char* data, std::size_t size);
     bool headerComplete() const noexcept { return header_got_ == kHeaderBytes; }
+    // Some of a frame has arrived and it has not been taken yet.
+    bool started() const noexcept { return header_got_ > 0; }
     // Once the header is complete: its length field (type byte + body) and its type.
     std::size_t length() const noexcept { return length_; }
     FrameType type() const noexcept { return static_cast<FrameType>(header_[kLengthBytes]); }

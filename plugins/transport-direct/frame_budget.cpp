@@ -21,17 +21,12 @@ void FrameBudget::Room::reset() noexcept {
     bytes_ = 0;
 }
 
-FrameBudget::Room FrameBudget::take(std::size_t bytes, const std::function<bool()>& give_up,
-                                   const std::function<void()>& on_wait) {
+FrameBudget::Room FrameBudget::tryTake(std::size_t bytes, std::function<void()> when_freed) {
     bytes = std::min(bytes, limit_);
-    std::unique_lock lock(mutex_);
-    for (bool told = false; used_ + bytes > limit_;) {
-        lock.unlock();
-        if (!told && on_wait) on_wait();
-        told = true;
-        if (give_up()) return {};
-        lock.lock();
-        freed_.wait_for(lock, std::chrono::milliseconds(100), [&] { return used_ + bytes <= limit_; });
+    std::lock_guard lock(mutex_);
+    if (used_ + bytes > limit_) {
+        waiting_.push_back(std::move(when_freed));
+        return {};
     }
     used_ += bytes;
     peak_ = std::max(peak_, used_);
@@ -39,11 +34,14 @@ FrameBudget::Room FrameBudget::take(std::size_t bytes, const std::function<bool(
 }
 
 void FrameBudget::give(std::size_t bytes) noexcept {
+    std::vector<std::function<void()>> waiting;
     {
         std::lock_guard lock(mutex_);
         used_ -= bytes;
+        waiting.swap(waiting_);
     }
-    freed_.notify_all();
+    // Every waiter asks again; those that still find no room wait for the next give.
+    for (const auto& wake : waiting) wake();
 }
 
 std::size_t FrameBudget::used() const {

@@ -2,15 +2,14 @@
 // The frame bytes all connections of a transport may hold at once (max_buffered_bytes). A reader
 // takes room for a whole MESSAGE as soon as its header says how big it is, before any of the
 // body is stored, and the room is given back once the listener has taken the message (or the
-// connection has dropped it). A reader that finds no room waits, so a burst of large frames
-// from many peers costs waiting, not memory.
+// connection has dropped it). A reader that finds no room stops reading until room is given
+// back, so a burst of large frames from many peers costs waiting, not memory.
 
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace relaysync::transport_direct {
 
@@ -35,10 +34,10 @@ public:
 
     explicit FrameBudget(std::size_t limit) : limit_(limit) {}
 
-    // Room for `bytes` (at most the limit), waiting until there is; an empty Room when `give_up`
-    // turns true first (it is asked every 100 ms). `on_wait` is called once, before waiting, when
-    // there is no room at once.
-    Room take(std::size_t bytes, const std::function<bool()>& give_up, const std::function<void()>& on_wait = {});
+    // Room for `bytes` (at most the limit) when there is some now. Otherwise an empty Room, and
+    // `when_freed` is called once, on the thread that gives room back and without a lock held,
+    // when some has been given back: the time to ask again. Never waits.
+    Room tryTake(std::size_t bytes, std::function<void()> when_freed);
 
     std::size_t limit() const noexcept { return limit_; }
     std::size_t used() const;
@@ -49,7 +48,7 @@ private:
 
     const std::size_t limit_;
     mutable std::mutex mutex_;
-    std::condition_variable freed_;
+    std::vector<std::function<void()>> waiting_;
     std::size_t used_ = 0;
     std::size_t peak_ = 0;
 };

@@ -50,7 +50,4 @@ std::unique_ptr<Wire> makeTlsWire(SSL_CTX* context, int fd, bool server);
 // every thread that writes blocks it for itself and gets EPIPE instead.
 void blockSigpipeInThisThread();
 
-// Waits up to `timeout_ms` for `fd` to become readable (or writable when `for_write`).
-void waitForSocket(int fd, bool for_write, int timeout_ms);
-
 }  // namespace relaysync::transport_direct

@@ -33,6 +33,7 @@ public:
         if (const auto found = refused.find(to); found != refused.end()) return sdk::Status::invalidArgument(found->second);
         return inner_->send(to, payload);
     }
+    std::size_t maxPayloadBytes() const override { return inner_->maxPayloadBytes(); }
     sdk::Reachability reachability(const std::string& account) const override { return inner_->reachability(account); }
     void stop() override { inner_->stop(); }
 

@@ -35,14 +35,14 @@ NodeStatus exampleStatus() {
     folder.name = "folderA";
     folder.owner = "client11@relay-server1.net";
     folder.location = "c:/folderA";
-    folder.details = {sdk::EntityKind::folder, kPatentTime, 2048, ""};
+    folder.details = {sdk::EntityKind::folder, kPatentTime, 2048, "", {}};
     folder.version = 1;
     ResourceEntry pdf = folder;
     pdf.name = "file100.pdf";
     pdf.owner = "client31@relay-server3.net";
     pdf.location = "c:/docs/file100.pdf";
     pdf.status = kStatusFileNotFound;
-    pdf.details = {sdk::EntityKind::file, kPatentTime + 1000, 18, "sha256:ab"};
+    pdf.details = {sdk::EntityKind::file, kPatentTime + 1000, 18, "sha256:ab", {}};
     pdf.version = 2;
     status.shares.push_back({share, {pdf, folder}});
 

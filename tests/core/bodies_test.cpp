@@ -93,7 +93,7 @@ public:
 
     void entryRoundTripsWithFolderKindHashAndLargeSize() {
         auto folder = makeEntry("s1", "folderA", kClient11, "c:/folderA", 9);
-        folder.details = {sdk::EntityKind::folder, 1'191'207'632'000, 5'000'000'000ULL, "sha256:ab12"};
+        folder.details = {sdk::EntityKind::folder, 1'191'207'632'000, 5'000'000'000ULL, "sha256:ab12", {}};
         folder.status = kStatusFileNotFound;
         folder.removed = true;
         CPPUNIT_ASSERT(folder == entryFromJson(viaText(toJson(folder)), "body.entries"));

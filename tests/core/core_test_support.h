@@ -116,7 +116,7 @@ inline ResourceEntry makeEntry(const std::string& share_id, const std::string& n
     result.name = name;
     result.owner = owner;
     result.location = location;
-    result.details = {sdk::EntityKind::file, modified_ms, size, {}};
+    result.details = {sdk::EntityKind::file, modified_ms, size, {}, {}};
     result.version = version;
     return result;
 }

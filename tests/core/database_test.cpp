@@ -63,6 +63,7 @@ class DatabaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(fileThatIsNotADatabaseIsRefusedNamingTheUrl);
     CPPUNIT_TEST(postgresqlSaysItIsNotBuiltWithoutEchoingSecrets);
     CPPUNIT_TEST(freedPagesGoBackToTheFileSystem);
+    CPPUNIT_TEST(anOldFileIsConvertedToIncrementalVacuum);
     CPPUNIT_TEST(transactionCommitKeepsWrites);
     CPPUNIT_TEST(transactionDestroyedWithoutCommitRollsBack);
     CPPUNIT_TEST_SUITE_END();
@@ -74,7 +75,7 @@ public:
     void newDatabaseHasTheCurrentSchemaVersion() {
         Database database(dir_->url());
         CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
-        CPPUNIT_ASSERT_EQUAL(3, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(4, database.schemaVersion());
         CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
         CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
     }
@@ -116,11 +117,11 @@ public:
     void newerSchemaVersionIsRefused() {
         {
             Database database(dir_->url());
-            database.session() << "UPDATE meta SET value = 4 WHERE name = 'schema_version'", now;
+            database.session() << "UPDATE meta SET value = 5 WHERE name = 'schema_version'", now;
         }
         const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
         RS_ASSERT_CONTAINS(error, dir_->url());
-        RS_ASSERT_CONTAINS(error, "schema version 4");
+        RS_ASSERT_CONTAINS(error, "schema version 5");
         RS_ASSERT_CONTAINS(error, "newer");
     }
 
@@ -220,6 +221,24 @@ public:
         CPPUNIT_ASSERT(freePages() > 400);
         database.releaseFreePages();
         CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, freePages());
+    }
+
+    // A file made before auto_vacuum was set is converted once, and then gives pages back too.
+    void anOldFileIsConvertedToIncrementalVacuum() {
+        {
+            Poco::Data::Session session("SQLite", (dir_->path() / "node.db").string());
+            session << "PRAGMA auto_vacuum=NONE", now;
+            session << "CREATE TABLE filler (body TEXT)", now;
+            std::string body(100'000, 'x');
+            for (int n = 0; n < 20; ++n) session << "INSERT INTO filler VALUES (?)", use(body), now;
+            session << "DELETE FROM filler", now;
+        }
+        Database database(dir_->url());
+        Poco::Int64 mode = 0, free_pages = -1;
+        database.session() << "PRAGMA auto_vacuum", into(mode), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64{2}, mode);  // INCREMENTAL
+        database.session() << "PRAGMA freelist_count", into(free_pages), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64{0}, free_pages);  // the VACUUM gave the filler back
     }
 
     void transactionCommitKeepsWrites() {

@@ -7,6 +7,7 @@
 #include "core_test_support.h"
 #include "engine/folder_details_store.h"
 #include "memory_store.h"
+#include "plain_store.h"
 
 namespace relaysync::core::coretest {
 
@@ -14,35 +15,41 @@ using relaysync::test::MemoryStore;
 
 namespace {
 
+sdk::FolderItem item(const std::string& name, sdk::EntityKind kind) {
+    sdk::FolderItem listed{name, {}};
+    listed.details.kind = kind;
+    return listed;
+}
+
 // A store whose every answer is set by the test, for the races and failures a real store
 // meets: an item listed and then gone, a sub-folder removed while it is walked, a server that
 // goes away half-way.
-class ScriptedStore final : public sdk::ResourceStore {
+class ScriptedStore final : public relaysync::test::PlainStore {
 public:
     void file(const std::string& path, std::uint64_t size, std::int64_t modified_ms) {
-        stats_[path] = {sdk::Status::ok(), {sdk::EntityKind::file, modified_ms, size, {}}};
+        stats_[path] = {sdk::Status::ok(), {sdk::EntityKind::file, modified_ms, size, {}, {}}};
     }
     void folder(const std::string& path, std::int64_t modified_ms, sdk::FolderListing items) {
-        stats_[path] = {sdk::Status::ok(), {sdk::EntityKind::folder, modified_ms, 0, {}}};
+        stats_[path] = {sdk::Status::ok(), {sdk::EntityKind::folder, modified_ms, 0, {}, {}}};
         listings_[path] = {sdk::Status::ok(), std::move(items)};
     }
     void failStat(const std::string& path, sdk::Status status) { stats_[path] = {std::move(status), {}}; }
     void failList(const std::string& path, sdk::Status status) { listings_[path] = {std::move(status), {}}; }
 
-    sdk::Status stat(const std::string& path, sdk::EntityDetails& details) override {
+    sdk::Status stat(const sdk::CallContext&, const std::string& path, sdk::EntityDetails& details) override {
         ++stats;
         auto found = stats_.find(path);
         if (found == stats_.end()) return sdk::Status::notFound(path);
         details = found->second.second;
         return found->second.first;
     }
-    sdk::Status list(const std::string& path, sdk::FolderListing& items) override {
+    sdk::Status list(const sdk::CallContext&, const std::string& path, sdk::FolderListing& items) override {
         auto found = listings_.find(path);
         if (found == listings_.end()) return sdk::Status::notFound(path);
         items = found->second.second;
         return found->second.first;
     }
-    sdk::Status read(const std::string&, std::uint64_t, std::size_t, std::vector<char>& bytes) override {
+    sdk::Status read(const sdk::CallContext&, const std::string&, std::uint64_t, std::size_t, std::vector<char>& bytes) override {
         bytes.assign({'h', 'i'});
         return sdk::Status::ok();
     }
@@ -56,17 +63,17 @@ private:
 };
 
 // Every folder holds one more folder: what a symlink loop looks like to a walker.
-class EndlessStore final : public sdk::ResourceStore {
+class EndlessStore final : public relaysync::test::PlainStore {
 public:
-    sdk::Status stat(const std::string&, sdk::EntityDetails& details) override {
-        details = {sdk::EntityKind::folder, 1, 0, {}};
+    sdk::Status stat(const sdk::CallContext&, const std::string&, sdk::EntityDetails& details) override {
+        details = {sdk::EntityKind::folder, 1, 0, {}, {}};
         return sdk::Status::ok();
     }
-    sdk::Status list(const std::string&, sdk::FolderListing& items) override {
-        items = {{"loop", sdk::EntityKind::folder}};
+    sdk::Status list(const sdk::CallContext&, const std::string&, sdk::FolderListing& items) override {
+        items = {item("loop", sdk::EntityKind::folder)};
         return sdk::Status::ok();
     }
-    sdk::Status read(const std::string&, std::uint64_t, std::size_t, std::vector<char>&) override {
+    sdk::Status read(const sdk::CallContext&, const std::string&, std::uint64_t, std::size_t, std::vector<char>&) override {
         return sdk::Status::ok();
     }
     std::string describe() const override { return "endless"; }
@@ -99,8 +106,8 @@ public:
         inner.putFile("folderA/budget.xls", 1234, 5678);
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("folderA/budget.xls", details).isOk());
-        CPPUNIT_ASSERT(details == (sdk::EntityDetails{kFile, 5678, 1234, {}}));
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "folderA/budget.xls", details).isOk());
+        CPPUNIT_ASSERT(details == (sdk::EntityDetails{kFile, 5678, 1234, {}, {}}));
     }
 
     void folderSizeIsTheSumOfAllFilesBeneath() {
@@ -112,24 +119,24 @@ public:
         inner.putFile("folderB/outside.txt", 1000, 5);
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("folderA", details).isOk());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "folderA", details).isOk());
         CPPUNIT_ASSERT(details.kind == kFolder);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{100}, details.size);
-        CPPUNIT_ASSERT(store.stat("folderA/sub", details).isOk());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "folderA/sub", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{70}, details.size);
-        CPPUNIT_ASSERT(store.stat("", details).isOk());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{1100}, details.size);
     }
 
     void folderTimeIsTheLatestOfItselfAndEverythingBeneath() {
         ScriptedStore inner;
-        inner.folder("top", 100, {{"a.txt", kFile}, {"sub", kFolder}});
+        inner.folder("top", 100, {item("a.txt", kFile), item("sub", kFolder)});
         inner.file("top/a.txt", 1, 200);
-        inner.folder("top/sub", 150, {{"deep.txt", kFile}});
+        inner.folder("top/sub", 150, {item("deep.txt", kFile)});
         inner.file("top/sub/deep.txt", 2, 900);
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("top", details).isOk());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "top", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::int64_t{900}, details.modified_ms);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{3}, details.size);
     }
@@ -137,12 +144,12 @@ public:
     void folderOwnTimeCountsWhenItIsTheLatest() {
         // A file deleted from a folder leaves only the folder's own time changed.
         ScriptedStore inner;
-        inner.folder("top", 5000, {{"a.txt", kFile}, {"sub", kFolder}});
+        inner.folder("top", 5000, {item("a.txt", kFile), item("sub", kFolder)});
         inner.file("top/a.txt", 1, 200);
         inner.folder("top/sub", 7000, {});
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("top", details).isOk());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "top", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::int64_t{7000}, details.modified_ms);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{1}, details.size);
     }
@@ -151,20 +158,20 @@ public:
         ScriptedStore inner;
         inner.folder("empty", 42, {});
         FolderDetailsStore store(inner);
-        sdk::EntityDetails details{kFile, 0, 999, "stale"};
-        CPPUNIT_ASSERT(store.stat("empty", details).isOk());
+        sdk::EntityDetails details{kFile, 0, 999, "stale", {}};
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "empty", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{0}, details.size);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{42}, details.modified_ms);
     }
 
     void itemGoneWhileWalkingIsSkipped() {
         ScriptedStore inner;
-        inner.folder("top", 1, {{"vanished.txt", kFile}, {"kept.txt", kFile}});
+        inner.folder("top", 1, {item("vanished.txt", kFile), item("kept.txt", kFile)});
         inner.file("top/kept.txt", 8, 2);
         // "vanished.txt" is listed, but stat says not_found: it was removed meanwhile.
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        const auto status = store.stat("top", details);
+        const auto status = store.stat(sdk::CallContext::unbounded(), "top", details);
         CPPUNIT_ASSERT_MESSAGE(status.toString(), status.isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{8}, details.size);
     }
@@ -173,26 +180,26 @@ public:
     // there any more, like a file removed during the walk. The folder being checked still exists.
     void subfolderGoneWhileWalkingIsSkipped() {
         ScriptedStore inner;
-        inner.folder("top", 1, {{"sub", kFolder}, {"kept.txt", kFile}});
+        inner.folder("top", 1, {item("sub", kFolder), item("kept.txt", kFile)});
         inner.file("top/kept.txt", 8, 2);
         inner.folder("top/sub", 3, {});
         inner.failList("top/sub", sdk::Status::notFound("top/sub does not exist"));
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        const auto status = store.stat("top", details);
+        const auto status = store.stat(sdk::CallContext::unbounded(), "top", details);
         CPPUNIT_ASSERT_MESSAGE("a folder that exists was reported as " + status.toString(), status.isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{8}, details.size);
     }
 
     void unreachableDuringTheWalkPropagates() {
         ScriptedStore inner;
-        inner.folder("top", 1, {{"a.txt", kFile}, {"sub", kFolder}});
+        inner.folder("top", 1, {item("a.txt", kFile), item("sub", kFolder)});
         inner.file("top/a.txt", 8, 2);
-        inner.folder("top/sub", 3, {{"b.txt", kFile}});
+        inner.folder("top/sub", 3, {item("b.txt", kFile)});
         inner.failStat("top/sub/b.txt", sdk::Status::unreachable("server went away"));
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        const auto status = store.stat("top", details);
+        const auto status = store.stat(sdk::CallContext::unbounded(), "top", details);
         CPPUNIT_ASSERT(status.isUnreachable());
         CPPUNIT_ASSERT_EQUAL(std::string("server went away"), status.message());
 
@@ -200,47 +207,47 @@ public:
         lists_fail.folder("top", 1, {});
         lists_fail.failList("top", sdk::Status::unreachable("unmounted"));
         FolderDetailsStore second(lists_fail);
-        CPPUNIT_ASSERT(second.stat("top", details).isUnreachable());
+        CPPUNIT_ASSERT(second.stat(sdk::CallContext::unbounded(), "top", details).isUnreachable());
     }
 
     void otherErrorsDuringTheWalkPropagate() {
         ScriptedStore inner;
-        inner.folder("top", 1, {{"secret", kFolder}});
+        inner.folder("top", 1, {item("secret", kFolder)});
         inner.folder("top/secret", 1, {});
         inner.failList("top/secret", sdk::Status::permissionDenied("no access"));
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("top", details).code() == sdk::StatusCode::permission_denied);
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "top", details).code() == sdk::StatusCode::permission_denied);
     }
 
     void missingFolderIsNotFound() {
         MemoryStore inner;
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store.stat("folderX", details).isNotFound());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "folderX", details).isNotFound());
         inner.setReachable(false);
-        CPPUNIT_ASSERT(store.stat("folderX", details).isUnreachable());
+        CPPUNIT_ASSERT(store.stat(sdk::CallContext::unbounded(), "folderX", details).isUnreachable());
     }
 
     void endlessNestingStopsWithIoError() {
         EndlessStore inner;
         FolderDetailsStore store(inner);
         sdk::EntityDetails details;
-        const auto status = store.stat("loop", details);
+        const auto status = store.stat(sdk::CallContext::unbounded(), "loop", details);
         CPPUNIT_ASSERT(status.code() == sdk::StatusCode::io_error);
         RS_ASSERT_CONTAINS(status.message(), "nested too deeply");
     }
 
     void listReadAndDescribeAreForwarded() {
         ScriptedStore inner;
-        inner.folder("top", 1, {{"a.txt", kFile}});
+        inner.folder("top", 1, {item("a.txt", kFile)});
         FolderDetailsStore store(inner);
         sdk::FolderListing items;
-        CPPUNIT_ASSERT(store.list("top", items).isOk());
+        CPPUNIT_ASSERT(store.list(sdk::CallContext::unbounded(), "top", items).isOk());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, items.size());
         CPPUNIT_ASSERT_EQUAL(std::string("a.txt"), items[0].name);
         std::vector<char> bytes;
-        CPPUNIT_ASSERT(store.read("top/a.txt", 0, 10, bytes).isOk());
+        CPPUNIT_ASSERT(store.read(sdk::CallContext::unbounded(), "top/a.txt", 0, 10, bytes).isOk());
         CPPUNIT_ASSERT_EQUAL(std::size_t{2}, bytes.size());
         CPPUNIT_ASSERT_EQUAL(std::string("scripted:test"), store.describe());
     }

@@ -25,6 +25,7 @@ public:
         taken.push_back({to, payload});
         return sdk::Status::ok();
     }
+    std::size_t maxPayloadBytes() const override { return 1024 * 1024; }
     sdk::Reachability reachability(const std::string& account) const override {
         return refusals.count(account) ? sdk::Reachability::unreachable : sdk::Reachability::reachable;
     }

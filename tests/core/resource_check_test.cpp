@@ -6,6 +6,7 @@
 #include "core_test_support.h"
 #include "engine/resource_check.h"
 #include "memory_store.h"
+#include "plain_store.h"
 
 namespace relaysync::core::coretest {
 
@@ -13,19 +14,19 @@ using relaysync::test::MemoryStore;
 
 namespace {
 // One file, "file.txt" (10 bytes, time 1000); counts how often it is looked at.
-class CountingStore final : public sdk::ResourceStore {
+class CountingStore final : public relaysync::test::PlainStore {
 public:
-    sdk::Status stat(const std::string& path, sdk::EntityDetails& details) override {
+    sdk::Status stat(const sdk::CallContext&, const std::string& path, sdk::EntityDetails& details) override {
         ++stats;
         if (path != "file.txt") return sdk::Status::notFound(path);
-        details = {sdk::EntityKind::file, 1000, 10, {}};
+        details = {sdk::EntityKind::file, 1000, 10, {}, {}};
         return sdk::Status::ok();
     }
-    sdk::Status list(const std::string&, sdk::FolderListing& items) override {
+    sdk::Status list(const sdk::CallContext&, const std::string&, sdk::FolderListing& items) override {
         items.clear();
         return sdk::Status::ok();
     }
-    sdk::Status read(const std::string&, std::uint64_t, std::size_t, std::vector<char>&) override {
+    sdk::Status read(const sdk::CallContext&, const std::string&, std::uint64_t, std::size_t, std::vector<char>&) override {
         return sdk::Status::ok();
     }
     std::string describe() const override { return "counting"; }
@@ -34,7 +35,8 @@ public:
 
 class ThrowingChecker final : public sdk::EntityChecker {
 public:
-    sdk::CheckOutcome check(const sdk::EntityDetails&, sdk::ResourceStore&, const std::string&) override {
+    sdk::CheckOutcome check(const sdk::CallContext&, const sdk::EntityDetails&, const sdk::CheckSubject&,
+                            sdk::ContentReader*) override {
         throw std::runtime_error("hash plugin crashed");
     }
 };
@@ -300,6 +302,7 @@ public:
 
     void throwingCheckerIsUnreachable() {
         share("s1", "a.txt", "c:/a.txt", 10, 1000);
+        store_->putFile("a.txt", 10, 1000);  // only an entity that is there reaches the checker
         ThrowingChecker checker;
         const auto plan = planResourceCheck(kClient11, "s1", {}, *shares_, *router_, checker,
                                             {GoneEntityMode::remove, 100});

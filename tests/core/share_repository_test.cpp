@@ -126,7 +126,7 @@ public:
     void entryDetailsRoundTrip() {
         auto folder = makeEntry("s1", "folderZ", kClient11, "network/z:/folderZ", 4);
         folder.status = kStatusUnreachable;
-        folder.details = {sdk::EntityKind::folder, 1'191'207'632'123, 6'000'000'000ULL, "sha256:00ff"};
+        folder.details = {sdk::EntityKind::folder, 1'191'207'632'123, 6'000'000'000ULL, "sha256:00ff", {}};
         shares_->putEntryIfNewer(folder);
         CPPUNIT_ASSERT(folder == *shares_->entry("s1", "folderZ"));
     }

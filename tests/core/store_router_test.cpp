@@ -47,7 +47,7 @@ public:
         CPPUNIT_ASSERT(route.store != nullptr);
         CPPUNIT_ASSERT_EQUAL(std::string("memory:c"), route.store->describe());
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(route.store->stat(route.path, details).isOk());
+        CPPUNIT_ASSERT(route.store->stat(sdk::CallContext::unbounded(), route.path, details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{7}, details.size);
     }
 
@@ -162,7 +162,7 @@ public:
         StoreRouter::Route route;
         CPPUNIT_ASSERT(router_->route("c:/folderA", route).isOk());
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(route.store->stat(route.path, details).isOk());
+        CPPUNIT_ASSERT(route.store->stat(sdk::CallContext::unbounded(), route.path, details).isOk());
         CPPUNIT_ASSERT(details.kind == sdk::EntityKind::folder);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{15}, details.size);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{300}, details.modified_ms);

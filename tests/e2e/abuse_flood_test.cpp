@@ -112,8 +112,12 @@ public:
 
         // C11 restarts and has to come back through the flood, then starts a synchronize.
         const auto started = std::chrono::steady_clock::now();
+        const auto c11_log = cluster.logText(C11).size();
         CPPUNIT_ASSERT(cluster.stop(C11));
         cluster.start(C11);
+        // Through the flood within a bound (15 s): a synchronize issued before would report R1
+        // unreachable, as it should.
+        waitForLogLine(*site_, C11, c11_log, "connected with " + R1);
         const auto budget_size = site_->scenario().changeEntities();
         const auto report = site_->scenario().synchronize(C11, site_->ids().workspace1);
         CPPUNIT_ASSERT_MESSAGE(joined(report.unreachable_nodes), report.unreachable_nodes.empty());

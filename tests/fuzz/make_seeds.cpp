@@ -65,10 +65,10 @@ Share share() {
 
 std::vector<ResourceEntry> entries() {
     ResourceEntry folder{kShare, "folderA", kC11, "c:/folderA", kStatusOk, {}, 1, false};
-    folder.details = {relaysync::sdk::EntityKind::folder, 1191218432000, 0, ""};
+    folder.details = {relaysync::sdk::EntityKind::folder, 1191218432000, 0, "", {}};
     ResourceEntry file{kShare, "budget.xls", kC21, "network/z:/folderZ/budget.xls", kStatusFileNotFound, {}, 4, false};
     file.details = {relaysync::sdk::EntityKind::file, 1191218433123, 48128,
-                    "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"};
+                    "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", {}};
     ResourceEntry gone{kShare, "old.txt", kC11, "c:/old.txt", kStatusOk, {}, 7, true};
     return {folder, file, gone};
 }

@@ -43,19 +43,19 @@ public:
     void testStoreIsCreatedAndWorks() {
         const auto store = host_->createStore(choiceOf("memory", {{"root", "/srv"}}));
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store->stat("folderA/budget.xls", details).isOk());
+        CPPUNIT_ASSERT(store->stat(sdk::CallContext::unbounded(), "folderA/budget.xls", details).isOk());
         CPPUNIT_ASSERT(details.kind == sdk::EntityKind::file);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{10}, details.size);
-        CPPUNIT_ASSERT(store->stat("folderA/gone.txt", details).isNotFound());
+        CPPUNIT_ASSERT(store->stat(sdk::CallContext::unbounded(), "folderA/gone.txt", details).isNotFound());
 
         sdk::FolderListing items;
-        CPPUNIT_ASSERT(store->list("", items).isOk());
+        CPPUNIT_ASSERT(store->list(sdk::CallContext::unbounded(), "", items).isOk());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, items.size());
         CPPUNIT_ASSERT_EQUAL(std::string("folderA"), items[0].name);
-        CPPUNIT_ASSERT(items[0].kind == sdk::EntityKind::folder);
+        CPPUNIT_ASSERT(items[0].details.kind == sdk::EntityKind::folder);
 
         std::vector<char> bytes;
-        CPPUNIT_ASSERT(store->read("folderA/notes.txt", 1, 3, bytes).isOk());
+        CPPUNIT_ASSERT(store->read(sdk::CallContext::unbounded(), "folderA/notes.txt", 1, 3, bytes).isOk());
         CPPUNIT_ASSERT_EQUAL(std::string("ell"), std::string(bytes.begin(), bytes.end()));
     }
 
@@ -74,26 +74,31 @@ public:
     void testCheckerIsCreatedAndWorks() {
         const auto store = host_->createStore(choiceOf("memory", {{"root", "/srv"}}));
         const auto checker = host_->createChecker(choiceOf("size"));
-        const sdk::EntityDetails recorded{sdk::EntityKind::file, 2000, 10, {}};
-        CPPUNIT_ASSERT(checker->check(recorded, *store, "folderA/budget.xls").verdict == sdk::Verdict::unchanged);
-        const sdk::EntityDetails smaller{sdk::EntityKind::file, 2000, 9, {}};
-        const auto changed = checker->check(smaller, *store, "folderA/budget.xls");
+        const auto call = sdk::CallContext::unbounded();
+        sdk::CheckSubject subject{store->describe(), "folderA/budget.xls", {}};
+        CPPUNIT_ASSERT(store->stat(call, subject.path, subject.current).isOk());
+        const sdk::EntityDetails recorded{sdk::EntityKind::file, 2000, 10, {}, {}};
+        CPPUNIT_ASSERT(checker->check(call, recorded, subject, nullptr).verdict == sdk::Verdict::unchanged);
+        const sdk::EntityDetails smaller{sdk::EntityKind::file, 2000, 9, {}, {}};
+        const auto changed = checker->check(call, smaller, subject, nullptr);
         CPPUNIT_ASSERT(changed.verdict == sdk::Verdict::changed);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{10}, changed.current.size);
-        CPPUNIT_ASSERT(checker->check(recorded, *store, "folderA/gone.txt").verdict == sdk::Verdict::gone);
-        // The SDK's default describe() asks the store.
+        // The SDK's default describe() records what the store reported.
         sdk::EntityDetails described;
-        CPPUNIT_ASSERT(checker->describe(*store, "folderA/budget.xls", described).isOk());
+        CPPUNIT_ASSERT(checker->describe(call, subject, nullptr, described).isOk());
         CPPUNIT_ASSERT(described == recorded);
     }
 
     void testCheckerGetsItsConfig() {
         const auto store = host_->createStore(choiceOf("memory", {{"root", "/srv"}}));
-        const sdk::EntityDetails older{sdk::EntityKind::file, 1, 10, {}};
+        const auto call = sdk::CallContext::unbounded();
+        sdk::CheckSubject subject{store->describe(), "folderA/budget.xls", {}};
+        CPPUNIT_ASSERT(store->stat(call, subject.path, subject.current).isOk());
+        const sdk::EntityDetails older{sdk::EntityKind::file, 1, 10, {}, {}};
         const auto strict = host_->createChecker(choiceOf("size"));  // compare_time defaults to yes
-        CPPUNIT_ASSERT(strict->check(older, *store, "folderA/budget.xls").verdict == sdk::Verdict::changed);
+        CPPUNIT_ASSERT(strict->check(call, older, subject, nullptr).verdict == sdk::Verdict::changed);
         const auto lenient = host_->createChecker(choiceOf("size", {{"compare_time", "no"}}));
-        CPPUNIT_ASSERT(lenient->check(older, *store, "folderA/budget.xls").verdict == sdk::Verdict::unchanged);
+        CPPUNIT_ASSERT(lenient->check(call, older, subject, nullptr).verdict == sdk::Verdict::unchanged);
     }
 
     void testInstancesAreIndependent() {
@@ -116,13 +121,15 @@ public:
         }
         host_.reset();  // no host left at all
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store->stat("folderA/notes.txt", details).isOk());
+        CPPUNIT_ASSERT(store->stat(sdk::CallContext::unbounded(), "folderA/notes.txt", details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::string("memory(main): mode=fast password= root=/srv"), store->describe());
         RecordingListener listener;
         CPPUNIT_ASSERT(transport->start("client11@relay-server1.net", listener).isOk());
         CPPUNIT_ASSERT(transport->send("client11@relay-server1.net", "synchronize").isOk());
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, listener.received.size());
-        CPPUNIT_ASSERT(checker->check(details, *store, "folderA/notes.txt").verdict == sdk::Verdict::unchanged);
+        const sdk::CheckSubject subject{store->describe(), "folderA/notes.txt", details};
+        CPPUNIT_ASSERT(checker->check(sdk::CallContext::unbounded(), details, subject, nullptr).verdict ==
+                       sdk::Verdict::unchanged);
         checker.reset();  // destroyed by the plugin while its library is still loaded
         transport.reset();
         store.reset();

@@ -20,6 +20,7 @@ class LoadingTest : public HostFixture {
     CPPUNIT_TEST(testEntryPointReturningNothing);
     CPPUNIT_TEST(testOtherAbiMajorIsRefused);
     CPPUNIT_TEST(testNewerAbiMinorIsRefused);
+    CPPUNIT_TEST(testOtherCxxLibraryIsRefused);
     CPPUNIT_TEST(testWrongKindIsRefused);
     CPPUNIT_TEST(testDescriptorNameMustMatchTheNameAskedFor);
     CPPUNIT_TEST(testAnyNameIsAcceptedWhenLoadedByPath);
@@ -64,11 +65,20 @@ public:
         ASSERT_CONTAINS(error.what(), "resource store plugin 'abi99' (" + error.file() + "): built for SDK ABI 99.");
     }
 
+    void testOtherCxxLibraryIsRefused() {
+        const auto error = storeError("othercxx");
+        CPPUNIT_ASSERT_EQUAL(std::string("built against the C++ standard library ABI 'libc++', this host uses '") +
+                                 RELAYSYNC_SDK_CXX_ABI +
+                                 "'; rebuild the plugin with the same compiler and standard library as the host",
+                             error.reason());
+    }
+
     void testNewerAbiMinorIsRefused() {
         const auto error = storeError("newerminor");
         CPPUNIT_ASSERT_EQUAL("built for SDK ABI " + kAbi + "." + std::to_string(RELAYSYNC_SDK_ABI_MINOR + 1) +
                                  ", this host supports up to " + kAbi + "." +
-                                 std::to_string(RELAYSYNC_SDK_ABI_MINOR),
+                                 std::to_string(RELAYSYNC_SDK_ABI_MINOR) +
+                                 "; upgrade relaysync or rebuild the plugin against this host's SDK",
                              error.reason());
     }
 
@@ -113,7 +123,7 @@ public:
     void testHandWrittenDescriptorForThisAbiLoads() {
         const auto store = host_->createStore(choiceOf("handwritten"));
         sdk::EntityDetails details;
-        CPPUNIT_ASSERT(store->stat("anything", details).isNotFound());
+        CPPUNIT_ASSERT(store->stat(sdk::CallContext::unbounded(), "anything", details).isNotFound());
     }
 
     void testPositionPrefixesTheMessageWhenKnown() {

@@ -23,12 +23,12 @@ public:
             threads.emplace_back([this, &wrong] {
                 for (int i = 0; i < 200; ++i) {
                     sdk::EntityDetails details;
-                    if (!store->stat("link", details).isOk() || details.size != 4096) ++wrong;
+                    if (!store->stat(sdk::CallContext::unbounded(), "link", details).isOk() || details.size != 4096) ++wrong;
                     sdk::FolderListing items;
-                    if (!store->list("folderA", items).isOk() || items.size() != 2) ++wrong;
+                    if (!store->list(sdk::CallContext::unbounded(), "folderA", items).isOk() || items.size() != 2) ++wrong;
                     std::vector<char> bytes;
-                    if (!store->read("folderA/a.txt", 1000, 100, bytes).isOk() || bytes.size() != 100) ++wrong;
-                    if (store->stat("../outside/secret.txt", details).code() != sdk::StatusCode::invalid_argument)
+                    if (!store->read(sdk::CallContext::unbounded(), "folderA/a.txt", 1000, 100, bytes).isOk() || bytes.size() != 100) ++wrong;
+                    if (store->stat(sdk::CallContext::unbounded(), "../outside/secret.txt", details).code() != sdk::StatusCode::invalid_argument)
                         ++wrong;
                 }
             });

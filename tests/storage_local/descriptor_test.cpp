@@ -39,10 +39,13 @@ public:
 
     void testKeyTable() {
         const auto& d = plugin->descriptor();
-        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, d.config_key_count);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, d.config_key_count);
         CPPUNIT_ASSERT_EQUAL(std::string("root"), std::string(d.config_keys[0].name));
         CPPUNIT_ASSERT_MESSAGE("root is required, so it has no default", d.config_keys[0].default_value == nullptr);
-        CPPUNIT_ASSERT(d.config_keys[0].description != nullptr && std::strlen(d.config_keys[0].description) > 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("marker"), std::string(d.config_keys[1].name));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), std::string(d.config_keys[1].default_value));
+        for (std::size_t i = 0; i < d.config_key_count; ++i)
+            CPPUNIT_ASSERT(d.config_keys[i].description != nullptr && std::strlen(d.config_keys[i].description) > 0);
     }
 
     void testCreateDescribeDestroy() {

@@ -41,8 +41,8 @@ public:
 
     void testEmptyFolder() {
         tree->makeFolder("root/empty");
-        sdk::FolderListing items{{"stale", sdk::EntityKind::file}};
-        ASSERT_STATUS(sdk::StatusCode::ok, store->list("empty", items));
+        sdk::FolderListing items{{"stale", {}}};
+        ASSERT_STATUS(sdk::StatusCode::ok, store->list(sdk::CallContext::unbounded(), "empty", items));
         CPPUNIT_ASSERT_EQUAL(Entries{}, describeListing(items));
     }
 

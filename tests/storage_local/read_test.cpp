@@ -94,7 +94,7 @@ public:
 
     void testFolderIsNotAFile() {
         std::vector<char> bytes{'x'};
-        ASSERT_STATUS(sdk::StatusCode::invalid_argument, store->read("folderA", 0, 10, bytes));
+        ASSERT_STATUS(sdk::StatusCode::invalid_argument, store->read(sdk::CallContext::unbounded(), "folderA", 0, 10, bytes));
         CPPUNIT_ASSERT(bytes.empty());
         ASSERT_STATUS(sdk::StatusCode::invalid_argument, readOf("", 0, 10));
     }

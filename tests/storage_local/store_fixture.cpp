@@ -47,12 +47,12 @@ StorePtr StoreFixture::makeStore(const fs::path& root) const {
 
 sdk::Status StoreFixture::statOf(const std::string& path, sdk::EntityDetails* details) const {
     sdk::EntityDetails ignored;
-    return store->stat(path, details ? *details : ignored);
+    return store->stat(sdk::CallContext::unbounded(), path, details ? *details : ignored);
 }
 
 sdk::Status StoreFixture::listOf(const std::string& path, std::vector<std::string>* sorted_entries) const {
     sdk::FolderListing items;
-    const sdk::Status status = store->list(path, items);
+    const sdk::Status status = store->list(sdk::CallContext::unbounded(), path, items);
     if (sorted_entries) *sorted_entries = describeListing(items);
     return status;
 }
@@ -60,14 +60,14 @@ sdk::Status StoreFixture::listOf(const std::string& path, std::vector<std::strin
 sdk::Status StoreFixture::readOf(const std::string& path, std::uint64_t offset, std::size_t max_bytes,
                                  std::string* content) const {
     std::vector<char> bytes;
-    const sdk::Status status = store->read(path, offset, max_bytes, bytes);
+    const sdk::Status status = store->read(sdk::CallContext::unbounded(), path, offset, max_bytes, bytes);
     if (content) content->assign(bytes.begin(), bytes.end());
     return status;
 }
 
 std::vector<std::string> describeListing(const sdk::FolderListing& items) {
     std::vector<std::string> described;
-    for (const auto& item : items) described.push_back(item.name + ":" + sdk::toString(item.kind));
+    for (const auto& item : items) described.push_back(item.name + ":" + sdk::toString(item.details.kind));
     std::sort(described.begin(), described.end());
     return described;
 }

@@ -56,6 +56,7 @@ public:
             {"connect_timeout_ms", "3000"},
             {"ack_timeout_ms", "10000"},
             {"keepalive_ms", "10000"},
+            {"frame_timeout_ms", "60000"},
             {"reconnect_initial_ms", "200"},
             {"reconnect_max_ms", "5000"},
             {"max_handshakes", "128"},
@@ -63,6 +64,7 @@ public:
             {"max_connections", "256"},
             {"max_connections_per_account", "2"},
             {"max_buffered_bytes", "67108864"},
+            {"delivery_threads", "4"},
             {"warnings_per_source", "20"},
             {"warnings_window_ms", "60000"},
         };
@@ -83,6 +85,7 @@ public:
             {"max_frame_bytes", "0"},    {"max_frame_bytes", "99999999999999999999999"},
             {"ack_timeout_ms", ""},      {"ack_timeout_ms", "10s"},       {"connect_timeout_ms", "0"},
             {"keepalive_ms", "5"},       {"reconnect_initial_ms", "soon"}, {"reconnect_max_ms", "1.5"},
+            {"frame_timeout_ms", "99"},  {"frame_timeout_ms", "1m"},
         };
         for (const auto& [key, value] : numbers) expectRefused(key, value, key);
 
@@ -117,6 +120,9 @@ public:
             {"max_connections_per_account", "65"},
             {"max_buffered_bytes", "1k"},
             {"max_buffered_bytes", "1023"},
+            {"delivery_threads", "0"},
+            {"delivery_threads", "65"},
+            {"delivery_threads", "four"},
             {"warnings_per_source", "0"},
             {"warnings_window_ms", "99"},
             {"warnings_window_ms", "1m"},
@@ -148,6 +154,8 @@ public:
         config["max_buffered_bytes"] = "1048576";
         config["warnings_per_source"] = "1";
         config["warnings_window_ms"] = "100";
+        config["delivery_threads"] = "1";
+        config["frame_timeout_ms"] = "100";
         std::string error;
         CPPUNIT_ASSERT_MESSAGE(error, create(config, &error) != nullptr);
     }

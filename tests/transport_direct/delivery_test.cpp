@@ -1,6 +1,7 @@
 // Messages get through, from the right account, and send() says ok only once the receiver's
 // listener has taken the message.
 
+#include <atomic>
 #include <thread>
 
 #include "direct_fixture.h"
@@ -17,6 +18,7 @@ class DeliveryTest : public DirectFixture {
     CPPUNIT_TEST(aBurstArrivesInOrderExactlyOnce);
     CPPUNIT_TEST(concurrentSendersAllGetThrough);
     CPPUNIT_TEST(aMessageAsLargeAsTheFrameLimitGetsThrough);
+    CPPUNIT_TEST(largeFramesBothWaysAtOnceDoNotDeadlock);
     CPPUNIT_TEST(stopWakesASendWaitingForItsAck);
     CPPUNIT_TEST_SUITE_END();
 
@@ -123,10 +125,11 @@ public:
         constexpr int kCount = 1000;
         for (int i = 0; i < kCount; ++i)
             ASSERT_STATUS(sdk::StatusCode::ok, a->transport->send("relay-b@net", "message " + std::to_string(i)));
-        CPPUNIT_ASSERT(b->listener->waitForMessages(kCount, kWait));
-        std::this_thread::sleep_for(milliseconds(100));  // nothing more may come
+        // Deliveries are in order: once this one is in, any duplicate of the burst would be too.
+        ASSERT_STATUS(sdk::StatusCode::ok, a->transport->send("relay-b@net", "end of burst"));
         const auto received = b->listener->messages();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(kCount), received.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(kCount + 1), received.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("end of burst"), received.back().payload);
         for (int i = 0; i < kCount; ++i) {
             CPPUNIT_ASSERT_EQUAL(std::string("message ") + std::to_string(i), received[i].payload);
             CPPUNIT_ASSERT_EQUAL(std::string("relay-a@net"), received[i].from);
@@ -170,6 +173,36 @@ public:
         ASSERT_STATUS(sdk::StatusCode::ok, a->transport->send("relay-b@net", "still fine"));
     }
 
+    // Both relays send frames as large as the limit at each other at once, with a budget that
+    // holds only one frame and slow listeners: ACKs must keep being read behind the frames, and
+    // every send is acknowledged.
+    void largeFramesBothWaysAtOnceDoNotDeadlock() {
+        constexpr std::size_t kLimit = 1024 * 1024;
+        constexpr int kEach = 4;
+        auto limited = [&](const std::string& account) {
+            auto config = tlsConfig(account);
+            config["max_frame_bytes"] = std::to_string(kLimit);
+            config["max_buffered_bytes"] = std::to_string(kLimit);
+            return config;
+        };
+        auto [a, b] = twoRelays(limited("relay-a@net"), limited("relay-b@net"));
+        a->listener->setDelay(milliseconds(20));
+        b->listener->setDelay(milliseconds(20));
+        const std::string payload(kLimit - 9, 'L');
+        std::atomic<int> failures{0};
+        std::vector<std::thread> senders;
+        for (int t = 0; t < 2; ++t)
+            for (auto [from, to] : {std::pair{a, "relay-b@net"}, std::pair{b, "relay-a@net"}})
+                senders.emplace_back([&, from = from, to = to] {
+                    for (int i = 0; i < kEach; ++i)
+                        if (!from->transport->send(to, payload).isOk()) ++failures;
+                });
+        for (auto& sender : senders) sender.join();
+        CPPUNIT_ASSERT_EQUAL(0, failures.load());
+        CPPUNIT_ASSERT(a->listener->waitForMessages(2 * kEach, kWait));
+        CPPUNIT_ASSERT(b->listener->waitForMessages(2 * kEach, kWait));
+    }
+
     void stopWakesASendWaitingForItsAck() {
         auto [a, b] = twoRelays();
         b->listener->setDelay(milliseconds(3000));
@@ -179,7 +212,8 @@ public:
             status = a->transport->send("relay-b@net", "never acknowledged");
             returned = Clock::now();
         });
-        std::this_thread::sleep_for(milliseconds(300));
+        // b's listener has the message: a's send waits for its ACK.
+        CPPUNIT_ASSERT(eventually([&, b = b] { return b->listener->messageCallCount() >= 1; }, kWait));
         const auto stopping = Clock::now();
         a->transport->stop();
         sender.join();

@@ -61,7 +61,7 @@ public:
         ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "dialed relay-b@net but its certificate is for relay-c@net");
         ASSERT_STATUS(sdk::StatusCode::unreachable, a.transport->send("relay-b@net", "are you b?"));
         CPPUNIT_ASSERT(c.listener->messages().empty());
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
         CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-c@net"));
     }
 

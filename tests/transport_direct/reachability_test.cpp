@@ -1,6 +1,7 @@
 // Who can be reached: listed peers are dialed at start and kept connected; a peer that is down
 // makes send() fail fast with unreachable; the listener hears when a peer comes and goes.
 
+#include <atomic>
 #include <thread>
 
 #include "direct_fixture.h"
@@ -22,7 +23,7 @@ public:
         const std::uint16_t nobody = freePort();
         Node& a = startNode("relay-a@net", tlsConfig("relay-a@net"), 0, {peerAt("relay-b@net", nobody)});
 
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
         CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-c@net"));
 
         auto before = Clock::now();
@@ -41,8 +42,9 @@ public:
     void aPeerStartedLaterIsDialedAndReported() {
         const std::uint16_t b_port = freePort();
         Node& a = startNode("relay-a@net", tlsConfig("relay-a@net"), 0, {peerAt("relay-b@net", b_port)});
-        std::this_thread::sleep_for(milliseconds(600));  // several failed dials: backoff at its maximum
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        // Several failed dials ("cannot connect", then "still cannot connect"): backoff at its maximum.
+        CPPUNIT_ASSERT(eventually([&] { return log->linesWith({"cannot connect to relay-b@net"}).size() >= 4; }, kWait));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
 
         Node& b = startNode("relay-b@net", tlsConfig("relay-b@net"), b_port);
         CPPUNIT_ASSERT(a.listener->waitForReachability("relay-b@net", true, kWait));
@@ -60,7 +62,7 @@ public:
 
         b.transport->stop();
         CPPUNIT_ASSERT(a.listener->waitForReachability("relay-b@net", false, kWait));
-        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unknown, a.transport->reachability("relay-b@net"));
+        CPPUNIT_ASSERT_EQUAL(sdk::Reachability::unreachable, a.transport->reachability("relay-b@net"));
         ASSERT_STATUS(sdk::StatusCode::unreachable, a.transport->send("relay-b@net", "gone?"));
 
         Node& again = startNode("relay-b@net", tlsConfig("relay-b@net"), b_port);
@@ -78,15 +80,22 @@ public:
         CPPUNIT_ASSERT(b.listener->waitForReachability("relay-a@net", true, kWait));
         b.listener->setDelay(milliseconds(50));
         std::atomic<bool> sending{true};
+        std::atomic<std::size_t> attempts{0};
         std::thread sender([&] {
-            while (sending) (void)a.transport->send("relay-b@net", "busy");
+            while (sending) {
+                (void)a.transport->send("relay-b@net", "busy");
+                ++attempts;
+            }
         });
-        std::this_thread::sleep_for(milliseconds(200));
+        CPPUNIT_ASSERT(b.listener->waitForMessages(2, kWait));  // deliveries under way
         b.transport->stop();
         const std::size_t calls = b.listener->callCount();
-        std::this_thread::sleep_for(milliseconds(300));
+        // a keeps trying (and failing) to send: b's listener must hear nothing more meanwhile.
+        const std::size_t attempts_at_stop = attempts;
+        const bool kept_trying = eventually([&] { return attempts >= attempts_at_stop + 3; }, kWait);
         sending = false;
         sender.join();
+        CPPUNIT_ASSERT(kept_trying);
         CPPUNIT_ASSERT_EQUAL(calls, b.listener->callCount());
         ASSERT_STATUS(sdk::StatusCode::unreachable, b.transport->send("relay-a@net", "after stop"));
     }

@@ -9,6 +9,7 @@ relaysync::sdk::Status RecordingListener::onMessage(const sdk::PeerIdentity& fro
     {
         std::lock_guard lock(mutex_);
         ++calls_;
+        ++message_calls_;
         delay = delay_;
         if (refuse_ > 0) {
             --refuse_;
@@ -72,6 +73,11 @@ std::vector<std::pair<std::string, bool>> RecordingListener::reachabilityEvents(
 std::size_t RecordingListener::callCount() const {
     std::lock_guard lock(mutex_);
     return calls_;
+}
+
+std::size_t RecordingListener::messageCallCount() const {
+    std::lock_guard lock(mutex_);
+    return message_calls_;
 }
 
 Clock::time_point RecordingListener::lastReturn() const {

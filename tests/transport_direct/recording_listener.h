@@ -40,6 +40,7 @@ public:
     std::vector<Received> messages() const;
     std::vector<std::pair<std::string, bool>> reachabilityEvents() const;
     std::size_t callCount() const;  // every listener call so far
+    std::size_t messageCallCount() const;  // onMessage calls so far, taken or not, returned or not
     // When the last onMessage call was about to return.
     Clock::time_point lastReturn() const;
 
@@ -53,6 +54,7 @@ private:
     std::vector<Received> messages_;
     std::vector<std::pair<std::string, bool>> events_;
     std::size_t calls_ = 0;
+    std::size_t message_calls_ = 0;
     Clock::time_point last_return_{};
 };
 

@@ -1,6 +1,7 @@
 // Slow-loris: sockets that dribble a TLS ClientHello a byte at a time, and authenticated clients
 // that dribble their HELLO. Each is cut off within connect_timeout_ms whatever it sends, they
-// never hold more than max_handshakes places, and a legitimate peer gets in meanwhile.
+// never hold more than max_handshakes places, and a legitimate peer gets in meanwhile. Past
+// HELLO, a client that trickles a large frame is cut off within frame_timeout_ms.
 
 #include <map>
 
@@ -20,6 +21,7 @@ class SlowLorisTest : public AbuseFixture {
     CPPUNIT_TEST_SUITE(SlowLorisTest);
     CPPUNIT_TEST(dribbledTlsHellosAreCutOffInTimeAndDoNotKeepAPeerOut);
     CPPUNIT_TEST(aDribbledHelloFromAnAuthenticatedClientIsCutOffInTime);
+    CPPUNIT_TEST(aTrickledFrameIsCutOffWithinFrameTimeout);
     CPPUNIT_TEST_SUITE_END();
 
     Node& relayWithShortHandshakes(const std::string& max_handshakes) {
@@ -145,6 +147,44 @@ public:
         ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "refused the connection with 127.0.0.1:",
                       "no HELLO within connect_timeout_ms (1500 ms)");
         CPPUNIT_ASSERT(relay.listener->reachabilityEvents().empty());
+    }
+
+    // An established client starts a MESSAGE of 512 KiB and sends the rest 100 bytes every
+    // 50 ms (it would take minutes; every byte keeps the connection from falling silent): cut
+    // off within frame_timeout_ms, logged naming it, and relay-a delivers meanwhile.
+    void aTrickledFrameIsCutOffWithinFrameTimeout() {
+        constexpr milliseconds kFrameTimeout{1500};
+        Node& relay = startNode(
+            "relay-b@net",
+            limitedConfig("relay-b@net", {{"frame_timeout_ms", std::to_string(kFrameTimeout.count())}}), freePort());
+        auto client = greeted("client-b@relay-b.net", relay.port);
+        const std::string frame = wireMessage(1, std::string(512 * 1024, 'x'));
+        std::size_t sent = 64 * 1024;
+        client.send(frame.substr(0, sent));  // the header and a good start
+        const auto started = Clock::now();
+        std::optional<milliseconds> peer_took;
+        std::thread peer([&] { peer_took = legitimatePeerDelivers(relay, "past the trickle"); });
+        bool closed = false;
+        while (!closed && Clock::now() < started + kFrameTimeout + kMargin) {
+            try {
+                client.send(frame.substr(sent, 100));
+                sent += 100;
+                closed = client.closedWithin(kDribble);  // the attack's pace, until the relay ends it
+            } catch (const std::exception&) {
+                closed = true;
+            }
+        }
+        const auto lived = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+        peer.join();
+        std::cout << "\n  trickled frame: " << sent << " of " << frame.size() << " bytes sent, cut off after "
+                  << lived.count() << " ms (frame_timeout_ms " << kFrameTimeout.count() << "); the peer delivered in "
+                  << (peer_took ? peer_took->count() : -1) << " ms" << std::endl;
+        CPPUNIT_ASSERT(closed);
+        CPPUNIT_ASSERT(lived <= kFrameTimeout + kMargin);
+        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "refused the connection with client-b@relay-b.net from 127.0.0.1:",
+                      "a frame of " + std::to_string(frame.size()) + " bytes did not arrive within frame_timeout_ms (1500 ms)");
+        CPPUNIT_ASSERT(peer_took.has_value());
+        for (const auto& message : relay.listener->messages()) CPPUNIT_ASSERT_EQUAL(std::string("relay-a@net"), message.from);
     }
 };
 

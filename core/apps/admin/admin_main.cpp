@@ -48,6 +48,8 @@ Terminal commands (Fig. 12-16):
   delete-share SHARE                         the share's creator deletes it at every node
   add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
   remove-resource SHARE NAME                 the resource's owner takes it out of the share
+  accept-store-root PREFIX                   accept the root store PREFIX has now as its own,
+                                             after a remount or replacement was intended
   check SHARE [NAME...]                      CheckResource on what this terminal owns
 Both:
   sync SHARE [NAME...]                       synchronize the share (or the named resources) and
@@ -196,6 +198,7 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"delete-share", {{"share"}, {}, ""}},
         {"add-resource", {{"share", "name", "location"}, {}, ""}},
         {"remove-resource", {{"share", "name"}, {}, ""}},
+        {"accept-store-root", {{"prefix"}, {}, ""}},
         {"check", {{"share"}, {}, "names"}},
         {"sync", {{"share"}, {}, "names"}},
         {"sync-status", {{"sync_id"}, {}, ""}},

@@ -12,9 +12,9 @@
 //     };
 //     RELAYSYNC_PLUGIN(relaysync::sdk::ResourceStore, MyStore, "my-store", "What it is", kKeys)
 //
-// The host loads it with Boost.DLL, refuses a descriptor built for another ABI major version or
-// a newer minor one, checks the kind, validates the profile's keys against the key table, and
-// only then creates an instance.
+// The host loads it with Boost.DLL, refuses a descriptor built for another ABI major version, a
+// newer minor one or another C++ standard library ABI, checks the kind, validates the
+// profile's keys against the key table, and only then creates an instance.
 
 #include <cstddef>
 #include <cstdint>
@@ -27,12 +27,30 @@
 #include "relaysync/sdk/transport.h"
 #include "relaysync/sdk/visibility.h"
 
-// ABI of this SDK. Major: incompatible change. Minor: additions a newer host still loads; new
-// descriptor fields are only ever appended, and read only when abi_minor says they are there.
-// The interfaces pass std::string, std::vector and std::map, so a plugin must be built with the
-// same compiler family and C++ standard library ABI as the host (g++ / libstdc++ here).
+// ABI of this SDK (docs/sdk-abi.md). Major: incompatible change; the host loads only its own
+// major. Minor: additions a newer host still loads (capability bits, extension names, fields
+// appended to structs and to the descriptor, read only when abi_minor says they are there); a
+// host refuses a plugin of a newer minor than its own.
 #define RELAYSYNC_SDK_ABI_MAJOR 2
 #define RELAYSYNC_SDK_ABI_MINOR 0
+
+// The interfaces pass std::string, std::vector and std::map, so a plugin must use the same C++
+// standard library ABI as the host. The host compares this text with its own and refuses a
+// plugin built against another one (libc++, libstdc++'s pre-C++11 strings, debug containers).
+#if defined(_LIBCPP_VERSION)
+#define RELAYSYNC_SDK_CXX_LIBRARY "libc++"
+#elif defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI
+#define RELAYSYNC_SDK_CXX_LIBRARY "libstdc++ (C++11 ABI)"
+#elif defined(__GLIBCXX__)
+#define RELAYSYNC_SDK_CXX_LIBRARY "libstdc++ (pre-C++11 ABI)"
+#else
+#define RELAYSYNC_SDK_CXX_LIBRARY "unknown C++ library"
+#endif
+#if defined(_GLIBCXX_DEBUG) || defined(_LIBCPP_DEBUG)
+#define RELAYSYNC_SDK_CXX_ABI RELAYSYNC_SDK_CXX_LIBRARY ", debug containers"
+#else
+#define RELAYSYNC_SDK_CXX_ABI RELAYSYNC_SDK_CXX_LIBRARY
+#endif
 
 #define RELAYSYNC_PLUGIN_ENTRY_POINT "relaysync_plugin_descriptor"
 
@@ -55,9 +73,11 @@ template <> struct PluginKindOf<ResourceStore> { static constexpr PluginKind val
 template <> struct PluginKindOf<EntityChecker> { static constexpr PluginKind value = PluginKind::entity_checker; };
 
 // Plain data, so that the host can read the versions of any build before trusting the rest.
+// The first three fields keep their place in every version.
 struct PluginDescriptor {
     std::uint32_t abi_major;
     std::uint32_t abi_minor;
+    const char* cxx_abi;  // RELAYSYNC_SDK_CXX_ABI of the plugin's build
     PluginKind kind;
     const char* name;         // the name profiles use, e.g. "local"
     const char* description;  // one line for `--help` and error messages
@@ -115,6 +135,7 @@ constexpr std::size_t keyCount(std::nullptr_t) noexcept { return 0; }
         static const ::relaysync::sdk::PluginDescriptor descriptor{                               \
             RELAYSYNC_SDK_ABI_MAJOR,                                                               \
             RELAYSYNC_SDK_ABI_MINOR,                                                               \
+            RELAYSYNC_SDK_CXX_ABI,                                                                 \
             ::relaysync::sdk::PluginKindOf<INTERFACE>::value,                                      \
             NAME,                                                                                  \
             DESCRIPTION,                                                                           \

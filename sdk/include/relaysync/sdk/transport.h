@@ -3,6 +3,7 @@
 // e.g. through an external SIP server or directly over TLS. Payloads are opaque bytes to the
 // transport: core encodes and decodes them (docs/protocol.md).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -51,6 +52,10 @@ public:
     virtual void onReachabilityChanged(const std::string& /*account*/, bool /*reachable*/) {}
 };
 
+// What a transport knows of a peer. A transport over connections it keeps (direct TLS) knows
+// `reachable` or `unreachable` at any time. One that learns it only by trying (SIP through a
+// proxy: a MESSAGE either gets a 2xx or fails) answers `unknown` until a send told it; core
+// then sends and waits for an answer as for a reachable peer, within its deadlines.
 enum class Reachability { reachable, unreachable, unknown };
 
 class RELAYSYNC_SDK_VISIBLE Transport {
@@ -62,14 +67,22 @@ public:
     virtual Status start(const std::string& own_account, TransportListener& listener) = 0;
 
     // Delivers one payload to `to`. Core deletes the message from its persistent outbox when
-    // this returns ok, so ok must mean the receiver's onMessage returned ok (or, for a transport
-    // without acknowledgements, as near to that as it can get). May block until then, up to the
+    // this returns ok, so ok promises that the peer stored it: the receiver's onMessage returned
+    // ok, which core answers only once the message is in its database. A transport must not
+    // return ok on mere hand-over to a socket or a proxy. May block until then, up to the
     // transport's timeouts; core never calls it holding a lock that onMessage needs.
-    //   ok            delivered;
-    //   unreachable   not delivered now (no connection, timeout): core keeps it and retries;
-    //   other codes   the message can never be delivered as it is (unknown account, too large).
+    //   ok                delivered and stored by the peer;
+    //   unreachable       not delivered now (no connection, no answer in time; it may still
+    //                     arrive, which is why delivery is at least once): core keeps it and
+    //                     retries;
+    //   invalid_argument  larger than maxPayloadBytes(): core never sends such a message;
+    //   other codes       the message can never be delivered as it is (unknown account).
     // Thread-safe. One caller's messages to one peer arrive in the order sent.
     virtual Status send(const std::string& to, const std::string& payload) = 0;
+
+    // The largest payload send() carries, in bytes; constant once constructed. Core splits
+    // what it sends to stay within it (and within its own limits.max_payload_bytes).
+    virtual std::size_t maxPayloadBytes() const = 0;
 
     // What the transport knows now of whether `account` can be reached. Thread-safe.
     virtual Reachability reachability(const std::string& account) const = 0;
@@ -77,6 +90,9 @@ public:
     // Stops all delivery; no listener call happens after it returns. Not to be called from a
     // listener callback.
     virtual void stop() = 0;
+
+    // Optional interfaces added after 2.0 (see docs/sdk-abi.md); none in 2.0.
+    virtual void* extension(const char* /*name*/) { return nullptr; }
 };
 
 }  // namespace relaysync::sdk

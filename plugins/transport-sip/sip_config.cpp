@@ -1,0 +1,133 @@
+#include "sip_config.h"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace relaysync::transport_sip {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+    throw std::invalid_argument(key + ": " + what);
+}
+
+std::string trim(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    const auto last = text.find_last_not_of(" \t");
+    return text.substr(first, last - first + 1);
+}
+
+class Reader {
+public:
+    explicit Reader(const sdk::PluginConfig& config) : config_(config) {
+        for (const auto& entry : config_) {
+            bool known = false;
+            for (const auto& declared : kConfigKeys) known = known || entry.first == declared.name;
+            if (!known) fail(entry.first, "unknown setting of the sip transport");
+        }
+    }
+
+    std::string text(const char* key) const {
+        if (auto found = config_.find(key); found != config_.end()) return found->second;
+        for (const auto& declared : kConfigKeys)
+            if (std::string(declared.name) == key) {
+                if (!declared.default_value) fail(key, "required");
+                return declared.default_value;
+            }
+        return {};
+    }
+
+    std::uint64_t number(const char* key, std::uint64_t min, std::uint64_t max) const {
+        const std::string value = trim(text(key));
+        std::uint64_t parsed = 0;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (value.empty() || error != std::errc() || end != value.data() + value.size())
+            fail(key, "'" + value + "' is not a whole number");
+        if (parsed < min || parsed > max)
+            fail(key, std::to_string(parsed) + " is out of range (" + std::to_string(min) + " to " +
+                          std::to_string(max) + ")");
+        return parsed;
+    }
+
+    std::chrono::milliseconds duration(const char* key, std::uint64_t min_ms) const {
+        return std::chrono::milliseconds(number(key, min_ms, 24ull * 3600 * 1000));
+    }
+
+private:
+    const sdk::PluginConfig& config_;
+};
+
+bool uriSafe(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+           std::string_view("-_.!~*'()+$,;?/&=").find(c) != std::string_view::npos;
+}
+
+void parseServer(const std::string& text, SipConfig& parsed) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) fail("server", "'" + text + "' is not host:port");
+    parsed.server_host = text.substr(0, colon);
+    const std::string port = text.substr(colon + 1);
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || error != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
+        fail("server", "'" + text + "' needs a port from 1 to 65535");
+    parsed.server_port = static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::string accountProblem(const std::string& account) {
+    const auto at = account.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == account.size() || account.find('@', at + 1) != std::string::npos)
+        return "not user@domain";
+    if (account.size() > 255) return "longer than 255 bytes";
+    for (const char c : account)
+        if (c != '@' && !uriSafe(c)) return "has a character not allowed in a SIP URI";
+    return {};
+}
+
+SipConfig parseConfig(const sdk::PluginConfig& config) {
+    const Reader read(config);
+    SipConfig parsed;
+    parseServer(trim(read.text("server")), parsed);
+    if (const std::string transport = trim(read.text("transport")); transport != "tcp")
+        fail("transport", transport == "tls" ? "tls is not implemented yet; use tcp" : "'" + transport + "' is neither tcp nor tls");
+    parsed.username = trim(read.text("username"));
+    for (const char c : parsed.username)
+        if (!uriSafe(c)) fail("username", "has a character not allowed in a SIP user name");
+    parsed.password = read.text("password");
+    if (parsed.password.empty()) fail("password", "must not be empty");
+    if (parsed.password.find_first_of("\r\n\"\\") != std::string::npos)
+        fail("password", "must not contain line breaks, quotes or backslashes");
+    parsed.realm = trim(read.text("realm"));
+    parsed.expires = std::chrono::seconds(read.number("expires_s", 10, 86400));
+
+    const std::string relays = read.text("relay_accounts");
+    for (std::size_t start = 0; start <= relays.size();) {
+        const auto comma = relays.find(',', start);
+        const std::string item = trim(relays.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (!item.empty()) {
+            if (const auto problem = accountProblem(item); !problem.empty()) fail("relay_accounts", "'" + item + "': " + problem);
+            parsed.relay_accounts.insert(item);
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+
+    parsed.max_payload_bytes = read.number("max_payload_bytes", 1024, kMaxPayloadCeiling);
+    parsed.connect_timeout = read.duration("connect_timeout_ms", 1);
+    parsed.transaction_timeout = read.duration("transaction_timeout_ms", 100);
+    parsed.keepalive = read.duration("keepalive_ms", 100);
+    parsed.keepalive_timeout = read.duration("keepalive_timeout_ms", 10);
+    parsed.reconnect_initial = read.duration("reconnect_initial_ms", 1);
+    parsed.reconnect_max = read.duration("reconnect_max_ms", 1);
+    if (parsed.reconnect_max < parsed.reconnect_initial)
+        fail("reconnect_max_ms", "must not be smaller than reconnect_initial_ms");
+    parsed.delivery_threads = read.number("delivery_threads", 1, 64);
+    parsed.delivery_queue = read.number("delivery_queue", 1, 100000);
+    return parsed;
+}
+
+}  // namespace relaysync::transport_sip

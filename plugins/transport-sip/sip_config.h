@@ -1,0 +1,64 @@
+#pragma once
+// The SIP transport's settings: the key table core validates profiles against, and the parsed,
+// checked form the transport runs on.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "relaysync/sdk/plugin_config.h"
+
+namespace relaysync::transport_sip {
+
+// Kamailio reads a TCP message into a 64 KB buffer; headers (ours and the Via/Record-Route a
+// proxy adds) must fit next to the body.
+inline constexpr std::size_t kMaxPayloadCeiling = 61440;
+
+inline constexpr sdk::ConfigKey kConfigKeys[] = {
+    {"server", nullptr, "host:port of the SIP server (registrar and proxy) this node registers at, e.g. sip.example.net:5060"},
+    {"transport", "tcp", "tcp (tls is not implemented yet)"},
+    {"username", "", "digest user name; empty: the user part of the node's account"},
+    {"password", nullptr, "digest password of the account (never logged)"},
+    {"realm", "", "expected digest realm; empty: whatever the server's challenge names"},
+    {"expires_s", "600", "registration lifetime asked for; refreshed well before it runs out"},
+    {"relay_accounts", "", "comma-separated accounts whose MESSAGEs are taken, as relays; empty: any account the server authenticated, role unknown"},
+    {"max_payload_bytes", "60000", "largest payload carried in one MESSAGE (at most 61440: Kamailio's 64 KB buffers)"},
+    {"connect_timeout_ms", "3000", "time allowed to connect to the server"},
+    {"transaction_timeout_ms", "32000", "how long a REGISTER or MESSAGE waits for its final response (RFC 3261 Timer F)"},
+    {"keepalive_ms", "20000", "send a CRLF keepalive (RFC 5626) after this much idle time"},
+    {"keepalive_timeout_ms", "10000", "close and reconnect when the server does not answer a keepalive within this"},
+    {"reconnect_initial_ms", "200", "first delay before reconnecting to the server; doubles after each failure"},
+    {"reconnect_max_ms", "5000", "longest delay between attempts to reconnect"},
+    {"delivery_threads", "4", "threads that hand received messages to relaysync (never the socket thread)"},
+    {"delivery_queue", "256", "received messages waiting for a delivery thread; more are answered 503"},
+};
+
+struct SipConfig {
+    std::string server_host;
+    std::uint16_t server_port = 0;
+    std::string username;  // empty: the account's user part
+    std::string password;
+    std::string realm;
+    std::chrono::seconds expires{};
+    std::set<std::string> relay_accounts;
+    std::size_t max_payload_bytes = 0;
+    std::chrono::milliseconds connect_timeout{};
+    std::chrono::milliseconds transaction_timeout{};
+    std::chrono::milliseconds keepalive{};
+    std::chrono::milliseconds keepalive_timeout{};
+    std::chrono::milliseconds reconnect_initial{};
+    std::chrono::milliseconds reconnect_max{};
+    std::size_t delivery_threads = 0;
+    std::size_t delivery_queue = 0;
+};
+
+// Reads `config`, taking the table's default for a missing key. Throws std::invalid_argument
+// whose message starts with the offending key. Never puts the password in a message.
+SipConfig parseConfig(const sdk::PluginConfig& config);
+
+// Why `account` is not user@domain made of characters safe in a SIP URI, or empty.
+std::string accountProblem(const std::string& account);
+
+}  // namespace relaysync::transport_sip

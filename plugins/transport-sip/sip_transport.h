@@ -1,0 +1,106 @@
+#pragma once
+// The "sip" transport: a SIP user agent that REGISTERs the node's account at one SIP server over
+// one outbound TCP connection, and carries every payload as a MESSAGE through that server.
+// Inbound MESSAGEs arrive over the same connection, so the node never listens (docs/transport-sip.md).
+//
+// Threads: one session thread owns the connection (connect, REGISTER and its refresh, CRLF
+// keepalives, reading); send() callers write their MESSAGE and wait for its final response;
+// received MESSAGEs go to the listener on delivery threads, whose answer becomes the response.
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "digest.h"
+#include "peer_reachability.h"
+#include "relaysync/sdk/plugin_config.h"
+#include "relaysync/sdk/transport.h"
+#include "sip_config.h"
+#include "sip_message.h"
+#include "tcp_link.h"
+#include "work_queue.h"
+
+namespace relaysync::transport_sip {
+
+// The Content-Type of every relaysync payload carried in a MESSAGE.
+inline constexpr const char* kContentType = "application/vnd.relaysync+json";
+
+class SipTransport final : public sdk::Transport {
+public:
+    explicit SipTransport(const sdk::PluginConfig& config);
+    ~SipTransport() override;
+
+    sdk::Status start(const std::string& own_account, sdk::TransportListener& listener) override;
+    sdk::Status send(const std::string& to, const std::string& payload) override;
+    std::size_t maxPayloadBytes() const override { return config_.max_payload_bytes; }
+    sdk::Reachability reachability(const std::string& account) const override { return peers_.get(account); }
+    void stop() override;
+
+private:
+    // A request waiting for its final response (by Via branch).
+    struct Pending {
+        std::optional<SipMessage> response;
+        bool failed = false;
+    };
+    enum class StartOutcome { pending, registered, refused, unreachable };
+
+    // sip_session.cpp: the session thread.
+    void run();
+    bool runSession(const std::shared_ptr<TcpLink>& link);  // true if it registered
+    void sendRegister(TcpLink& link, const std::optional<Challenge>& challenge);
+    // false: the session must end (refused, or a failure worth a reconnect).
+    bool onRegisterResponse(TcpLink& link, const SipMessage& response);
+    void onRequest(const std::shared_ptr<TcpLink>& link, const SipMessage& request);
+    void deliver(const std::weak_ptr<TcpLink>& link, const SipMessage& request);
+    void respond(TcpLink& link, const SipMessage& request, int status, const std::string& reason);
+    void onResponse(const SipMessage& response);
+    void endSession();
+    void setOutcome(StartOutcome outcome, std::string why = {});
+    void waitBeforeReconnect(std::chrono::milliseconds delay);
+
+    // sip_transport.cpp: MESSAGE and its status.
+    std::optional<SipMessage> transact(const OutgoingRequest& request, std::chrono::steady_clock::time_point deadline);
+    sdk::Status statusOf(const std::string& to, const SipMessage& response);
+    std::string authorizationFor(const Challenge& challenge, const std::string& method, const std::string& uri);
+
+    const SipConfig config_;
+    Poco::Logger& log_;
+    std::string own_account_;
+    std::string own_uri_;
+    DigestCredentials credentials_;
+    sdk::TransportListener* listener_ = nullptr;
+    PeerReachability peers_;
+    WorkQueue deliveries_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    std::shared_ptr<TcpLink> link_;     // the connection, while there is one
+    bool registered_ = false;            // the server holds our contact on link_
+    StartOutcome outcome_ = StartOutcome::pending;
+    std::string outcome_reason_;
+    std::map<std::string, std::shared_ptr<Pending>> pending_;
+    std::optional<Challenge> proxy_challenge_;  // reused for every MESSAGE until the server renews it
+    std::uint32_t proxy_nonce_count_ = 0;
+
+    // Owned by the session thread.
+    std::string register_call_id_;
+    std::string register_tag_;
+    std::uint32_t register_cseq_ = 0;
+    std::string register_branch_;
+    std::string answered_nonce_;  // the challenge nonce last answered, to tell a refusal
+    std::chrono::steady_clock::time_point register_deadline_{};
+    std::chrono::steady_clock::time_point refresh_at_{};
+
+    std::thread session_;
+};
+
+}  // namespace relaysync::transport_sip
