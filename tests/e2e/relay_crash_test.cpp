@@ -7,7 +7,6 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "cluster/wait.h"
 #include "e2e_site.h"
@@ -62,6 +61,7 @@ public:
             }
         }, 20ms);
 
+        const auto c21_log = cluster.logText(C21).size();
         cluster.kill(R2);
         CPPUNIT_ASSERT(!cluster.running(R2));
         // R1's own terminal may still be answering (its check and repair take a moment): R1 ends
@@ -75,7 +75,7 @@ public:
         // client21 goes on; whether it reads the instruction before it sees R2 gone or gets it
         // again from R2's outbox later, its answer has to find the restarted R2.
         ::kill(cluster.pid(C21), SIGCONT);
-        std::this_thread::sleep_for(300ms);
+        waitForLogLine(*site_, C21, c21_log, "connection with " + R2 + ".* closed");  // it saw R2 go
 
         cluster.restart(R2);
         const auto report = cluster.awaitSync(C11, sync_id, 60s);
@@ -96,8 +96,9 @@ public:
         const auto& ids = site_->ids();
         const auto changes = change();
         const auto sync_id = cluster.startSync(C11, ids.workspace1);
+        const auto r1_log = cluster.logText(R1).size();
         cluster.kill(R2);
-        std::this_thread::sleep_for(300ms);
+        waitForLogLine(*site_, R1, r1_log, "connection with " + R2 + ".* closed");  // R1 saw R2 go
         cluster.restart(R2);
         const auto report = cluster.awaitSync(C11, sync_id, 60s);
         // Depending on the moment: R1 may have found R2 down, or the restarted R2 its terminals
