@@ -73,11 +73,12 @@ leg_fuzz() {
   "$build/tests/fuzz/fuzz_make_seeds" "$out/seeds" >/dev/null
   mkdir -p "$out/artifacts"
   local failed=0 target seeds
-  for target in protocol frame profile; do
+  for target in protocol frame profile sip; do
     # The corpus folder keeps what libFuzzer found, so later runs start from there.
     mkdir -p "$out/corpus/$target"
     seeds=$out/seeds/$target
     [[ $target == profile ]] && seeds=$top/config/four-site
+    [[ $target == sip ]] && seeds=$top/tests/fuzz/seeds/sip  # written by hand: no generated ones
     echo "fuzz_$target: ${fuzz_seconds}s (log: $out/$target.log)"
     if "$build/tests/fuzz/fuzz_$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$out/artifacts/$target-" \
