@@ -3,19 +3,24 @@
 # for tests and for trying the SIP transport on one machine.
 #
 #   scripts/kamailio.sh prepare RUNDIR ACCOUNT=PASSWORD...  writes RUNDIR/db (the subscriber table)
-#   scripts/kamailio.sh run RUNDIR HOST:PORT                runs kamailio in the foreground (exec:
-#                                                           the caller's child pid is kamailio's)
-#   scripts/kamailio.sh start RUNDIR HOST:PORT              the same under setsid in the background;
+#   scripts/kamailio.sh tls RUNDIR CERT KEY                 copies the server's TLS certificate (PEM,
+#                                                           chain) and key into RUNDIR/tls and
+#                                                           writes RUNDIR/tls.cfg for the tls module
+#   scripts/kamailio.sh run RUNDIR HOST:PORT [TLSHOST:PORT] runs kamailio in the foreground (exec:
+#                                                           the caller's child pid is kamailio's);
+#                                                           with TLSHOST:PORT also TLS (needs `tls`)
+#   scripts/kamailio.sh start RUNDIR HOST:PORT [TLSHOST:PORT]  the same under setsid in the background;
 #                                                           pid in RUNDIR/server.pid, log in RUNDIR/kamailio.log
 #   scripts/kamailio.sh stop RUNDIR                         stops the one `start` recorded, by its pid
-#   scripts/kamailio.sh check                               checks the configuration
-# Kamailio comes from Debian (scripts/setup.sh installs it). Passwords go only into the table.
+#   scripts/kamailio.sh check                               checks the configuration (TCP and TLS)
+# Kamailio comes from Debian (scripts/setup.sh installs it and kamailio-tls-modules). Passwords
+# go only into the table; the TLS key only into RUNDIR/tls (mode 600).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cfg=$top/config/kamailio/kamailio.cfg
 kamailio=/usr/sbin/kamailio
 
-usage() { sed -n '4,12p' "$0" >&2; exit 2; }
+usage() { sed -n '4,18p' "$0" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 command=$1
 shift
@@ -42,26 +47,68 @@ case $command in
     } > "$run/db/subscriber"
     chmod 600 "$run/db/subscriber"
     ;;
-  run)
-    [[ $# -eq 2 ]] || usage
+  tls)
+    [[ $# -eq 3 ]] || usage
     run=$(cd "$1" && pwd)
+    [[ -r $2 && -r $3 ]] || { echo "kamailio.sh: cannot read $2 or $3" >&2; exit 2; }
+    mkdir -p "$run/tls"
+    chmod 700 "$run/tls"
+    cp "$2" "$run/tls/server.pem"
+    (umask 077 && cp "$3" "$run/tls/server.key")
+    chmod 600 "$run/tls/server.key"
+    # Relays check the server's certificate; the server asks none of them (digest proves them).
+    cat > "$run/tls.cfg" <<EOF
+# Written by scripts/kamailio.sh tls: the certificate relays check (their "ca" setting).
+[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+certificate = $run/tls/server.pem
+private_key = $run/tls/server.key
+cipher_list = HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!SHA1
+
+[client:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+EOF
+    ;;
+  run)
+    [[ $# -eq 2 || $# -eq 3 ]] || usage
+    run=$(cd "$1" && pwd)
+    tls=()
+    if [[ $# -eq 3 ]]; then
+      [[ -r $run/tls.cfg ]] || { echo "kamailio.sh: $run/tls.cfg is missing: run 'kamailio.sh tls $1 CERT KEY' first" >&2; exit 2; }
+      tls=(-A WITH_TLS -A "LISTEN_TLS=tls:$3" -A "TLS_CFG=\"$run/tls.cfg\"")
+    fi
     exec "$kamailio" -f "$cfg" -DD -E -Y "$run" -w "$run" -P "$run/kamailio.pid" -m 64 -M 8 \
-      -A "LISTEN_TCP=tcp:$2" -A "DBURL=\"text://$run/db\""
+      -A "LISTEN_TCP=tcp:$2" -A "DBURL=\"text://$run/db\"" "${tls[@]}"
     ;;
   start)
-    [[ $# -eq 2 ]] || usage
-    setsid "$0" run "$1" "$2" > "$1/kamailio.log" 2>&1 < /dev/null &
+    [[ $# -eq 2 || $# -eq 3 ]] || usage
+    setsid "$0" run "$@" > "$1/kamailio.log" 2>&1 < /dev/null &
     echo $! > "$1/server.pid"
     ;;
   stop)
     [[ $# -eq 1 ]] || usage
     pid=$(cat "$1/server.pid")
     kill -TERM "$pid" 2>/dev/null || exit 0
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
+    # With the tls module (Kamailio 5.6, OpenSSL 3) a child sometimes hangs, spinning, in its
+    # exit and outlives the main process: end what is left of the process group `start` made
+    # (setsid), if it is one.
+    kill -KILL -- "-$pid" 2>/dev/null || true
     ;;
   check)
     "$kamailio" -c -f "$cfg"
+    # The TLS variant too, with a throwaway certificate (the tls module reads it when checking).
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 \
+      -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+    "$0" tls "$dir" "$dir/cert.pem" "$dir/key.pem"
+    "$kamailio" -c -f "$cfg" -A WITH_TLS -A "TLS_CFG=\"$dir/tls.cfg\""
     ;;
   *) usage ;;
 esac

@@ -10,6 +10,8 @@ packages=(
   libpoco-dev libyaml-cpp-dev libboost-dev libssl-dev libcppunit-dev libpq-dev openssl
   # transport-sip: libosip2 parses SIP; its tests run Kamailio and sipp (config/kamailio).
   libosip2-dev kamailio sip-tester
+  # transport: tls to Kamailio: its tls module.
+  kamailio-tls-modules
   # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
   # driver reads relaysync-admin's --json answers with jq.
   libarchive-dev jq

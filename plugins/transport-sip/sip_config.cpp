@@ -92,8 +92,27 @@ SipConfig parseConfig(const sdk::PluginConfig& config) {
     const Reader read(config);
     SipConfig parsed;
     parseServer(trim(read.text("server")), parsed);
-    if (const std::string transport = trim(read.text("transport")); transport != "tcp")
-        fail("transport", transport == "tls" ? "tls is not implemented yet; use tcp" : "'" + transport + "' is neither tcp nor tls");
+    const std::string transport = trim(read.text("transport"));
+    if (transport != "tcp" && transport != "tls") fail("transport", "'" + transport + "' is neither tcp nor tls");
+    parsed.tls = transport == "tls";
+    parsed.ca_file = trim(read.text("ca"));
+    parsed.tls_server_name = trim(read.text("tls_server_name"));
+    parsed.certificate = trim(read.text("certificate"));
+    parsed.private_key = trim(read.text("private_key"));
+    if (parsed.tls) {
+        if (parsed.ca_file.empty()) fail("ca", "required with transport: tls (the CA file the server's certificate is checked against)");
+        if (parsed.tls_server_name.empty()) {
+            parsed.tls_server_name = parsed.server_host;
+            // [::1]:5061 names the address ::1.
+            if (parsed.tls_server_name.size() > 2 && parsed.tls_server_name.front() == '[' && parsed.tls_server_name.back() == ']')
+                parsed.tls_server_name = parsed.tls_server_name.substr(1, parsed.tls_server_name.size() - 2);
+        }
+        if (parsed.certificate.empty() != parsed.private_key.empty())
+            fail(parsed.certificate.empty() ? "certificate" : "private_key", "certificate and private_key go together");
+    } else {
+        for (const char* key : {"ca", "tls_server_name", "certificate", "private_key"})
+            if (!trim(read.text(key)).empty()) fail(key, "only used with transport: tls");
+    }
     parsed.username = trim(read.text("username"));
     for (const char c : parsed.username)
         if (!uriSafe(c)) fail("username", "has a character not allowed in a SIP user name");

@@ -18,7 +18,11 @@ inline constexpr std::size_t kMaxPayloadCeiling = 61440;
 
 inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"server", nullptr, "host:port of the SIP server (registrar and proxy) this node registers at, e.g. sip.example.net:5060"},
-    {"transport", "tcp", "tcp (tls is not implemented yet)"},
+    {"transport", "tcp", "tcp, or tls (then ca is required)"},
+    {"ca", "", "tls: PEM file of the CA(s) the server's certificate must chain to"},
+    {"tls_server_name", "", "tls: the name (DNS name or IP) the server's certificate must carry, also sent as SNI; empty: the host of server"},
+    {"certificate", "", "tls: PEM client certificate (chain) to present, only if the server asks for one; empty: none"},
+    {"private_key", "", "tls: unencrypted PEM key of certificate (required with it)"},
     {"username", "", "digest user name; empty: the user part of the node's account"},
     {"password", nullptr, "digest password of the account (never logged)"},
     {"realm", "", "expected digest realm; empty: whatever the server's challenge names"},
@@ -38,6 +42,11 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
 struct SipConfig {
     std::string server_host;
     std::uint16_t server_port = 0;
+    bool tls = false;
+    std::string ca_file;          // tls only
+    std::string tls_server_name;  // tls only; the server host unless set
+    std::string certificate;      // tls only; empty: no client certificate
+    std::string private_key;
     std::string username;  // empty: the account's user part
     std::string password;
     std::string realm;

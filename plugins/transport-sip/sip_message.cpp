@@ -167,7 +167,7 @@ std::string formatRequest(const OutgoingRequest& r) {
     std::string text;
     text.reserve(512 + r.body.size());
     text += r.method + " " + r.request_uri + " SIP/2.0\r\n";
-    text += "Via: SIP/2.0/TCP " + r.via_sent_by + ";branch=" + r.branch + ";rport\r\n";
+    text += "Via: SIP/2.0/" + r.via_transport + " " + r.via_sent_by + ";branch=" + r.branch + ";rport\r\n";
     text += "Max-Forwards: 70\r\n";
     text += "From: <" + r.from_uri + ">;tag=" + r.from_tag + "\r\n";
     text += "To: <" + r.to_uri + ">\r\n";

@@ -55,6 +55,7 @@ ParseResult parseSip(const Frame& frame);
 struct OutgoingRequest {
     std::string method;
     std::string request_uri;
+    std::string via_transport = "TCP";  // TCP or TLS
     std::string via_sent_by;  // host:port of this end of the connection
     std::string branch;
     std::string from_uri;

@@ -32,12 +32,18 @@ void SipTransport::run() {
             std::lock_guard lock(mutex_);
             if (stopping_) return;
         }
-        std::string error;
-        auto link = TcpLink::connect(config_.server_host, config_.server_port, config_.connect_timeout, &error);
-        if (!link) {
-            log_.warning("cannot connect to the SIP server %s: %s; trying again in %s ms", server, error,
+        ConnectFailure failure;
+        auto link = TcpLink::connect(config_.server_host, config_.server_port, config_.connect_timeout, tls_.get(), &failure);
+        if (!link && failure.certificate_refused) {
+            // Not the server we were told to trust: like refused credentials, start() fails, and
+            // later on it is retried slowly.
+            log_.error("refused the SIP server %s: %s; trying again in %s ms", server, failure.text,
+                       std::to_string(config_.reconnect_max.count()));
+            setOutcome(StartOutcome::refused, "refused the SIP server " + server + ": " + failure.text);
+        } else if (!link) {
+            log_.warning("cannot connect to the SIP server %s: %s; trying again in %s ms", server, failure.text,
                          std::to_string(delay.count()));
-            setOutcome(StartOutcome::unreachable, "cannot connect to the SIP server " + server + ": " + error);
+            setOutcome(StartOutcome::unreachable, "cannot connect to the SIP server " + server + ": " + failure.text);
         } else {
             {
                 std::lock_guard lock(mutex_);
@@ -90,7 +96,11 @@ void SipTransport::setOutcome(StartOutcome outcome, std::string why) {
 
 bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
     const std::string server = config_.server_host + ":" + std::to_string(config_.server_port);
-    log_.debug("connected to the SIP server %s from %s", server, link->localAddress());
+    if (config_.tls)
+        log_.debug("connected to the SIP server %s from %s over %s, its certificate checked for %s", server,
+                   link->localAddress(), link->tlsVersion(), config_.tls_server_name);
+    else
+        log_.debug("connected to the SIP server %s from %s", server, link->localAddress());
     StreamFramer framer(kMaxHeadBytes, config_.max_payload_bytes + 4096);
     register_call_id_ = randomHex(16) + "@relaysync";
     register_tag_ = randomHex(8);
@@ -169,6 +179,7 @@ void SipTransport::sendRegister(TcpLink& link, const std::optional<Challenge>& c
     OutgoingRequest request;
     request.method = "REGISTER";
     request.request_uri = "sip:" + domain;
+    request.via_transport = config_.tls ? "TLS" : "TCP";
     request.via_sent_by = link.localAddress();
     request.branch = "z9hG4bK" + randomHex(12);
     request.from_uri = own_uri_;
@@ -176,7 +187,7 @@ void SipTransport::sendRegister(TcpLink& link, const std::optional<Challenge>& c
     request.to_uri = own_uri_;
     request.call_id = register_call_id_;
     request.cseq = ++register_cseq_;
-    request.contact_uri = "sip:" + own_account_.substr(0, own_account_.find('@')) + "@" + link.localAddress() + ";transport=tcp";
+    request.contact_uri = "sip:" + own_account_.substr(0, own_account_.find('@')) + "@" + link.localAddress() + (config_.tls ? ";transport=tls" : ";transport=tcp");
     request.expires = config_.expires.count();
     if (challenge) {
         request.authorization_header = challenge->proxy ? "Proxy-Authorization" : "Authorization";

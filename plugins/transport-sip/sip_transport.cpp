@@ -15,6 +15,7 @@ using Clock = std::chrono::steady_clock;
 
 SipTransport::SipTransport(const sdk::PluginConfig& config)
     : config_(parseConfig(config)),
+      tls_(config_.tls ? std::make_unique<TlsClient>(config_) : nullptr),
       log_(Poco::Logger::get("relaysync.transport.sip")),
       deliveries_(config_.delivery_threads, config_.delivery_queue) {}
 
@@ -135,6 +136,7 @@ std::optional<SipMessage> SipTransport::transact(const OutgoingRequest& prepared
         changed_.wait_until(lock, deadline, [this] { return stopping_ || registered_; });
         if (stopping_ || !registered_) return std::nullopt;
         link = link_;
+        request.via_transport = config_.tls ? "TLS" : "TCP";
         request.via_sent_by = link->localAddress();
         request.branch = "z9hG4bK" + randomHex(12);
         pending_[request.branch] = pending;

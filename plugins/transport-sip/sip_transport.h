@@ -1,6 +1,6 @@
 #pragma once
 // The "sip" transport: a SIP user agent that REGISTERs the node's account at one SIP server over
-// one outbound TCP connection, and carries every payload as a MESSAGE through that server.
+// one outbound TCP or TLS connection, and carries every payload as a MESSAGE through that server.
 // Inbound MESSAGEs arrive over the same connection, so the node never listens (docs/transport-sip.md).
 //
 // Threads: one session thread owns the connection (connect, REGISTER and its refresh, CRLF
@@ -26,6 +26,7 @@
 #include "sip_config.h"
 #include "sip_message.h"
 #include "tcp_link.h"
+#include "tls_client.h"
 #include "work_queue.h"
 
 namespace relaysync::transport_sip {
@@ -72,6 +73,7 @@ private:
     std::string authorizationFor(const Challenge& challenge, const std::string& method, const std::string& uri);
 
     const SipConfig config_;
+    const std::unique_ptr<TlsClient> tls_;  // transport: tls only
     Poco::Logger& log_;
     std::string own_account_;
     std::string own_uri_;

@@ -1,5 +1,5 @@
 #pragma once
-// The one connection to the SIP server (plain TCP; TLS is to come behind the same interface).
+// The one connection to the SIP server: plain TCP, or TLS over it (transport: tls).
 // One thread reads; any thread writes (whole messages, serialised).
 
 #include <chrono>
@@ -8,13 +8,25 @@
 #include <mutex>
 #include <string>
 
+typedef struct ssl_st SSL;
+
 namespace relaysync::transport_sip {
+
+class TlsClient;
+
+// Why a connection could not be made.
+struct ConnectFailure {
+    std::string text;
+    bool certificate_refused = false;  // TLS: the server's certificate failed the check
+};
 
 class TcpLink {
 public:
-    // Connects within `timeout`; nullptr with *error set when it cannot.
+    // Connects (and with `tls`, completes the TLS handshake, checking the server's certificate)
+    // within `timeout`; nullptr with *failure set when it cannot.
     static std::shared_ptr<TcpLink> connect(const std::string& host, std::uint16_t port,
-                                            std::chrono::milliseconds timeout, std::string* error);
+                                            std::chrono::milliseconds timeout, const TlsClient* tls,
+                                            ConnectFailure* failure);
     ~TcpLink();
     TcpLink(const TcpLink&) = delete;
     TcpLink& operator=(const TcpLink&) = delete;
@@ -28,13 +40,17 @@ public:
     void shutdown();
     // This end as "ip:port" (for Via and Contact).
     const std::string& localAddress() const { return local_; }
+    // "TLSv1.3" and so on, or empty for plain TCP.
+    std::string tlsVersion() const;
 
 private:
-    explicit TcpLink(int fd);
+    TcpLink(int fd, SSL* ssl);
 
     const int fd_;
+    SSL* const ssl_;  // nullptr: plain TCP
     std::string local_;
-    std::mutex write_mutex_;
+    std::mutex write_mutex_;  // one writer at a time
+    std::mutex ssl_mutex_;    // an SSL object is not safe for a reader and a writer at once
 };
 
 }  // namespace relaysync::transport_sip

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -67,11 +68,21 @@ KamailioServer::~KamailioServer() {
     std::filesystem::remove_all(run_dir_, ignored);
 }
 
+void KamailioServer::enableTls(const std::string& certificate, const std::string& key) {
+    const std::string command = std::string(RELAYSYNC_KAMAILIO_SCRIPT) + " tls " + run_dir_ + " '" + certificate + "' '" + key + "'";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+    if (tls_port_ == 0) {
+        do tls_port_ = freePort();
+        while (tls_port_ == port_);
+    }
+}
+
 void KamailioServer::start() {
     if (pid_ > 0) return;
     const std::string script = RELAYSYNC_KAMAILIO_SCRIPT;
     const std::string log = run_dir_ + "/kamailio.log";
     const std::string address = this->address();
+    const std::string tls_address = tls_port_ ? tlsAddress() : std::string();
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
@@ -83,11 +94,15 @@ void KamailioServer::start() {
             ::dup2(out, 1);
             ::dup2(out, 2);
         }
-        ::execl(script.c_str(), script.c_str(), "run", run_dir_.c_str(), address.c_str(), static_cast<char*>(nullptr));
+        if (tls_port_)
+            ::execl(script.c_str(), script.c_str(), "run", run_dir_.c_str(), address.c_str(), tls_address.c_str(),
+                    static_cast<char*>(nullptr));
+        else
+            ::execl(script.c_str(), script.c_str(), "run", run_dir_.c_str(), address.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     const auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (!accepts(port_)) {
+    while (!accepts(port_) || (tls_port_ && !accepts(tls_port_))) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
@@ -114,10 +129,16 @@ void KamailioServer::stop() {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    if (Clock::now() > deadline)
+        std::fprintf(stderr, "(kamailio %d did not stop within 5 s of SIGTERM: killed, with its process group)\n",
+                     static_cast<int>(pid_));
+    // A child that hangs in its exit (seen with the tls module) would outlive a killed main
+    // process and spin on: the whole process group is ours (setsid at start), end what is left.
+    ::kill(-pid_, SIGKILL);
     pid_ = -1;
     // Its children leave with it; wait until the port is free for a restart on it.
     const auto free_deadline = Clock::now() + std::chrono::seconds(5);
-    while (accepts(port_) && Clock::now() < free_deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    while ((accepts(port_) || (tls_port_ && accepts(tls_port_))) && Clock::now() < free_deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 std::string KamailioServer::log() const {

@@ -19,6 +19,10 @@ public:
     KamailioServer(const KamailioServer&) = delete;
     KamailioServer& operator=(const KamailioServer&) = delete;
 
+    // Also listen for TLS (on a second free port) with this certificate and key, from the next
+    // start() on (scripts/kamailio.sh tls).
+    void enableTls(const std::string& certificate, const std::string& key);
+
     // Starts it and waits (with a deadline) until it accepts connections; throws if it does not.
     void start();
     // Stops it by pid: SIGTERM, then SIGKILL after a deadline; waits for it to be gone.
@@ -26,11 +30,14 @@ public:
 
     std::uint16_t port() const { return port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t tlsPort() const { return tls_port_; }
+    std::string tlsAddress() const { return "127.0.0.1:" + std::to_string(tls_port_); }  // after enableTls
     std::string log() const;  // what kamailio wrote, for failure messages
 
 private:
     std::string run_dir_;
     std::uint16_t port_ = 0;
+    std::uint16_t tls_port_ = 0;  // 0: no TLS
     pid_t pid_ = -1;
 };
 

@@ -55,6 +55,7 @@ void SipFixture::setUp() {
     logger.setLevel(Poco::Message::PRIO_DEBUG);
     server = std::make_unique<KamailioServer>(std::map<std::string, std::string>{
         {kRelay1, passwordOf(kRelay1)}, {kRelay2, passwordOf(kRelay2)}, {kRelay3, passwordOf(kRelay3)}});
+    prepareServer(*server);
     server->start();
 }
 

@@ -58,6 +58,8 @@ public:
     static TransportPtr createTransport(const sdk::PluginConfig& config, std::string* error);
 
 protected:
+    // Called in setUp() before the server starts (e.g. to enable TLS).
+    virtual void prepareServer(KamailioServer&) {}
     static std::string passwordOf(const std::string& account);
     // Settings for `account` at the fixture's Kamailio, with short timeouts for tests.
     sdk::PluginConfig configFor(const std::string& account) const;
