@@ -113,7 +113,8 @@ private:
 };
 
 // Completes the TLS handshake on a connected socket by `deadline`.
-bool handshake(SSL* ssl, int fd, Clock::time_point deadline, const TlsClient& tls, ConnectFailure* failure) {
+bool handshake(SSL* ssl, int fd, Clock::time_point deadline, std::chrono::milliseconds timeout, const TlsClient& tls,
+               ConnectFailure* failure) {
     for (;;) {
         int rc = 0;
         int saved_errno = 0;
@@ -145,7 +146,7 @@ bool handshake(SSL* ssl, int fd, Clock::time_point deadline, const TlsClient& tl
         }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0 || waitFor(fd, events, left) <= 0) {
-            failure->text = "no TLS handshake within the connect timeout";
+            failure->text = "no TLS handshake within " + std::to_string(timeout.count()) + " ms (is it a TLS port?)";
             return false;
         }
     }
@@ -181,7 +182,7 @@ std::shared_ptr<TcpLink> TcpLink::connect(const std::string& host, std::uint16_t
         }
         // From here the link owns both: its destructor frees them.
         auto link = std::shared_ptr<TcpLink>(new TcpLink(fd, ssl));
-        if (!handshake(ssl, fd, deadline, *tls, failure)) return nullptr;
+        if (!handshake(ssl, fd, deadline, timeout, *tls, failure)) return nullptr;
         return link;
     }
     return nullptr;

@@ -67,6 +67,7 @@ class SipTlsTest : public SipFixture {
     CPPUNIT_TEST(testClientCertificateIsAccepted);
     CPPUNIT_TEST(testReregistersOverTlsAfterKamailioRestart);
     CPPUNIT_TEST(testTlsSettingsAreChecked);
+    CPPUNIT_TEST(testTlsToThePlainPortIsUnreachableWithAClearReason);
     CPPUNIT_TEST(testWritingToAClosedTlsConnectionFailsWithoutSigpipe);
     CPPUNIT_TEST_SUITE_END();
 
@@ -190,6 +191,23 @@ public:
         config["transport"] = "udp";
         error = refusal(config);
         CPPUNIT_ASSERT_MESSAGE(error, contains(error, "transport: 'udp' is neither tcp nor tls"));
+    }
+
+    // A wrong port is not a refused server: start() succeeds and the relay keeps trying.
+    void testTlsToThePlainPortIsUnreachableWithAClearReason() {
+        auto config = tlsConfigFor(kRelay1);
+        config["server"] = server->address();  // Kamailio's TCP port
+        config["connect_timeout_ms"] = "1000";
+        std::string error;
+        auto transport = create(config, &error);
+        CPPUNIT_ASSERT_MESSAGE(error, transport != nullptr);
+        RecordingListener listener;
+        const sdk::Status started = transport->start(kRelay1, listener);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(started.toString(), sdk::StatusCode::ok, started.code());
+        CPPUNIT_ASSERT_MESSAGE(log->text(), logged(*log, "cannot connect to the SIP server " + server->address() +
+                                                             ": no TLS handshake within 1000 ms (is it a TLS port?)"));
+        CPPUNIT_ASSERT_MESSAGE(log->text(), !logged(*log, "registered " + kRelay1));
+        transport->stop();
     }
 
     // OpenSSL writes with write(), which raises SIGPIPE on a connection that is shut down; the
