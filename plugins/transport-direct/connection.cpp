@@ -14,6 +14,8 @@
 
 namespace relaysync::transport_direct {
 
+using plugin_common::loggable;
+
 namespace {
 
 using std::chrono::milliseconds;

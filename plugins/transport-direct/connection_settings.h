@@ -10,7 +10,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
-#include "delivery_pool.h"
+#include "job_pool.h"
 #include "frame_budget.h"
 #include "io_loop.h"
 #include "relaysync/sdk/transport.h"
@@ -29,7 +29,7 @@ struct ConnectionSettings {
     Poco::Net::Context::Ptr tls;          // null: plaintext
     std::shared_ptr<FrameBudget> budget;  // max_buffered_bytes, shared by all connections
     IoLoop* io = nullptr;                 // drives every established connection's socket
-    DeliveryPool* delivery = nullptr;     // runs the listener's onMessage (delivery_threads)
+    plugin_common::JobPool* delivery = nullptr;     // runs the listener's onMessage (delivery_threads)
 };
 
 // An accepted connection whose peer has finished TLS and HELLO, and been sent our HELLO.

@@ -31,7 +31,7 @@
 
 #include "acceptor.h"
 #include "connection.h"
-#include "delivery_pool.h"
+#include "job_pool.h"
 #include "direct_config.h"
 #include "frame_budget.h"
 #include "io_loop.h"
@@ -104,7 +104,7 @@ private:
 
     // Declared before anything holding connections: they go last.
     IoLoop io_;
-    DeliveryPool delivery_;
+    plugin_common::JobPool delivery_;
 
     std::mutex stop_mutex_;  // one stop() at a time, so each returns only when all is stopped
     mutable std::mutex mutex_;

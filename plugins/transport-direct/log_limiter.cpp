@@ -4,6 +4,8 @@
 
 namespace relaysync::transport_direct {
 
+using plugin_common::loggable;
+
 namespace {
 
 // Beyond this many sources in one window (a flood from many addresses), the newcomers share one

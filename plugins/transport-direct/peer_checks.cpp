@@ -5,6 +5,8 @@
 
 namespace relaysync::transport_direct {
 
+using plugin_common::loggable;
+
 void checkRoles(const sdk::PeerIdentity& self, const sdk::PeerIdentity& peer) {
     using sdk::PeerRole;
     if (self.role == PeerRole::relay) {

@@ -17,6 +17,8 @@
 
 namespace relaysync::transport_direct {
 
+using plugin_common::loggable;
+
 namespace {
 
 // TLS 1.2 suites without anonymous, null or legacy ciphers; TLS 1.3 uses OpenSSL's defaults.

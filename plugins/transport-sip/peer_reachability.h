@@ -9,7 +9,7 @@
 #include <string>
 
 #include "relaysync/sdk/transport.h"
-#include "work_queue.h"
+#include "job_pool.h"
 
 namespace relaysync::transport_sip {
 
@@ -33,7 +33,7 @@ private:
     std::map<std::string, bool> known_;
     std::set<std::string> lost_with_connection_;
     sdk::TransportListener* listener_ = nullptr;
-    WorkQueue events_{1, 100000};
+    plugin_common::JobPool events_{1, 100000};
 };
 
 }  // namespace relaysync::transport_sip

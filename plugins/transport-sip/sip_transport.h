@@ -27,7 +27,7 @@
 #include "sip_message.h"
 #include "tcp_link.h"
 #include "tls_client.h"
-#include "work_queue.h"
+#include "job_pool.h"
 
 namespace relaysync::transport_sip {
 
@@ -80,7 +80,7 @@ private:
     DigestCredentials credentials_;
     sdk::TransportListener* listener_ = nullptr;
     PeerReachability peers_;
-    WorkQueue deliveries_;
+    plugin_common::JobPool deliveries_;
 
     mutable std::mutex mutex_;
     std::condition_variable changed_;

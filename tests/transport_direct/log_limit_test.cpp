@@ -10,7 +10,7 @@
 
 namespace relaysync::tests {
 
-using transport_direct::loggable;
+using plugin_common::loggable;
 
 class LogLimitTest : public AbuseFixture {
     CPPUNIT_TEST_SUITE(LogLimitTest);

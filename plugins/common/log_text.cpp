@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace relaysync::transport_direct {
+namespace relaysync::plugin_common {
 
 std::string loggable(std::string_view value, std::size_t max_bytes) {
     std::string out;
@@ -26,4 +26,4 @@ std::string loggable(std::string_view value, std::size_t max_bytes) {
     return out;
 }
 
-}  // namespace relaysync::transport_direct
+}  // namespace relaysync::plugin_common

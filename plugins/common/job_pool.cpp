@@ -1,14 +1,14 @@
-#include "work_queue.h"
+#include "job_pool.h"
 
-namespace relaysync::transport_sip {
+namespace relaysync::plugin_common {
 
-void WorkQueue::start() {
+void JobPool::start() {
     std::lock_guard lock(mutex_);
     stopping_ = false;
-    for (std::size_t i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { work(); });
+    for (std::size_t i = 0; i < size_; ++i) threads_.emplace_back([this] { work(); });
 }
 
-bool WorkQueue::submit(std::function<void()> job) {
+bool JobPool::submit(std::function<void()> job) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || threads_.empty() || jobs_.size() >= capacity_) return false;
@@ -18,19 +18,21 @@ bool WorkQueue::submit(std::function<void()> job) {
     return true;
 }
 
-void WorkQueue::stop() {
+void JobPool::stop() {
     std::vector<std::thread> threads;
+    std::deque<std::function<void()>> dropped;
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        jobs_.clear();
         threads.swap(threads_);
+        dropped.swap(jobs_);
     }
     wake_.notify_all();
     for (auto& thread : threads) thread.join();
+    // `dropped` goes here, outside the lock: a job may hold the last reference to what it serves.
 }
 
-void WorkQueue::work() {
+void JobPool::work() {
     for (;;) {
         std::function<void()> job;
         {
@@ -44,4 +46,4 @@ void WorkQueue::work() {
     }
 }
 
-}  // namespace relaysync::transport_sip
+}  // namespace relaysync::plugin_common

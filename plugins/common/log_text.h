@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace relaysync::transport_direct {
+namespace relaysync::plugin_common {
 
 inline constexpr std::size_t kMaxLoggedValueBytes = 200;
 
@@ -14,4 +14,4 @@ inline constexpr std::size_t kMaxLoggedValueBytes = 200;
 // kMaxLoggedValueBytes on a character boundary with "...(N bytes)" appended when it is longer.
 std::string loggable(std::string_view value, std::size_t max_bytes = kMaxLoggedValueBytes);
 
-}  // namespace relaysync::transport_direct
+}  // namespace relaysync::plugin_common
