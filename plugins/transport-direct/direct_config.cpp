@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_text.h"
 #include "frame.h"
 
 namespace relaysync::transport_direct {
@@ -17,16 +18,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-[[noreturn]] void fail(const std::string& key, const std::string& what) {
-    throw std::invalid_argument(key + ": " + what);
-}
+using plugin_common::trim;
 
-std::string trim(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string::npos) return {};
-    const auto last = text.find_last_not_of(" \t");
-    return text.substr(first, last - first + 1);
-}
+[[noreturn]] void fail(const std::string& key, const std::string& what) { plugin_common::failKey(key, what); }
 
 class Reader {
 public:
@@ -46,15 +40,7 @@ public:
     }
 
     std::uint64_t number(const char* key, std::uint64_t min, std::uint64_t max) const {
-        const std::string value = trim(text(key));
-        std::uint64_t parsed = 0;
-        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-        if (value.empty() || error != std::errc() || end != value.data() + value.size())
-            fail(key, "'" + value + "' is not a whole number");
-        if (parsed < min || parsed > max)
-            fail(key, std::to_string(parsed) + " is out of range (" + std::to_string(min) + " to " +
-                          std::to_string(max) + ")");
-        return parsed;
+        return plugin_common::wholeNumber(key, trim(text(key)), min, max);
     }
 
     milliseconds duration(const char* key, std::uint64_t min_ms) const {

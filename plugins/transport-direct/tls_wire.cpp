@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "openssl_errors.h"
 #include "tls_context.h"
 #include "wire.h"
 
@@ -20,7 +21,7 @@ public:
     TlsWire(SSL_CTX* context, int fd, bool server) : ssl_(SSL_new(context)) {
         if (!ssl_ || SSL_set_fd(ssl_, fd) != 1) {
             if (ssl_) SSL_free(ssl_);
-            throw TlsError("cannot set up TLS: " + errorQueue());
+            throw TlsError("cannot set up TLS: " + plugin_common::opensslErrorQueue());
         }
         // A write that had to wait may resume from a moved buffer, and may complete in parts.
         // An idle connection gives its record buffers back, so that it costs little memory.
@@ -90,21 +91,11 @@ private:
     }
 
     std::string describeFailure() const {
-        std::string text = errorQueue();
+        std::string text = plugin_common::opensslErrorQueue();
         const long verify = SSL_get_verify_result(ssl_);
         if (verify != X509_V_OK)
             text += " (the peer's certificate: " + std::string(X509_verify_cert_error_string(verify)) + ")";
         return text;
-    }
-
-    static std::string errorQueue() {
-        std::string reasons;
-        while (const unsigned long code = ERR_get_error()) {
-            const char* reason = ERR_reason_error_string(code);
-            if (!reasons.empty()) reasons += "; ";
-            reasons += reason ? reason : "OpenSSL error " + std::to_string(code);
-        }
-        return reasons.empty() ? "no detail from OpenSSL" : reasons;
     }
 
     SSL* ssl_;

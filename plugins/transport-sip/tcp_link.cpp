@@ -140,7 +140,7 @@ bool handshake(SSL* ssl, int fd, Clock::time_point deadline, std::chrono::millis
                 failure->text = saved_errno ? "TLS handshake failed: " + std::string(std::strerror(saved_errno))
                                             : "the server closed the connection during the TLS handshake (is it a TLS port?)";
             } else {
-                failure->text = "TLS handshake failed: " + opensslErrors();
+                failure->text = "TLS handshake failed: " + opensslErrorQueue();
             }
             return false;
         }

@@ -33,34 +33,24 @@ bool readable(const std::string& path) {
 
 }  // namespace
 
-std::string opensslErrors() {
-    std::string reasons;
-    while (const unsigned long code = ERR_get_error()) {
-        const char* reason = ERR_reason_error_string(code);
-        if (!reasons.empty()) reasons += "; ";
-        reasons += reason ? reason : "OpenSSL error " + std::to_string(code);
-    }
-    return reasons.empty() ? "no detail from OpenSSL" : reasons;
-}
-
 TlsClient::TlsClient(const SipConfig& config) : server_name_(config.tls_server_name), ca_file_(config.ca_file) {
     ERR_clear_error();
     context_ = SSL_CTX_new(TLS_client_method());
-    if (!context_) throw std::runtime_error("cannot set up TLS: " + opensslErrors());
+    if (!context_) throw std::runtime_error("cannot set up TLS: " + opensslErrorQueue());
     try {
         SSL_CTX_set_min_proto_version(context_, TLS1_2_VERSION);
         SSL_CTX_set_cipher_list(context_, kCipherList);
         if (!readable(config.ca_file)) fail("ca", "cannot read " + config.ca_file);
         if (SSL_CTX_load_verify_locations(context_, config.ca_file.c_str(), nullptr) != 1)
-            fail("ca", config.ca_file + " holds no usable PEM certificate (" + opensslErrors() + ")");
+            fail("ca", config.ca_file + " holds no usable PEM certificate (" + opensslErrorQueue() + ")");
         SSL_CTX_set_verify(context_, SSL_VERIFY_PEER, nullptr);
         if (!config.certificate.empty()) {
             if (!readable(config.certificate)) fail("certificate", "cannot read " + config.certificate);
             if (SSL_CTX_use_certificate_chain_file(context_, config.certificate.c_str()) != 1)
-                fail("certificate", config.certificate + " holds no usable PEM certificate (" + opensslErrors() + ")");
+                fail("certificate", config.certificate + " holds no usable PEM certificate (" + opensslErrorQueue() + ")");
             if (!readable(config.private_key)) fail("private_key", "cannot read " + config.private_key);
             if (SSL_CTX_use_PrivateKey_file(context_, config.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
-                const std::string why = opensslErrors();
+                const std::string why = opensslErrorQueue();
                 if (why.find("key values mismatch") != std::string::npos)
                     fail("private_key", config.private_key + " is not the key of " + config.certificate);
                 fail("private_key", config.private_key + " holds no unencrypted PEM private key (" + why + ")");
@@ -90,7 +80,7 @@ SSL* TlsClient::newSession(int fd, std::string* error) const {
         }
     }
     if (!ok) {
-        *error = "cannot set up TLS: " + opensslErrors();
+        *error = "cannot set up TLS: " + opensslErrorQueue();
         if (ssl) SSL_free(ssl);
         return nullptr;
     }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "openssl_errors.h"
+
 #include "sip_config.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -34,6 +36,6 @@ private:
 };
 
 // OpenSSL's queued reasons for the last failure on this thread (clears the queue).
-std::string opensslErrors();
+using plugin_common::opensslErrorQueue;
 
 }  // namespace relaysync::transport_sip
