@@ -297,6 +297,8 @@ void SipTransport::deliver(const std::weak_ptr<TcpLink>& weak, const SipMessage&
     sdk::PeerIdentity from;
     from.account = request.from_account;
     from.role = role;
+    // Only this relay's own terminals (terminal_accounts_file) arrive with role terminal.
+    if (role == sdk::PeerRole::terminal) from.home_relay = own_account_;
     const sdk::Status taken = listener_->onMessage(from, request.body);
     if (!taken.isOk()) log_.warning("relaysync did not take a message from %s: %s", from.account, taken.toString());
     // The connection may be gone: then the sender times out and sends it again.

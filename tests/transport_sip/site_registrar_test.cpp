@@ -62,6 +62,7 @@ public:
         const auto received = relay.listener->messages().at(0);
         CPPUNIT_ASSERT_EQUAL(kClient11, received.identity.account);
         CPPUNIT_ASSERT(received.identity.role == sdk::PeerRole::terminal);
+        CPPUNIT_ASSERT_EQUAL(kRelay1, received.identity.home_relay);  // core drops a terminal of another relay
 
         const auto down = relay.transport->send(kClient11, R"({"hello":"terminal"})");
         CPPUNIT_ASSERT_MESSAGE(down.toString(), down.isOk());
