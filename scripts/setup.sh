@@ -15,6 +15,8 @@ packages=(
   # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
   # driver reads relaysync-admin's --json answers with jq.
   libarchive-dev jq
+  # storage-smb: libsmbclient; its tests and the demo run a private smbd (scripts/samba.sh).
+  libsmbclient-dev samba smbclient
 )
 for arg in "$@"; do
   case $arg in

@@ -7,14 +7,11 @@
 #include <vector>
 
 #include "relaysync/sdk/status.h"
+#include "store_path.h"
 
 namespace relaysync::storage_local {
 
-// Splits a store path into its components. Only one spelling of each entity is accepted, so that
-// two resource entries never name the same entity differently: relative, '/'-separated, no
-// empty, "." or ".." component, no NUL byte. "" is the root and has no components.
-// invalid_argument for anything else.
-sdk::Status splitStorePath(const std::string& path, std::vector<std::string>& components);
+using plugin_common::splitStorePath;
 
 // Whether `inner` is `root` or lies below it, compared component by component, so that
 // "/srv/share2" is not inside "/srv/share". Both absolute and lexically normal.

@@ -5,10 +5,6 @@
 
 namespace relaysync::storage_local {
 
-std::string quoted(const std::string& path) {
-    return path.empty() ? std::string("the root") : "'" + path + "'";
-}
-
 sdk::Status statusFromErrno(int err, const std::string& what) {
     const std::string reason = std::error_code(err, std::generic_category()).message();
     switch (err) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "relaysync/sdk/status.h"
+#include "store_path.h"
 
 namespace relaysync::storage_local {
 
@@ -12,7 +13,6 @@ namespace relaysync::storage_local {
 // Missing things are not_found, refused access is permission_denied, the rest io_error.
 sdk::Status statusFromErrno(int err, const std::string& what);
 
-// "'folderA/x.txt'", or "the root" for "": how messages name an entity.
-std::string quoted(const std::string& path);
+using plugin_common::quoted;
 
 }  // namespace relaysync::storage_local
