@@ -16,9 +16,9 @@
 # only replies (conntrack). The relays connect to Kamailio over TLS; their admin sockets are
 # Unix sockets in the run's folder, which work across network namespaces.
 #
-# When the sip plugin takes lan_listen (the relay as its site's SIP registrar), each site also
-# runs a terminal registered at its relay over SIP on the site's private address; each shares a
-# file, and one synchronize from site 1 must reach every site.
+# Each relay is also the SIP registrar of its site (lan_listen, TLS, on the site's private
+# address), where the site's terminal registers; each terminal shares a file, and one
+# synchronize from site 1 must reach every site.
 #
 # Needs root and `ip netns` (else: SKIP, exit 77), nft, kamailio with its tls module.
 # Waits are polls with deadlines. Everything is removed on every exit path: processes are
@@ -35,7 +35,7 @@ sites=${SIP_NAT_SITES:-4}
 kamailio_ip=203.0.113.1   # TEST-NET-3: exists only inside this run's WAN namespace
 kamailio_tls_port=5061
 site_ip=10.0.0.2          # the same at every site
-lan_port=5070             # a relay's registrar for its terminals (lan_listen)
+lan_port=5070             # a relay's registrar for its terminals (lan_listen, TLS)
 prefix=rs-$$              # namespace names; interface names are local to each namespace
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -207,9 +207,12 @@ start_kamailio() {
   for ((i = 1; i <= sites; i++)); do accounts+=("$(relay_account "$i")=relay-$i-secret"); done
   mkdir -p "$run/kamailio"
   "$top/scripts/kamailio.sh" prepare "$run/kamailio" "${accounts[@]}"
-  # make-certs.sh's certificates name 127.0.0.1 and localhost: relays check the name localhost
-  # (tls_server_name) while connecting to the WAN address.
-  "$top/scripts/make-certs.sh" "$run/certs" relay:sip-server@net >/dev/null
+  # make-certs.sh's certificates name 127.0.0.1 and localhost: relays (and terminals, at their
+  # relay) check the name localhost (tls_server_name) while connecting to another address. The
+  # relays' certificates are for their registrars.
+  local relays=()
+  for ((i = 1; i <= sites; i++)); do relays+=("relay:$(relay_account "$i")"); done
+  "$top/scripts/make-certs.sh" "$run/certs" relay:sip-server@net "${relays[@]}" >/dev/null
   "$top/scripts/kamailio.sh" tls "$run/kamailio" "$run/certs/sip-server@net.pem" "$run/certs/sip-server@net.key"
   in_ns "$wan" "$top/scripts/kamailio.sh" start "$run/kamailio" 127.0.0.1:5060 "$kamailio_ip:$kamailio_tls_port"
   kamailio_started=yes
@@ -231,10 +234,10 @@ relay_accounts_list() {
   echo "$list"
 }
 
-# relay_profile I LAN(yes|no): relay I's profile, talking to Kamailio over TLS; with LAN=yes it
-# is also the SIP registrar of its site's terminal on the site's private address.
+# Relay I talks to Kamailio over TLS and is the SIP registrar (TLS) of its site's terminal on
+# the site's private address.
 relay_profile() {
-  local i=$1 lan=$2 accounts others="" j
+  local i=$1 accounts others="" j
   accounts=$(relay_accounts_list)
   for ((j = 1; j <= sites; j++)); do others+="${others:+, }$(relay_account "$j")"; done
   cat <<EOF
@@ -253,14 +256,11 @@ transport:
     tls_server_name: localhost
     password: relay-$i-secret
     relay_accounts: $accounts
-EOF
-  if [[ $lan == yes ]]; then
-    cat <<EOF
     lan_listen: $site_ip:$lan_port
+    lan_transport: tls
+    lan_certificate: $run/certs/$(relay_account "$i").pem
+    lan_private_key: $run/certs/$(relay_account "$i").key
     terminal_accounts_file: $run/relay$i-terminals
-EOF
-  fi
-  cat <<EOF
 groups:
   accept_invitations_from: [$others]
   terminals: [$(terminal_account "$i")]
@@ -285,6 +285,9 @@ transport:
   plugin: sip
   config:
     server: $site_ip:$lan_port
+    transport: tls
+    ca: $run/certs/ca.pem
+    tls_server_name: localhost
     password: client-$i-secret
     relay_accounts: $(relay_account "$i")
 stores:
@@ -296,14 +299,6 @@ log:
   level: information
   file: $run/client$i.log
 EOF
-}
-
-# Does this build's sip plugin take lan_listen (the relay as registrar of its terminals)? Asked
-# of the relay itself (--check loads the profile and the plugin, which checks its keys).
-registrar_available() {
-  relay_profile 1 yes > "$run/probe.yaml"
-  : > "$run/relay1-terminals"
-  in_ns "$(site_ns 1)" "$relay_bin" --profile="$run/probe.yaml" --check > "$run/probe.out" 2>&1
 }
 
 # start_node NS NAME BIN PROFILE: the daemon in the foreground inside NS; `ip netns exec`
@@ -328,10 +323,11 @@ registered() {  # relay index: its log says Kamailio accepted its REGISTER
 }
 
 start_relays() {
-  local i lan=$1
+  local i
   for ((i = 1; i <= sites; i++)); do
-    relay_profile "$i" "$lan" > "$run/relay$i.yaml"
-    [[ $lan == yes ]] && echo "$(terminal_account "$i") client-$i-secret" > "$run/relay$i-terminals"
+    relay_profile "$i" > "$run/relay$i.yaml"
+    # The registrar refuses a terminal accounts file that others may read.
+    (umask 077 && echo "$(terminal_account "$i") client-$i-secret" > "$run/relay$i-terminals")
     start_node "$(site_ns "$i")" "relay$i" "$relay_bin" "$run/relay$i.yaml"
   done
   for ((i = 1; i <= sites; i++)); do
@@ -367,6 +363,7 @@ check_listeners() {
     lines=$(ip netns exec "$(nat_ns "$i")" ss -Hltunp)
     [[ -z $lines ]] || fail "something listens on NAT router $i: $lines"
     lines=$(ip netns exec "$(site_ns "$i")" ss -Hltunp)
+    grep -q " $site_ip:$lan_port " <<< "$lines" || fail "relay $i's registrar does not listen on $site_ip:$lan_port: $lines"
     while IFS= read -r line; do
       [[ -z $line ]] && continue
       local address
@@ -375,7 +372,7 @@ check_listeners() {
         fail "site $i listens on a non-private address $address: $line"
     done <<< "$lines"
   done
-  ok "only Kamailio listens on the WAN side; nothing on the NAT routers; sites only on private addresses"
+  ok "only Kamailio listens on the WAN side; nothing on the NAT routers; at the sites only the registrars, on $site_ip:$lan_port"
 }
 
 # group_everywhere GROUP NODES...: every NODE's status shows GROUP with every relay in it.
@@ -425,7 +422,13 @@ start_terminals() {
   done
   for ((i = 1; i <= sites; i++)); do
     wait_for 30 "terminal $i answers on its admin socket" answers "client$i"
+    wait_for 30 "terminal $i registers at relay $i over SIP" terminal_registered "$i"
   done
+  ok "each site's terminal registered at its relay over TLS on $site_ip:$lan_port"
+}
+
+terminal_registered() {  # index: the relay's registrar log names it, from the site's network
+  grep -q "registered terminal $(terminal_account "$1") from $site_ip:" "$run/relay$1.log" 2>/dev/null
 }
 
 terminals_admitted() {  # every relay and terminal lists every terminal in the group
@@ -457,7 +460,7 @@ share_and_sync() {
       fail "relay $i could not admit its terminal"
   done
   wait_for 90 "every node lists the $sites terminals of $group" terminals_admitted
-  ok "each site's terminal, registered at its relay over SIP, is admitted and seen at every node"
+  ok "each site's terminal is admitted and seen at every node"
 
   for ((i = 2; i <= sites; i++)); do members+=("$(terminal_account "$i")"); done
   share=$(admin client1 --json create-share "$group" natshare "${members[@]}" | jq -r .share_id)
@@ -485,25 +488,17 @@ share_held() { admin "$1" --json status 2>/dev/null | jq -e --arg s "$2" 'any(.s
 # ---------------------------------------------------------------------------------------------
 
 main() {
-  local i lan=no
+  local i
   echo "run folder $run, namespaces $prefix-*, $sites sites"
   make_wan
   for ((i = 1; i <= sites; i++)); do make_site "$i"; done
   start_kamailio
   check_isolation
-  if registrar_available; then
-    lan=yes
-  else
-    echo "NOTE: this sip plugin has no lan_listen (relay as SIP registrar): terminals are not run." \
-      "It said: $(head -1 "$run/probe.out")"
-  fi
-  start_relays "$lan"
+  start_relays
   check_connections_natted
   form_group
-  if [[ $lan == yes ]]; then
-    start_terminals
-    share_and_sync
-  fi
+  start_terminals
+  share_and_sync
   check_listeners
   check_connections_natted
   echo "PASS"
