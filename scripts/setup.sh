@@ -12,6 +12,8 @@ packages=(
   libosip2-dev kamailio sip-tester
   # transport: tls to Kamailio: its tls module.
   kamailio-tls-modules
+  # The sip_nat test: network namespaces, veth pairs and an nftables NAT router per site.
+  iproute2 nftables
   # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
   # driver reads relaysync-admin's --json answers with jq.
   libarchive-dev jq
