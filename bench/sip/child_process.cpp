@@ -13,6 +13,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -186,16 +187,25 @@ pid_t kamailioGroup(unsigned port) {
 }
 
 unsigned freeTcpPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) throw std::runtime_error("cannot find a free port");
-    return ntohs(address.sin_port);
+    // Below the kernel's range for outgoing connections (as cluster::freePorts picks): a port the
+    // kernel chose (bind to 0) could be taken by some outgoing connection before sipp binds it.
+    unsigned end = 32768;
+    if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); !(range >> end) || end <= 11000 || end > 65535)
+        end = 32768;
+    std::mt19937 random(std::random_device{}());
+    for (int tries = 0; tries < 1000; ++tries) {
+        const auto port = std::uniform_int_distribution<unsigned>(10000, end - 1)(random);
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) break;
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>(port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        ::close(fd);
+        if (free) return port;
+    }
+    throw std::runtime_error("cannot find a free port on 127.0.0.1 below " + std::to_string(end));
 }
 
 }  // namespace relaysync::bench

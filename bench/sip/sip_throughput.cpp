@@ -262,6 +262,8 @@ std::string g_dir;  // logs of the sipp runs; kept when the benchmark fails
 int main(int argc, char** argv) try {
     const Options options = parse(argc, argv);
     bench::installSignalCleanup();
+    if (options.sipp && std::system("command -v sipp > /dev/null") != 0)
+        throw std::runtime_error("sipp is not installed (Debian sip-tester): run scripts/setup.sh, or --only relaysync");
     // Quiet: the plugin logs only what goes wrong.
     Poco::Logger::get("relaysync.transport.sip").setLevel(Poco::Message::PRIO_WARNING);
     ::setenv("KAMAILIO_SHM_MB", std::to_string(options.shm_mb).c_str(), 1);
