@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Builds the benchmarks optimised (./build-bench) and runs them, each printing relaysync side by
-# side with its named peer; then a soak of the four sites (docs/soak.md), SOAK_SECONDS long
-# (default 60) with SOAK_FILES files (default 3000).
+# side with its named peer (find, whole-share synchronize, sipp through Kamailio); then a soak
+# of the four sites (docs/soak.md), SOAK_SECONDS long (default 60) with SOAK_FILES files
+# (default 3000).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
 cmake -S "$top" -B "$top/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-ninja -C "$top/build-bench" relaysync-bench-check relaysync-bench-sync relaysync-bench-soak
+ninja -C "$top/build-bench" relaysync-bench-check relaysync-bench-sync relaysync-bench-sip relaysync-bench-soak
 echo "== CheckResource against find"
 RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-check"
 echo
 echo "== targeted against whole-share synchronize"
 "$top/build-bench/bin/relaysync-bench-sync"
+echo
+echo "== SIP MESSAGE throughput against sipp"
+# relay -> Kamailio -> relay and sipp -> Kamailio -> sipp, each against a fresh Kamailio
+# (config/kamailio, scripts/kamailio.sh) on 127.0.0.1; SIP_MESSAGES messages (default 20000).
+RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-sip" --messages "${SIP_MESSAGES:-20000}"
 echo
 echo "== soak: four sites over TLS under changes, synchronizes, kills and restarts"
 "$top/build-bench/bench/relaysync-bench-soak" --seconds "${SOAK_SECONDS:-60}" --files "${SOAK_FILES:-3000}" \

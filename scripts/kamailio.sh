@@ -13,6 +13,12 @@
 #                                                           pid in RUNDIR/server.pid, log in RUNDIR/kamailio.log
 #   scripts/kamailio.sh stop RUNDIR                         stops the one `start` recorded, by its pid
 #   scripts/kamailio.sh check                               checks the configuration (TCP and TLS)
+# Optional environment for run/start (defaults as for the tests):
+#   KAMAILIO_SHM_MB=N        shared memory in MB (kamailio -m; default 64); under load give it
+#                            ~128 MB per 1,000 messages/s (each transaction holds ~13.5 KB for ~5 s)
+#   KAMAILIO_PIKE_DENSITY=N  requests per source address per 2 s before pike blocks it (the
+#                            configuration's PIKE_DENSITY; default 2000); a benchmark from one
+#                            address needs more
 # Kamailio comes from Debian (scripts/setup.sh installs it and kamailio-tls-modules). Passwords
 # go only into the table; the TLS key only into RUNDIR/tls (mode 600).
 set -euo pipefail
@@ -20,7 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cfg=$top/config/kamailio/kamailio.cfg
 kamailio=/usr/sbin/kamailio
 
-usage() { sed -n '4,18p' "$0" >&2; exit 2; }
+usage() { sed -n '4,24p' "$0" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 command=$1
 shift
@@ -81,8 +87,15 @@ EOF
       [[ -r $run/tls.cfg ]] || { echo "kamailio.sh: $run/tls.cfg is missing: run 'kamailio.sh tls $1 CERT KEY' first" >&2; exit 2; }
       tls=(-A WITH_TLS -A "LISTEN_TLS=tls:$3" -A "TLS_CFG=\"$run/tls.cfg\"")
     fi
-    exec "$kamailio" -f "$cfg" -DD -E -Y "$run" -w "$run" -P "$run/kamailio.pid" -m 64 -M 8 \
-      -A "LISTEN_TCP=tcp:$2" -A "DBURL=\"text://$run/db\"" "${tls[@]}"
+    shm_mb=${KAMAILIO_SHM_MB:-64}
+    [[ $shm_mb =~ ^[1-9][0-9]*$ ]] || { echo "kamailio.sh: KAMAILIO_SHM_MB='$shm_mb' is not a number of MB" >&2; exit 2; }
+    pike=()
+    if [[ -n ${KAMAILIO_PIKE_DENSITY:-} ]]; then
+      [[ $KAMAILIO_PIKE_DENSITY =~ ^[1-9][0-9]*$ ]] || { echo "kamailio.sh: KAMAILIO_PIKE_DENSITY='$KAMAILIO_PIKE_DENSITY' is not a number" >&2; exit 2; }
+      pike=(-A "PIKE_DENSITY=$KAMAILIO_PIKE_DENSITY")
+    fi
+    exec "$kamailio" -f "$cfg" -DD -E -Y "$run" -w "$run" -P "$run/kamailio.pid" -m "$shm_mb" -M 8 \
+      -A "LISTEN_TCP=tcp:$2" -A "DBURL=\"text://$run/db\"" "${tls[@]}" "${pike[@]}"
     ;;
   start)
     [[ $# -eq 2 || $# -eq 3 ]] || usage
