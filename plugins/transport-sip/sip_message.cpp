@@ -123,6 +123,23 @@ std::optional<DigestAnswer> authorizationOf(osip_message_t* message) {
     return answer;
 }
 
+// The head of a too_large frame with its Content-Length saying 0: libosip2 refuses a message
+// whose body is shorter than announced, and only the head is wanted (to answer it).
+std::string headWithoutBody(const std::string& head) {
+    std::string text;
+    std::size_t start = 0;
+    while (start < head.size()) {
+        auto end = head.find("\r\n", start);
+        end = end == std::string::npos ? head.size() : end + 2;
+        const std::string line = head.substr(start, end - start);
+        std::string name = lower(line.substr(0, line.find(':')));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        text += name == "content-length" || name == "l" ? "Content-Length: 0\r\n" : line;
+        start = end;
+    }
+    return text;
+}
+
 }  // namespace
 
 ParseResult parseSip(const Frame& frame) {
@@ -138,7 +155,7 @@ ParseResult parseSip(const Frame& frame) {
     osip_message_t* raw = nullptr;
     if (osip_message_init(&raw) != 0) return {std::nullopt, "out of memory"};
     std::unique_ptr<osip_message_t, MessageDeleter> parsed(raw);
-    const std::string bytes = frame.head + frame.body;
+    const std::string bytes = frame.kind == Frame::Kind::too_large ? headWithoutBody(frame.head) : frame.head + frame.body;
     if (osip_message_parse(raw, bytes.data(), bytes.size()) != 0) return {std::nullopt, "not a SIP message"};
 
     SipMessage message;

@@ -13,6 +13,9 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+// A body over max_payload_bytes up to this is read past and answered 413, keeping the
+// connection: one sender's oversized MESSAGE must not cost us our registration.
+constexpr std::size_t kMaxSkippedBody = 1024 * 1024;
 
 milliseconds until(Clock::time_point when) {
     return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(when - Clock::now()));
@@ -78,7 +81,7 @@ void SipTransport::endSession() {
         const bool was_registered = registered_;
         registered_ = false;
         for (auto& entry : pending_)
-            if (entry.second->terminal.empty()) entry.second->failed = true;
+            if (entry.second->terminal.empty()) fail(*entry.second);
         if (was_registered) peers_.disconnected();
     }
     changed_.notify_all();
@@ -102,7 +105,7 @@ bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
                    link->localAddress(), link->tlsVersion(), config_.tls_server_name);
     else
         log_.debug("connected to the SIP server %s from %s", server, link->localAddress());
-    StreamFramer framer(kMaxHeadBytes, config_.max_payload_bytes + 4096);
+    StreamFramer framer(kMaxHeadBytes, config_.max_payload_bytes, kMaxSkippedBody);
     register_call_id_ = randomHex(16) + "@relaysync";
     register_tag_ = randomHex(8);
     answered_nonce_.clear();
@@ -124,7 +127,8 @@ bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
         if (pong_deadline) wake = std::min(wake, *pong_deadline);
         const long n = link->read(buffer, sizeof buffer, std::min(until(wake), milliseconds(1000)));
         if (n < 0) {
-            log_.warning("the SIP server %s closed the connection; reconnecting", server);
+            std::lock_guard lock(mutex_);
+            if (!stopping_) log_.warning("the SIP server %s closed the connection; reconnecting", server);
             return registered_once;
         }
         if (n > 0) {
@@ -135,6 +139,15 @@ bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
         while (auto frame = framer.next()) {
             if (frame->kind == Frame::Kind::pong) continue;
             auto parsed = parseSip(*frame);
+            if (frame->kind == Frame::Kind::too_large) {
+                if (parsed.message && parsed.message->is_request) {
+                    log_.warning("answered 413 to a %s from %s: its body of %s bytes is more than max_payload_bytes (%s)",
+                                 loggable(parsed.message->method, 20), loggable(parsed.message->from_account),
+                                 std::to_string(frame->body_size), std::to_string(config_.max_payload_bytes));
+                    respond(*link, *parsed.message, 413, "Request Entity Too Large");
+                }
+                continue;
+            }
             if (!parsed.message) {
                 // Without a parsed Via there is no one to answer: drop it; the sender times out.
                 log_.warning("dropped a malformed message from the SIP server %s: %s", server, parsed.error);
@@ -261,13 +274,11 @@ bool SipTransport::onRegisterResponse(TcpLink& link, const SipMessage& response)
 
 void SipTransport::onResponse(const SipMessage& response) {
     if (response.status < 200) return;  // provisional: keep waiting for the final one
-    {
-        std::lock_guard lock(mutex_);
-        const auto found = pending_.find(response.top_branch);
-        if (found == pending_.end()) return;  // late, after its sender gave up
-        found->second->response = response;
-    }
-    changed_.notify_all();
+    std::lock_guard lock(mutex_);
+    const auto found = pending_.find(response.top_branch);
+    if (found == pending_.end()) return;  // late, after its sender gave up
+    found->second->response = response;
+    found->second->done.notify_one();
 }
 
 void SipTransport::onRequest(const std::shared_ptr<TcpLink>& link, const SipMessage& request) {

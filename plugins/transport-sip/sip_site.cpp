@@ -23,9 +23,8 @@ void SipTransport::onTerminalRegistration(const std::string& terminal, bool regi
         {
             std::lock_guard lock(mutex_);
             for (auto& entry : pending_)
-                if (entry.second->terminal == terminal) entry.second->failed = true;
+                if (entry.second->terminal == terminal) fail(*entry.second);
         }
-        changed_.notify_all();
     }
     peers_.set(terminal, registered);
 }

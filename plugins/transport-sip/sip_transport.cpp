@@ -194,7 +194,7 @@ std::optional<SipMessage> SipTransport::transact(const OutgoingRequest& prepared
     const bool written = link->write(formatRequest(request), config_.transaction_timeout);
     std::unique_lock lock(mutex_);
     if (written)
-        changed_.wait_until(lock, deadline, [&] { return stopping_ || pending->response || pending->failed; });
+        pending->done.wait_until(lock, deadline, [&] { return stopping_ || pending->response || pending->failed; });
     pending_.erase(request.branch);
     return pending->response;
 }

@@ -51,11 +51,19 @@ public:
 
 private:
     // A request waiting for its final response (by Via branch).
+    // Each has its own condition variable: a response wakes only the sender waiting for it
+    // (with one shared one, every response woke every sender: 12 switches per message with 8).
     struct Pending {
         std::string terminal;  // sent over this terminal's connection; empty: through the server
         std::optional<SipMessage> response;
         bool failed = false;
+        std::condition_variable done;
     };
+    // With mutex_ held: marks `pending` failed and wakes its sender.
+    static void fail(Pending& pending) {
+        pending.failed = true;
+        pending.done.notify_one();
+    }
     enum class StartOutcome { pending, registered, refused, unreachable };
 
     // sip_session.cpp: the session thread.

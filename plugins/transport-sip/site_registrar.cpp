@@ -26,6 +26,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+constexpr std::size_t kMaxSkippedBody = 1024 * 1024;  // read past and answered 413 (as from the server)
 constexpr int kMaxFailures = 3;                      // wrong answers on one connection before it is closed
 constexpr seconds kNonceLifetime{300};               // then a REGISTER is challenged again, stale=true
 constexpr seconds kMaxRegistration{3600};
@@ -44,7 +45,7 @@ std::string ipOf(const std::string& address) {
 
 struct SiteRegistrar::Connection {
     Connection(std::shared_ptr<TcpLink> l, std::size_t max_body)
-        : link(std::move(l)), framer(kMaxHeadBytes, max_body) {}
+        : link(std::move(l)), framer(kMaxHeadBytes, max_body, kMaxSkippedBody) {}
     std::shared_ptr<TcpLink> link;
     StreamFramer framer;
     Clock::time_point deadline;  // unregistered: register by then; registered: expiry + grace
@@ -200,7 +201,7 @@ void SiteRegistrar::acceptAll() {
             continue;
         }
         ++per_address_[ip];
-        auto connection = std::make_unique<Connection>(link, config_.max_payload_bytes + 4096);
+        auto connection = std::make_unique<Connection>(link, config_.max_payload_bytes);
         connection->deadline = Clock::now() + config_.lan_register_timeout;
         log_.debug("a connection from %s to the terminals' registrar", link->remoteAddress());
         connections_.emplace(fd, std::move(connection));
@@ -248,10 +249,16 @@ bool SiteRegistrar::readFrom(Connection& connection) {
                 continue;
             }
             auto parsed = parseSip(*frame);
-            if (!parsed.message) {
+            if (frame->kind == Frame::Kind::too_large && parsed.message && !connection.account.empty()) {
+                if (parsed.message->is_request) respond(connection, *parsed.message, 413, "Request Entity Too Large");
+                continue;
+            }
+            if (!parsed.message || frame->kind == Frame::Kind::too_large) {
                 log_.warning("closing the connection of %s from %s: it sent a malformed message (%s)",
                              connection.account.empty() ? std::string("an unregistered terminal") : connection.account,
-                             connection.link->remoteAddress(), parsed.error);
+                             connection.link->remoteAddress(),
+                             frame->kind == Frame::Kind::too_large ? "a body of " + std::to_string(frame->body_size) + " bytes"
+                                                                   : parsed.error);
                 return false;
             }
             if (parsed.message->is_request) {

@@ -53,6 +53,12 @@ std::optional<Frame> StreamFramer::fail(std::string why) {
 
 std::optional<Frame> StreamFramer::next() {
     if (!error_.empty()) return std::nullopt;
+    if (skipping_ > 0) {
+        const std::size_t dropped = std::min(skipping_, buffer_.size());
+        buffer_.erase(0, dropped);
+        skipping_ -= dropped;
+        if (skipping_ > 0) return std::nullopt;
+    }
     if (buffer_.size() >= 2 && buffer_[0] == '\r' && buffer_[1] == '\n') {
         buffer_.erase(0, 2);
         return Frame{Frame::Kind::pong, {}, {}};
@@ -68,12 +74,19 @@ std::optional<Frame> StreamFramer::next() {
     const long long length = contentLength(std::string_view(buffer_).substr(0, head_end + 2));
     if (length == -1) return fail("a message without Content-Length");
     if (length < 0) return fail("a malformed or repeated Content-Length");
-    if (static_cast<unsigned long long>(length) > max_body_)
-        return fail("a body of " + std::to_string(length) + " bytes, more than " + std::to_string(max_body_));
+    if (static_cast<unsigned long long>(length) > max_skipped_)
+        return fail("a body of " + std::to_string(length) + " bytes, more than " + std::to_string(max_skipped_));
+    if (static_cast<unsigned long long>(length) > max_body_) {
+        Frame frame{Frame::Kind::too_large, buffer_.substr(0, head_size), {}, static_cast<std::size_t>(length)};
+        buffer_.erase(0, head_size);
+        skipping_ = static_cast<std::size_t>(length);
+        return frame;
+    }
     if (buffer_.size() < head_size + static_cast<std::size_t>(length)) return std::nullopt;
     Frame frame;
     frame.head = buffer_.substr(0, head_size);
     frame.body = buffer_.substr(head_size, static_cast<std::size_t>(length));
+    frame.body_size = frame.body.size();
     buffer_.erase(0, head_size + static_cast<std::size_t>(length));
     return frame;
 }

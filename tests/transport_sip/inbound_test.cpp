@@ -48,6 +48,9 @@ public:
         subscribe.replace(0, 7, "SUBSCRIBE");
         subscribe.replace(subscribe.find("CSeq: 1 MESSAGE"), 15, "CSeq: 1 SUBSCRIBE");
         CPPUNIT_ASSERT_EQUAL(501, answer(subscribe));
+        // A body over max_payload_bytes (60000 by default): 413, and the connection stays.
+        CPPUNIT_ASSERT_EQUAL(413, answer(relayedMessage(kRelay1, kRelay2, kJson, std::string(65000, 'x'), "z9hG4bK8")));
+        CPPUNIT_ASSERT(!server.closedByPeer());
         // Framed but not SIP: dropped without an answer; the connection stays and works.
         server.write("HELLO THERE\r\nContent-Length: 0\r\n\r\n");
         CPPUNIT_ASSERT_EQUAL(200, answer(relayedMessage(kRelay1, kRelay2, kJson, "taken", "z9hG4bK6")));

@@ -37,6 +37,7 @@ class SipParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testFramesAMessageFedInPieces);
     CPPUNIT_TEST(testCrlfIsAPong);
     CPPUNIT_TEST(testRefusesUnframeableStreams);
+    CPPUNIT_TEST(testReadsPastABodyOverTheLimit);
     CPPUNIT_TEST(testParsesAMessage);
     CPPUNIT_TEST(testRefusesMalformedMessages);
     CPPUNIT_TEST(testPrefersSha256Challenge);
@@ -66,6 +67,34 @@ public:
         const auto frame = f.next();
         CPPUNIT_ASSERT(frame && frame->kind == Frame::Kind::pong);
         CPPUNIT_ASSERT(!f.next());
+    }
+
+    // Over the body limit but within what may be skipped: the head alone, marked too_large (to be
+    // answered 413), its body dropped as it comes, and the next message framed as usual.
+    void testReadsPastABodyOverTheLimit() {
+        StreamFramer f(16 * 1024, 1024, 64 * 1024);
+        const std::string big = "MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5000\r\n\r\n";
+        f.feed(big.data(), big.size());
+        const auto frame = f.next();
+        CPPUNIT_ASSERT(frame && frame->kind == Frame::Kind::too_large);
+        CPPUNIT_ASSERT_EQUAL(big, frame->head);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5000), frame->body_size);
+        const std::string body(5000, 'x');
+        for (std::size_t at = 0; at < body.size(); at += 700) {
+            f.feed(body.data() + at, std::min<std::size_t>(700, body.size() - at));
+            CPPUNIT_ASSERT(!f.next());
+        }
+        const std::string after = kHead + kBody;
+        f.feed(after.data(), after.size());
+        const auto next = f.next();
+        CPPUNIT_ASSERT(next && next->kind == Frame::Kind::message);
+        CPPUNIT_ASSERT(kBody == next->body);
+        CPPUNIT_ASSERT(f.error().empty());
+        StreamFramer strict(16 * 1024, 1024, 64 * 1024);
+        const std::string huge = "X\r\nContent-Length: 70000\r\n\r\n";
+        strict.feed(huge.data(), huge.size());
+        CPPUNIT_ASSERT(!strict.next());
+        CPPUNIT_ASSERT(!strict.error().empty());
     }
 
     void testRefusesUnframeableStreams() {
