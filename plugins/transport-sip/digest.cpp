@@ -1,5 +1,6 @@
 #include "digest.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -49,6 +50,21 @@ std::string digestAuthorization(const Challenge& challenge, const DigestCredenti
     if (challenge.qop_auth) value += std::string(", qop=auth, nc=") + nc_text + ", cnonce=\"" + cnonce + "\"";
     if (!challenge.opaque.empty()) value += ", opaque=\"" + challenge.opaque + "\"";
     return value;
+}
+
+bool digestAnswerIsRight(const DigestAnswer& answer, const std::string& password, const std::string& method) {
+    std::string algorithm;
+    if (answer.algorithm.empty() || answer.algorithm == "MD5" || answer.algorithm == "md5") algorithm = "MD5";
+    else if (answer.algorithm == "SHA-256" || answer.algorithm == "sha-256") algorithm = "SHA-256";
+    else return false;
+    if (!answer.qop.empty() && (answer.qop != "auth" || answer.nc.empty() || answer.cnonce.empty())) return false;
+    const std::string ha1 = hash(algorithm, answer.username + ":" + answer.realm + ":" + password);
+    const std::string ha2 = hash(algorithm, method + ":" + answer.uri);
+    const std::string expected =
+        answer.qop.empty() ? hash(algorithm, ha1 + ":" + answer.nonce + ":" + ha2)
+                           : hash(algorithm, ha1 + ":" + answer.nonce + ":" + answer.nc + ":" + answer.cnonce + ":auth:" + ha2);
+    return expected.size() == answer.response.size() &&
+           CRYPTO_memcmp(expected.data(), answer.response.data(), expected.size()) == 0;
 }
 
 std::string randomHex(std::size_t bytes) {

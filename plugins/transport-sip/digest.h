@@ -20,6 +20,11 @@ std::string digestAuthorization(const Challenge& challenge, const DigestCredenti
                                 const std::string& method, const std::string& uri, std::uint32_t nc,
                                 const std::string& cnonce);
 
+// Whether `answer` (a client's Authorization) is the right response for `method` with `password`,
+// by the algorithm it names (MD5 or SHA-256; anything else is wrong). Compared in constant time.
+// The caller checks that the nonce, realm and uri are the ones it expects.
+bool digestAnswerIsRight(const DigestAnswer& answer, const std::string& password, const std::string& method);
+
 // `bytes` random bytes from OpenSSL, as lower-case hex (tags, branches, Call-IDs, cnonces).
 std::string randomHex(std::size_t bytes);
 

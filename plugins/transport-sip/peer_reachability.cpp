@@ -26,7 +26,7 @@ void PeerReachability::set(const std::string& account, bool reachable) {
 void PeerReachability::disconnected() {
     std::lock_guard lock(mutex_);
     for (auto& [account, reachable] : known_) {
-        if (!reachable) continue;
+        if (!reachable || own_connections_.count(account)) continue;
         reachable = false;
         lost_with_connection_.insert(account);
         report(account, false);

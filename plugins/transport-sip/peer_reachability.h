@@ -21,6 +21,9 @@ public:
 
     sdk::Reachability get(const std::string& account) const;
     void set(const std::string& account, bool reachable);
+    // Accounts reached without the server (a relay's own terminals): losing the server
+    // connection says nothing about them.
+    void setOwnConnections(std::set<std::string> accounts) { own_connections_ = std::move(accounts); }
     // The server connection is gone: every reachable peer becomes unreachable, and is
     // remembered so that reconnected() can say it is worth trying again.
     void disconnected();
@@ -32,6 +35,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, bool> known_;
     std::set<std::string> lost_with_connection_;
+    std::set<std::string> own_connections_;
     sdk::TransportListener* listener_ = nullptr;
     plugin_common::JobPool events_{1, 100000};
 };

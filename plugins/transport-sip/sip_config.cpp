@@ -51,16 +51,43 @@ bool uriSafe(char c) {
            std::string_view("-_.!~*'()+$,;?/&=").find(c) != std::string_view::npos;
 }
 
-void parseServer(const std::string& text, SipConfig& parsed) {
+// "host:port" of `key` into host and port.
+void parseHostPort(const char* key, const std::string& text, std::string& host, std::uint16_t& port_number) {
     const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0) fail("server", "'" + text + "' is not host:port");
-    parsed.server_host = text.substr(0, colon);
+    if (colon == std::string::npos || colon == 0) fail(key, "'" + text + "' is not host:port");
+    host = text.substr(0, colon);
     const std::string port = text.substr(colon + 1);
     unsigned value = 0;
     const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (port.empty() || error != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
-        fail("server", "'" + text + "' needs a port from 1 to 65535");
-    parsed.server_port = static_cast<std::uint16_t>(value);
+        fail(key, "'" + text + "' needs a port from 1 to 65535");
+    port_number = static_cast<std::uint16_t>(value);
+}
+
+void parseSiteRegistrar(const Reader& read, SipConfig& parsed) {
+    const std::string listen = trim(read.text("lan_listen"));
+    const std::string transport = trim(read.text("lan_transport"));
+    if (transport != "tcp" && transport != "tls") fail("lan_transport", "'" + transport + "' is neither tcp nor tls");
+    parsed.lan_tls = transport == "tls";
+    parsed.lan_certificate = trim(read.text("lan_certificate"));
+    parsed.lan_private_key = trim(read.text("lan_private_key"));
+    parsed.terminal_accounts_file = trim(read.text("terminal_accounts_file"));
+    parsed.lan_max_connections = read.number("lan_max_connections", 1, 65536);
+    parsed.lan_max_connections_per_address = read.number("lan_max_connections_per_address", 1, 65536);
+    parsed.lan_register_timeout = read.duration("lan_register_timeout_ms", 100);
+    if (listen.empty()) {
+        for (const char* key : {"lan_certificate", "lan_private_key", "terminal_accounts_file"})
+            if (!trim(read.text(key)).empty()) fail(key, "only used with lan_listen");
+        return;
+    }
+    parseHostPort("lan_listen", listen, parsed.lan_host, parsed.lan_port);
+    if (parsed.terminal_accounts_file.empty())
+        fail("terminal_accounts_file", "required with lan_listen (the terminals that may register here)");
+    if (parsed.lan_tls && (parsed.lan_certificate.empty() || parsed.lan_private_key.empty()))
+        fail(parsed.lan_certificate.empty() ? "lan_certificate" : "lan_private_key", "required with lan_transport: tls");
+    if (!parsed.lan_tls)
+        for (const char* key : {"lan_certificate", "lan_private_key"})
+            if (!trim(read.text(key)).empty()) fail(key, "only used with lan_transport: tls");
 }
 
 }  // namespace
@@ -78,7 +105,7 @@ std::string accountProblem(const std::string& account) {
 SipConfig parseConfig(const sdk::PluginConfig& config) {
     const Reader read(config);
     SipConfig parsed;
-    parseServer(trim(read.text("server")), parsed);
+    parseHostPort("server", trim(read.text("server")), parsed.server_host, parsed.server_port);
     const std::string transport = trim(read.text("transport"));
     if (transport != "tcp" && transport != "tls") fail("transport", "'" + transport + "' is neither tcp nor tls");
     parsed.tls = transport == "tls";
@@ -133,6 +160,8 @@ SipConfig parseConfig(const sdk::PluginConfig& config) {
         fail("reconnect_max_ms", "must not be smaller than reconnect_initial_ms");
     parsed.delivery_threads = read.number("delivery_threads", 1, 64);
     parsed.delivery_queue = read.number("delivery_queue", 1, 100000);
+    parsed.probe_interval = std::chrono::milliseconds(read.number("probe_interval_ms", 0, 24ull * 3600 * 1000));
+    parseSiteRegistrar(read, parsed);
     return parsed;
 }
 

@@ -37,6 +37,15 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"reconnect_max_ms", "5000", "longest delay between attempts to reconnect"},
     {"delivery_threads", "4", "threads that hand received messages to relaysync (never the socket thread)"},
     {"delivery_queue", "256", "received messages waiting for a delivery thread; more are answered 503"},
+    {"probe_interval_ms", "30000", "relays: how often each of relay_accounts is asked OPTIONS through the server, to know whether it is there; 0: never"},
+    {"lan_listen", "", "relays: host:port where this relay is the SIP registrar of its own site's terminals; empty: no terminals over SIP"},
+    {"lan_transport", "tcp", "tcp, or tls (then lan_certificate and lan_private_key are required)"},
+    {"lan_certificate", "", "lan_transport tls: PEM certificate (chain) the relay presents to its terminals"},
+    {"lan_private_key", "", "lan_transport tls: unencrypted PEM key of lan_certificate"},
+    {"terminal_accounts_file", "", "with lan_listen: file of 'ACCOUNT PASSWORD' lines, the terminals that may register here (mode 600)"},
+    {"lan_max_connections", "256", "with lan_listen: connections from terminals held at once; more are closed at once"},
+    {"lan_max_connections_per_address", "32", "with lan_listen: connections held at once from one IP address"},
+    {"lan_register_timeout_ms", "10000", "with lan_listen: a connection that has not registered within this is closed"},
 };
 
 struct SipConfig {
@@ -61,6 +70,18 @@ struct SipConfig {
     std::chrono::milliseconds reconnect_max{};
     std::size_t delivery_threads = 0;
     std::size_t delivery_queue = 0;
+    std::chrono::milliseconds probe_interval{};  // 0: no OPTIONS probes
+
+    // The site registrar (relays): empty lan_host means none.
+    std::string lan_host;
+    std::uint16_t lan_port = 0;
+    bool lan_tls = false;
+    std::string lan_certificate;
+    std::string lan_private_key;
+    std::string terminal_accounts_file;
+    std::size_t lan_max_connections = 0;
+    std::size_t lan_max_connections_per_address = 0;
+    std::chrono::milliseconds lan_register_timeout{};
 };
 
 // Reads `config`, taking the table's default for a missing key. Throws std::invalid_argument

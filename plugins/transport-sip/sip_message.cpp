@@ -104,6 +104,25 @@ std::optional<std::int64_t> expiresOf(osip_message_t* message) {
     return std::nullopt;
 }
 
+std::optional<DigestAnswer> authorizationOf(osip_message_t* message) {
+    osip_authorization_t* header = nullptr;
+    if (osip_message_get_authorization(message, 0, &header) < 0 || !header || !header->auth_type ||
+        lower(header->auth_type) != "digest")
+        return std::nullopt;
+    DigestAnswer answer;
+    answer.username = unquote(header->username);
+    answer.realm = unquote(header->realm);
+    answer.nonce = unquote(header->nonce);
+    answer.uri = unquote(header->uri);
+    answer.response = lower(unquote(header->response));
+    answer.algorithm = unquote(header->algorithm);
+    answer.qop = lower(unquote(header->message_qop));
+    answer.nc = lower(unquote(header->nonce_count));
+    answer.cnonce = unquote(header->cnonce);
+    answer.opaque = unquote(header->opaque);
+    return answer;
+}
+
 }  // namespace
 
 ParseResult parseSip(const Frame& frame) {
@@ -158,7 +177,8 @@ ParseResult parseSip(const Frame& frame) {
         message.content_type = lower(std::string(raw->content_type->type) + "/" + raw->content_type->subtype);
     if (message.status == 401) message.challenge = strongest(&raw->www_authenticates, false);
     if (message.status == 407) message.challenge = strongest(&raw->proxy_authenticates, true);
-    if (message.status >= 200 && message.status < 300) message.expires = expiresOf(raw);
+    if ((message.status >= 200 && message.status < 300) || message.method == "REGISTER") message.expires = expiresOf(raw);
+    if (message.is_request) message.authorization = authorizationOf(raw);
     message.body = frame.body;  // the framer's exact bytes, not osip's copy
     return {std::move(message), {}};
 }
@@ -183,13 +203,15 @@ std::string formatRequest(const OutgoingRequest& r) {
     return text;
 }
 
-std::string formatResponse(const SipMessage& request, int status, const std::string& reason, const std::string& to_tag) {
+std::string formatResponse(const SipMessage& request, int status, const std::string& reason, const std::string& to_tag,
+                           const std::vector<std::string>& extra_headers) {
     std::string text = "SIP/2.0 " + std::to_string(status) + " " + reason + "\r\n";
     for (const auto& via : request.vias) text += "Via: " + via + "\r\n";
     text += "From: " + request.from_header + "\r\n";
     text += "To: " + request.to_header + (request.to_tag.empty() && !to_tag.empty() ? ";tag=" + to_tag : "") + "\r\n";
     text += "Call-ID: " + request.call_id + "\r\n";
     text += "CSeq: " + std::to_string(request.cseq) + " " + request.method + "\r\n";
+    for (const auto& header : extra_headers) text += header + "\r\n";
     text += "Content-Length: 0\r\n\r\n";
     return text;
 }

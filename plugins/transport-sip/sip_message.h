@@ -24,6 +24,20 @@ struct Challenge {
     bool stale = false;
 };
 
+// The Authorization header of a request (a client's answer to our challenge), values unquoted.
+struct DigestAnswer {
+    std::string username;
+    std::string realm;
+    std::string nonce;
+    std::string uri;
+    std::string response;
+    std::string algorithm;  // as sent; "" means MD5
+    std::string qop;        // "" or "auth"
+    std::string nc;         // 8 hex digits with qop
+    std::string cnonce;
+    std::string opaque;
+};
+
 struct SipMessage {
     bool is_request = false;
     std::string method;  // requests: the method; responses: CSeq's method
@@ -41,7 +55,8 @@ struct SipMessage {
     std::uint32_t cseq = 0;
     std::string content_type;  // "type/subtype", lower case; empty when absent
     std::optional<Challenge> challenge;  // the strongest supported one offered
-    std::optional<std::int64_t> expires;  // Contact ;expires= of a REGISTER's 200, else Expires
+    std::optional<std::int64_t> expires;  // Contact ;expires= of a REGISTER or its 200, else Expires
+    std::optional<DigestAnswer> authorization;  // requests: the Authorization header, if any
     std::string body;
 };
 
@@ -73,7 +88,8 @@ struct OutgoingRequest {
 std::string formatRequest(const OutgoingRequest& request);
 
 // A response to `request` (whose Via, From, To, Call-ID and CSeq it echoes), adding `to_tag` to
-// To when it has none. No body.
-std::string formatResponse(const SipMessage& request, int status, const std::string& reason, const std::string& to_tag);
+// To when it has none, and `extra_headers` ("Name: value" each, values we produced). No body.
+std::string formatResponse(const SipMessage& request, int status, const std::string& reason, const std::string& to_tag,
+                           const std::vector<std::string>& extra_headers = {});
 
 }  // namespace relaysync::transport_sip

@@ -77,7 +77,8 @@ void SipTransport::endSession() {
         link.swap(link_);
         const bool was_registered = registered_;
         registered_ = false;
-        for (auto& entry : pending_) entry.second->failed = true;
+        for (auto& entry : pending_)
+            if (entry.second->terminal.empty()) entry.second->failed = true;
         if (was_registered) peers_.disconnected();
     }
     changed_.notify_all();
@@ -237,6 +238,11 @@ bool SipTransport::onRegisterResponse(TcpLink& link, const SipMessage& response)
         }
         changed_.notify_all();
         if (first) {
+            {
+                std::lock_guard lock(mutex_);
+                ++registrations_;
+            }
+            changed_.notify_all();
             log_.information("registered %s at the SIP server %s for %s s", own_account_, server, std::to_string(granted.count()));
             setOutcome(StartOutcome::registered);
             peers_.reconnected();
@@ -279,17 +285,18 @@ void SipTransport::onRequest(const std::shared_ptr<TcpLink>& link, const SipMess
     }
     peers_.set(request.from_account, true);
     std::weak_ptr<TcpLink> weak = link;
-    if (!deliveries_.submit([this, weak, request] { deliver(weak, request); })) {
+    const auto role = config_.relay_accounts.empty() ? sdk::PeerRole::unknown : sdk::PeerRole::relay;
+    if (!deliveries_.submit([this, weak, request, role] { deliver(weak, request, role); })) {
         log_.warning("answered 503 to a MESSAGE from %s: %s received messages are already waiting",
                      request.from_account, std::to_string(config_.delivery_queue));
         respond(*link, request, 503, "Service Unavailable");
     }
 }
 
-void SipTransport::deliver(const std::weak_ptr<TcpLink>& weak, const SipMessage& request) {
+void SipTransport::deliver(const std::weak_ptr<TcpLink>& weak, const SipMessage& request, sdk::PeerRole role) {
     sdk::PeerIdentity from;
     from.account = request.from_account;
-    from.role = config_.relay_accounts.empty() ? sdk::PeerRole::unknown : sdk::PeerRole::relay;
+    from.role = role;
     const sdk::Status taken = listener_->onMessage(from, request.body);
     if (!taken.isOk()) log_.warning("relaysync did not take a message from %s: %s", from.account, taken.toString());
     // The connection may be gone: then the sender times out and sends it again.

@@ -16,6 +16,7 @@ using Clock = std::chrono::steady_clock;
 SipTransport::SipTransport(const sdk::PluginConfig& config)
     : config_(parseConfig(config)),
       tls_(config_.tls ? std::make_unique<TlsClient>(config_) : nullptr),
+      registrar_(config_.lan_host.empty() ? nullptr : std::make_unique<SiteRegistrar>(config_, Poco::Logger::get("relaysync.transport.sip"))),
       log_(Poco::Logger::get("relaysync.transport.sip")),
       deliveries_(config_.delivery_threads, config_.delivery_queue) {}
 
@@ -29,9 +30,20 @@ sdk::Status SipTransport::start(const std::string& own_account, sdk::TransportLi
     credentials_ = {config_.username.empty() ? own_account.substr(0, own_account.find('@')) : config_.username,
                     config_.password};
     listener_ = &listener;
+    if (registrar_) {
+        peers_.setOwnConnections(registrar_->terminals());
+    }
     peers_.start(listener);
     deliveries_.start();
+    if (registrar_) {
+        if (auto listening = registrar_->start(own_account, *this); !listening.isOk()) {
+            deliveries_.stop();
+            peers_.stop();
+            return listening;
+        }
+    }
     session_ = std::thread([this] { run(); });
+    if (config_.probe_interval.count() > 0 && !config_.relay_accounts.empty()) prober_ = std::thread([this] { probeLoop(); });
 
     // Wait for the first registration so that wrong credentials fail start(); a server that is
     // merely down does not: the session keeps trying.
@@ -61,6 +73,8 @@ void SipTransport::stop() {
     changed_.notify_all();
     if (link) link->shutdown();
     if (session_.joinable()) session_.join();
+    if (prober_.joinable()) prober_.join();
+    if (registrar_) registrar_->stop();
     deliveries_.stop();
     peers_.stop();
 }
@@ -74,6 +88,13 @@ std::string SipTransport::authorizationFor(const Challenge& challenge, const std
     return digestAuthorization(challenge, credentials_, method, uri, nc, randomHex(8));
 }
 
+sdk::Reachability SipTransport::reachability(const std::string& account) const {
+    // A terminal of this relay is there exactly while it is registered here.
+    if (registrar_ && registrar_->isTerminal(account))
+        return registrar_->linkOf(account) ? sdk::Reachability::reachable : sdk::Reachability::unreachable;
+    return peers_.get(account);
+}
+
 sdk::Status SipTransport::send(const std::string& to, const std::string& payload) {
     if (payload.size() > config_.max_payload_bytes)
         return sdk::Status::invalidArgument("a payload of " + std::to_string(payload.size()) +
@@ -81,17 +102,40 @@ sdk::Status SipTransport::send(const std::string& to, const std::string& payload
                                             std::to_string(config_.max_payload_bytes) + ")");
     if (const auto problem = accountProblem(to); !problem.empty())
         return sdk::Status::invalidArgument("'" + loggable(to) + "' cannot be reached over SIP: " + problem);
-    const auto deadline = Clock::now() + config_.transaction_timeout;
+    if (registrar_ && registrar_->isTerminal(to)) return sendToTerminal(to, payload);
+    return requestThroughServer("MESSAGE", to, payload);
+}
 
+OutgoingRequest SipTransport::newRequest(const std::string& method, const std::string& to, const std::string& body) const {
     OutgoingRequest request;
-    request.method = "MESSAGE";
+    request.method = method;
     request.request_uri = "sip:" + to;
     request.from_uri = own_uri_;
     request.from_tag = randomHex(8);
     request.to_uri = "sip:" + to;
     request.call_id = randomHex(16) + "@relaysync";
-    request.content_type = kContentType;
-    request.body = payload;
+    request.cseq = 1;
+    if (method == "MESSAGE") request.content_type = kContentType;
+    request.body = body;
+    return request;
+}
+
+sdk::Status SipTransport::sendToTerminal(const std::string& to, const std::string& payload) {
+    const auto link = registrar_->linkOf(to);
+    if (!link) return sdk::Status::unreachable("terminal " + to + " is not registered at this relay");
+    const auto response = transact(newRequest("MESSAGE", to, payload), Clock::now() + config_.transaction_timeout, link, to);
+    if (!response) {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return sdk::Status::unreachable("the sip transport is stopping");
+        return sdk::Status::unreachable("no final answer from terminal " + to + " within " +
+                                        std::to_string(config_.transaction_timeout.count()) + " ms");
+    }
+    return statusOf(to, *response);
+}
+
+sdk::Status SipTransport::requestThroughServer(const std::string& method, const std::string& to, const std::string& body) {
+    const auto deadline = Clock::now() + config_.transaction_timeout;
+    OutgoingRequest request = newRequest(method, to, body);
     // A fresh challenge answers a 407 once; a second 407 means our credentials are refused.
     for (int attempt = 0; attempt < 3; ++attempt) {
         std::optional<Challenge> challenge;
@@ -123,20 +167,26 @@ sdk::Status SipTransport::send(const std::string& to, const std::string& payload
         }
         return statusOf(to, *response);
     }
-    log_.error("the SIP server refused the credentials of %s for MESSAGE (407 after digest authentication)", own_account_);
-    return sdk::Status::permissionDenied("the SIP server refused the credentials of " + own_account_ + " for MESSAGE");
+    log_.error("the SIP server refused the credentials of %s for %s (407 after digest authentication)", own_account_, method);
+    return sdk::Status::permissionDenied("the SIP server refused the credentials of " + own_account_ + " for " + method);
 }
 
-std::optional<SipMessage> SipTransport::transact(const OutgoingRequest& prepared, Clock::time_point deadline) {
+std::optional<SipMessage> SipTransport::transact(const OutgoingRequest& prepared, Clock::time_point deadline,
+                                                 std::shared_ptr<TcpLink> link, const std::string& terminal) {
     auto pending = std::make_shared<Pending>();
-    std::shared_ptr<TcpLink> link;
+    pending->terminal = terminal;
     OutgoingRequest request = prepared;
     {
         std::unique_lock lock(mutex_);
-        changed_.wait_until(lock, deadline, [this] { return stopping_ || registered_; });
-        if (stopping_ || !registered_) return std::nullopt;
-        link = link_;
-        request.via_transport = config_.tls ? "TLS" : "TCP";
+        if (link) {
+            if (stopping_) return std::nullopt;
+            request.via_transport = registrar_->viaTransport();
+        } else {
+            changed_.wait_until(lock, deadline, [this] { return stopping_ || registered_; });
+            if (stopping_ || !registered_) return std::nullopt;
+            link = link_;
+            request.via_transport = config_.tls ? "TLS" : "TCP";
+        }
         request.via_sent_by = link->localAddress();
         request.branch = "z9hG4bK" + randomHex(12);
         pending_[request.branch] = pending;

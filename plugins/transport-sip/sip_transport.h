@@ -6,6 +6,9 @@
 // Threads: one session thread owns the connection (connect, REGISTER and its refresh, CRLF
 // keepalives, reading); send() callers write their MESSAGE and wait for its final response;
 // received MESSAGEs go to the listener on delivery threads, whose answer becomes the response.
+// A relay with lan_listen is also the registrar of its site's terminals (SiteRegistrar): what it
+// sends to one of them goes over that terminal's own connection, never through the server. A
+// prober thread asks relay_accounts OPTIONS through the server, for their reachability.
 
 #include <Poco/Logger.h>
 
@@ -25,6 +28,7 @@
 #include "relaysync/sdk/transport.h"
 #include "sip_config.h"
 #include "sip_message.h"
+#include "site_registrar.h"
 #include "tcp_link.h"
 #include "tls_client.h"
 #include "job_pool.h"
@@ -34,7 +38,7 @@ namespace relaysync::transport_sip {
 // The Content-Type of every relaysync payload carried in a MESSAGE.
 inline constexpr const char* kContentType = "application/vnd.relaysync+json";
 
-class SipTransport final : public sdk::Transport {
+class SipTransport final : public sdk::Transport, private SiteRegistrar::Handler {
 public:
     explicit SipTransport(const sdk::PluginConfig& config);
     ~SipTransport() override;
@@ -42,12 +46,13 @@ public:
     sdk::Status start(const std::string& own_account, sdk::TransportListener& listener) override;
     sdk::Status send(const std::string& to, const std::string& payload) override;
     std::size_t maxPayloadBytes() const override { return config_.max_payload_bytes; }
-    sdk::Reachability reachability(const std::string& account) const override { return peers_.get(account); }
+    sdk::Reachability reachability(const std::string& account) const override;
     void stop() override;
 
 private:
     // A request waiting for its final response (by Via branch).
     struct Pending {
+        std::string terminal;  // sent over this terminal's connection; empty: through the server
         std::optional<SipMessage> response;
         bool failed = false;
     };
@@ -60,20 +65,35 @@ private:
     // false: the session must end (refused, or a failure worth a reconnect).
     bool onRegisterResponse(TcpLink& link, const SipMessage& response);
     void onRequest(const std::shared_ptr<TcpLink>& link, const SipMessage& request);
-    void deliver(const std::weak_ptr<TcpLink>& link, const SipMessage& request);
+    void deliver(const std::weak_ptr<TcpLink>& link, const SipMessage& request, sdk::PeerRole role);
     void respond(TcpLink& link, const SipMessage& request, int status, const std::string& reason);
     void onResponse(const SipMessage& response);
     void endSession();
     void setOutcome(StartOutcome outcome, std::string why = {});
     void waitBeforeReconnect(std::chrono::milliseconds delay);
 
-    // sip_transport.cpp: MESSAGE and its status.
-    std::optional<SipMessage> transact(const OutgoingRequest& request, std::chrono::steady_clock::time_point deadline);
+    // sip_transport.cpp: MESSAGE (or OPTIONS) and its status.
+    sdk::Status requestThroughServer(const std::string& method, const std::string& to, const std::string& body);
+    sdk::Status sendToTerminal(const std::string& to, const std::string& payload);
+    // Over `link` (the connection of `terminal`), or the server connection when null (waiting
+    // for registration).
+    std::optional<SipMessage> transact(const OutgoingRequest& request, std::chrono::steady_clock::time_point deadline,
+                                       std::shared_ptr<TcpLink> link = nullptr, const std::string& terminal = {});
+    OutgoingRequest newRequest(const std::string& method, const std::string& to, const std::string& body) const;
+
+    // sip_probes.cpp: OPTIONS to relay_accounts through the server.
+    void probeLoop();
+
+    // SiteRegistrar::Handler (sip_site.cpp): the relay's terminals.
+    void onTerminalMessage(const std::shared_ptr<TcpLink>& link, const SipMessage& request) override;
+    void onTerminalResponse(const SipMessage& response) override { onResponse(response); }
+    void onTerminalRegistration(const std::string& terminal, bool registered) override;
     sdk::Status statusOf(const std::string& to, const SipMessage& response);
     std::string authorizationFor(const Challenge& challenge, const std::string& method, const std::string& uri);
 
     const SipConfig config_;
     const std::unique_ptr<TlsClient> tls_;  // transport: tls only
+    const std::unique_ptr<SiteRegistrar> registrar_;  // lan_listen only
     Poco::Logger& log_;
     std::string own_account_;
     std::string own_uri_;
@@ -92,6 +112,7 @@ private:
     std::map<std::string, std::shared_ptr<Pending>> pending_;
     std::optional<Challenge> proxy_challenge_;  // reused for every MESSAGE until the server renews it
     std::uint32_t proxy_nonce_count_ = 0;
+    std::uint64_t registrations_ = 0;  // times the session registered afresh: the prober probes then
 
     // Owned by the session thread.
     std::string register_call_id_;
@@ -103,6 +124,7 @@ private:
     std::chrono::steady_clock::time_point refresh_at_{};
 
     std::thread session_;
+    std::thread prober_;
 };
 
 }  // namespace relaysync::transport_sip

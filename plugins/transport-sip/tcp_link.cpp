@@ -188,10 +188,14 @@ std::shared_ptr<TcpLink> TcpLink::connect(const std::string& host, std::uint16_t
     return nullptr;
 }
 
+std::shared_ptr<TcpLink> TcpLink::adopt(int fd, SSL* ssl) { return std::shared_ptr<TcpLink>(new TcpLink(fd, ssl)); }
+
 TcpLink::TcpLink(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {
-    sockaddr_storage local{};
-    socklen_t size = sizeof local;
-    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &size) == 0) local_ = addressText(local);
+    sockaddr_storage address{};
+    socklen_t size = sizeof address;
+    if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0) local_ = addressText(address);
+    size = sizeof address;
+    if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0) remote_ = addressText(address);
 }
 
 TcpLink::~TcpLink() {

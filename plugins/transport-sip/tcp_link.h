@@ -27,6 +27,9 @@ public:
     static std::shared_ptr<TcpLink> connect(const std::string& host, std::uint16_t port,
                                             std::chrono::milliseconds timeout, const TlsClient* tls,
                                             ConnectFailure* failure);
+    // Takes over an accepted, non-blocking socket (and its SSL in accept state, or nullptr): the
+    // TLS handshake then runs inside the first reads.
+    static std::shared_ptr<TcpLink> adopt(int fd, SSL* ssl);
     ~TcpLink();
     TcpLink(const TcpLink&) = delete;
     TcpLink& operator=(const TcpLink&) = delete;
@@ -40,6 +43,9 @@ public:
     void shutdown();
     // This end as "ip:port" (for Via and Contact).
     const std::string& localAddress() const { return local_; }
+    // The other end as "ip:port" (for the log).
+    const std::string& remoteAddress() const { return remote_; }
+    int fd() const { return fd_; }
     // "TLSv1.3" and so on, or empty for plain TCP.
     std::string tlsVersion() const;
 
@@ -49,6 +55,7 @@ private:
     const int fd_;
     SSL* const ssl_;  // nullptr: plain TCP
     std::string local_;
+    std::string remote_;
     std::mutex write_mutex_;  // one writer at a time
     std::mutex ssl_mutex_;    // an SSL object is not safe for a reader and a writer at once
 };

@@ -27,7 +27,8 @@ public:
         std::string error;
         sdk::PluginConfig config{{"server", server.address()}, {"password", "unused"},
                                  {"relay_accounts", kRelay1}, {"transaction_timeout_ms", "5000"},
-                                 {"reconnect_initial_ms", "50"}, {"reconnect_max_ms", "100"}};
+                                 {"reconnect_initial_ms", "50"}, {"reconnect_max_ms", "100"},
+                                 {"probe_interval_ms", "0"}};  // the script answers no OPTIONS
         TransportPtr transport = SipFixture::createTransport(config, &error);
         CPPUNIT_ASSERT_MESSAGE(error, transport != nullptr);
         auto started = std::async(std::launch::async, [&] { return transport->start(kRelay2, listener); });

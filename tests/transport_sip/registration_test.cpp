@@ -10,6 +10,7 @@ class SipRegistrationTest : public SipFixture {
     CPPUNIT_TEST(testWrongPasswordIsRefusedAndLoggedWithoutIt);
     CPPUNIT_TEST(testUnregisteredPeerIsUnreachable);
     CPPUNIT_TEST(testReregistersAfterKamailioRestart);
+    CPPUNIT_TEST(testOptionsProbesTellWhoIsThere);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -52,6 +53,22 @@ public:
         CPPUNIT_ASSERT_MESSAGE(log->text(), deliveredEventually(a, b, "after", kWait));
         CPPUNIT_ASSERT_MESSAGE(log->text(), deliveredEventually(b, a, "after, back", kWait));
         CPPUNIT_ASSERT_EQUAL(std::string("after"), b.listener->messages().back().payload);
+    }
+
+    // Before anything is sent, OPTIONS through Kamailio tells a relay which peers are
+    // registered; a peer that goes is seen gone at the next round.
+    void testOptionsProbesTellWhoIsThere() {
+        auto probing = configFor(kRelay1);
+        probing["probe_interval_ms"] = "300";
+        Node& b = startNode(kRelay2);
+        Node& a = startNodeWith(kRelay1, probing);
+        CPPUNIT_ASSERT_MESSAGE(log->text(), a.listener->waitForReachability(kRelay2, true, kWait));
+        CPPUNIT_ASSERT(a.listener->waitForReachability(kRelay3, false, kWait));
+        CPPUNIT_ASSERT(a.transport->reachability(kRelay2) == sdk::Reachability::reachable);
+        CPPUNIT_ASSERT(a.transport->reachability(kRelay3) == sdk::Reachability::unreachable);
+        CPPUNIT_ASSERT(b.listener->messages().empty());  // probes are not messages
+        b.transport->stop();
+        CPPUNIT_ASSERT_MESSAGE(log->text(), a.listener->waitForReachability(kRelay2, false, kWait));
     }
 };
 

@@ -1,11 +1,17 @@
 #include "sip_fixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 namespace relaysync::tests {
 
@@ -75,7 +81,8 @@ sdk::PluginConfig SipFixture::configFor(const std::string& account) const {
             {"keepalive_ms", "1000"},
             {"keepalive_timeout_ms", "2000"},
             {"reconnect_initial_ms", "100"},
-            {"reconnect_max_ms", "500"}};
+            {"reconnect_max_ms", "500"},
+            {"probe_interval_ms", "0"}};  // tests of probes turn them on
 }
 
 TransportPtr SipFixture::createTransport(const sdk::PluginConfig& config, std::string* error) {
@@ -83,17 +90,32 @@ TransportPtr SipFixture::createTransport(const sdk::PluginConfig& config, std::s
     return TransportPtr(static_cast<sdk::Transport*>(instance), TransportDeleter{descriptor().destroy});
 }
 
-Node& SipFixture::startNode(const std::string& account) {
+Node& SipFixture::startNodeWith(const std::string& account, const sdk::PluginConfig& config) {
     auto node = std::make_unique<Node>();
     node->account = account;
     node->listener = std::make_unique<RecordingListener>();
     std::string error;
-    node->transport = create(configFor(account), &error);
+    node->transport = create(config, &error);
     CPPUNIT_ASSERT_MESSAGE("the plugin refused the config: " + error, node->transport != nullptr);
     const sdk::Status started = node->transport->start(account, *node->listener);
-    CPPUNIT_ASSERT_MESSAGE(account + " did not start: " + started.toString() + "\nlog:\n" + log->text(), started.isOk());
+    CPPUNIT_ASSERT_MESSAGE(account + " did not start: " + started.toString() + "\nlog:\n" + log->text() +
+                               "\nkamailio:\n" + server->log(),
+                           started.isOk());
     nodes.push_back(std::move(node));
     return *nodes.back();
+}
+
+std::uint16_t freeLoopbackPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    const bool bound = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!bound) throw std::runtime_error("no free port on 127.0.0.1");
+    return ntohs(address.sin_port);
 }
 
 bool SipFixture::deliveredEventually(Node& from, const Node& to, const std::string& payload, std::chrono::milliseconds timeout) {

@@ -65,7 +65,8 @@ protected:
     sdk::PluginConfig configFor(const std::string& account) const;
     TransportPtr create(const sdk::PluginConfig& config, std::string* error) const { return createTransport(config, error); }
     // Creates and starts a node; fails the test when either step fails.
-    Node& startNode(const std::string& account);
+    Node& startNode(const std::string& account) { return startNodeWith(account, configFor(account)); }
+    Node& startNodeWith(const std::string& account, const sdk::PluginConfig& config);
     // Waits until `from` delivers a message to `to` (both registered), with a deadline.
     bool deliveredEventually(Node& from, const Node& to, const std::string& payload, std::chrono::milliseconds timeout);
 
@@ -80,6 +81,9 @@ private:
 };
 
 constexpr std::chrono::milliseconds kWait{15'000};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+std::uint16_t freeLoopbackPort();
 
 }  // namespace relaysync::tests
 

@@ -5,10 +5,12 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "sip_fixture.h"
@@ -69,6 +71,7 @@ class SipTlsTest : public SipFixture {
     CPPUNIT_TEST(testTlsSettingsAreChecked);
     CPPUNIT_TEST(testTlsToThePlainPortIsUnreachableWithAClearReason);
     CPPUNIT_TEST(testWritingToAClosedTlsConnectionFailsWithoutSigpipe);
+    CPPUNIT_TEST(testTerminalsRegisterAtTheirRelayOverTls);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -96,6 +99,37 @@ public:
         const sdk::Status sent = a.transport->send(kRelay2, largest);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(sent.toString() + "\n" + server->log(), sdk::StatusCode::ok, sent.code());
         CPPUNIT_ASSERT_EQUAL(largest, b.listener->messages().back().payload);
+    }
+
+    // The relay's LAN side over TLS with its own certificate; the terminal checks it against the
+    // CA, and one that trusts another CA does not register.
+    void testTerminalsRegisterAtTheirRelayOverTls() {
+        const std::string terminal = "client11@relay-server1.net";
+        const std::string accounts = certificates().good("terminals");
+        std::ofstream(accounts) << terminal << " pw11\n";
+        ::chmod(accounts.c_str(), 0600);
+        auto relay_config = tlsConfigFor(kRelay1);
+        relay_config["lan_listen"] = lanAddress();
+        relay_config["lan_transport"] = "tls";
+        relay_config["lan_certificate"] = certificates().good("relay-server1@net.pem");
+        relay_config["lan_private_key"] = certificates().good("relay-server1@net.key");
+        relay_config["terminal_accounts_file"] = accounts;
+        Node& relay = startNodeWith(kRelay1, relay_config);
+        sdk::PluginConfig terminal_config{{"server", lanAddress()}, {"transport", "tls"}, {"ca", certificates().good("ca.pem")},
+                                          {"password", "pw11"}, {"relay_accounts", kRelay1},
+                                          {"transaction_timeout_ms", "5000"}, {"reconnect_max_ms", "300"}};
+        Node& client = startNodeWith(terminal, terminal_config);
+        CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::ok, client.transport->send(kRelay1, "up over tls").code());
+        CPPUNIT_ASSERT(relay.listener->waitForMessages(1, kWait));
+        CPPUNIT_ASSERT(relay.listener->messages().front().identity.role == sdk::PeerRole::terminal);
+        CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::ok, relay.transport->send(terminal, "down over tls").code());
+        CPPUNIT_ASSERT(client.listener->waitForMessages(1, kWait));
+        CPPUNIT_ASSERT_MESSAGE(log->text(), logged(*log, "registrar of the terminals of " + kRelay1 + " listening on " + lanAddress() + " over TLS"));
+
+        auto distrustful = terminal_config;
+        distrustful["ca"] = certificates().rogue("rogue-ca.pem");
+        const sdk::Status refused = startRefused(distrustful, terminal);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.toString(), sdk::StatusCode::permission_denied, refused.code());
     }
 
     void testServerCertificateFromAnotherCaIsRefused() {
@@ -273,28 +307,20 @@ private:
 
     Node& startTlsNode(const std::string& account) { return startNodeWith(account, tlsConfigFor(account)); }
 
-    Node& startNodeWith(const std::string& account, const sdk::PluginConfig& config) {
-        auto node = std::make_unique<Node>();
-        node->account = account;
-        node->listener = std::make_unique<RecordingListener>();
-        std::string error;
-        node->transport = create(config, &error);
-        CPPUNIT_ASSERT_MESSAGE("the plugin refused the config: " + error, node->transport != nullptr);
-        const sdk::Status started = node->transport->start(account, *node->listener);
-        CPPUNIT_ASSERT_MESSAGE(account + " did not start: " + started.toString() + "\nlog:\n" + log->text() +
-                                   "\nkamailio:\n" + server->log(),
-                               started.isOk());
-        nodes.push_back(std::move(node));
-        return *nodes.back();
-    }
-
-    sdk::Status startRefused(const sdk::PluginConfig& config) {
+    sdk::Status startRefused(const sdk::PluginConfig& config, const std::string& account = kRelay1) {
         std::string error;
         auto transport = create(config, &error);
         CPPUNIT_ASSERT_MESSAGE("the plugin refused the config: " + error, transport != nullptr);
         RecordingListener listener;
-        return transport->start(kRelay1, listener);
+        return transport->start(account, listener);
     }
+
+    // 127.0.0.1 and a port that was free, the same for the whole test.
+    const std::string& lanAddress() {
+        if (lan_address_.empty()) lan_address_ = "127.0.0.1:" + std::to_string(freeLoopbackPort());
+        return lan_address_;
+    }
+    std::string lan_address_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(SipTlsTest);
