@@ -112,7 +112,7 @@ std::string E2eSite::closedLinePattern(const std::string& observer, const std::s
     // Over SIP a terminal's server is its relay; a relay sees its terminal's registration go.
     if (!cluster_->node(observer).isRelay())
         return "the SIP server 127\\.0\\.0\\.1:" + std::to_string(listenPort(gone)) + " closed the connection";
-    return gone + ".*(closed|lost|gone)";  // FIXME: the registrar's line once it lands
+    return "terminal " + std::regex_replace(gone, std::regex(R"(\.)"), R"(\.)") + " at .* is gone";
 }
 
 void shareNotesOfClient22(E2eSite& site) {
