@@ -200,10 +200,14 @@ int run(const Options& options) {
                              {"ADMIN SOCKET"}});
     for (const auto& name : names) {
         const auto& info = cluster.node(name);
-        const auto listen = info.profile.transport.config.find(sip ? "lan_listen" : "listen");
+        // Over SIP a relay listens only for its terminals, which register there (their `server`).
+        const auto& config = info.profile.transport.config;
+        const auto listen = config.find(sip ? "lan_listen" : "listen");
+        const auto server = config.find("server");
+        std::string address = listen == config.end() ? "" : listen->second;
+        if (sip && !info.isRelay() && server != config.end()) address = "registers at " + server->second;
         started.addRow({label(info.account()), info.account(), info.isRelay() ? "relaysync-relay" : "relaysync-terminal",
-                        std::to_string(cluster.pid(name)),
-                        listen == info.profile.transport.config.end() ? "" : listen->second,
+                        std::to_string(cluster.pid(name)), address,
                         fs::relative(info.admin_socket, data_dir).string()});
     }
     std::cout << started.render("  ");
