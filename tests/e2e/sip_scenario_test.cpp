@@ -142,6 +142,10 @@ public:
         const auto group = others.createGroup("intruder", R1);
         waitForLogLine(*site_, R1, r1_log, "refused a MESSAGE from " + escaped(kIntruder) + ": not one of relay_accounts");
         CPPUNIT_ASSERT(!cluster.status(R1).group(group));
+        // The intruder's send was refused, not lost: its outbox sets the invitation aside.
+        cluster::waitUntil("the intruder hears 403", 15s, [&] {
+            return others.logText("intruder").find("403 Forbidden") != std::string::npos ? std::string() : "no 403 in its log";
+        });
     }
 
 private:
