@@ -22,3 +22,7 @@ echo
 echo "== soak: four sites over TLS under changes, synchronizes, kills and restarts"
 "$top/build-bench/bench/relaysync-bench-soak" --seconds "${SOAK_SECONDS:-60}" --files "${SOAK_FILES:-3000}" \
   --data "$top/build-bench/soak"
+echo
+echo "== a no-change synchronize over SIP (relays through Kamailio) against the same over direct"
+ninja -C "$top/build-bench" relaysync-bench-sip-sync
+"$top/build-bench/bench/relaysync-bench-sip-sync" --data "$top/build-bench/sip-sync"

@@ -4,7 +4,10 @@
 # certificates made on the spot. It forms the relay groups, shares workspace1, adds resources,
 # changes and deletes files, runs one synchronize, prints the tables before and after, and
 # stops every process it started. State, logs and certificates are kept in ./.demo.
+# Arguments go to relaysync-four-site: `scripts/demo.sh --sip` runs the same story with the
+# relays talking only through a Kamailio it starts and stops (docs/transport-sip.md).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/build.sh" relaysync-four-site
-exec "$top/build/bin/relaysync-four-site" --config "$top/config/four-site" --data "$top/.demo" "$@"
+# Its profiles are config/four-site unless --config or --sip says otherwise.
+exec "$top/build/bin/relaysync-four-site" --data "$top/.demo" "$@"

@@ -25,28 +25,38 @@ fs::path makeTemporaryFolder() {
 
 }  // namespace
 
-E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()) {
+E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()), transport_(options.transport) {
     try {
+        const auto tools = cluster::ClusterTools::fromBuildTree();
         const auto ports = cluster::freePorts(4);
         auto specs = cluster::fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]}, options.gone_entity);
+        if (transport_ == cluster::TransportChoice::sip) {
+            sip_ = std::make_unique<cluster::SipSite>(tools, dir_ / "sip");
+            sip_->apply(specs);
+            for (const auto& [account, password] : options.extra_sip_accounts) sip_->addSubscriber(account, password);
+            // A restarted relay's terminals find it again within a second, not the default 5.
+            for (auto& spec : specs) spec.transport_settings.emplace_back("reconnect_max_ms", "1000");
+        }
         if (options.adjust) options.adjust(specs);
         if (const char* level = std::getenv("RELAYSYNC_E2E_LOG_LEVEL"); level && *level)
             for (auto& spec : specs) spec.log_level = level;
         for (const auto& spec : specs) cluster::writeProfile(dir_ / "profiles", spec);
 
-        cluster_ = std::make_unique<cluster::Cluster>(cluster::ClusterTools::fromBuildTree(), dir_ / "data",
-                                                      dir_ / "data" / "certs");
+        cluster_ = std::make_unique<cluster::Cluster>(tools, dir_ / "data", dir_ / "data" / "certs");
         cluster_->addNodes(dir_ / "profiles");
         auto requests = cluster_->certificateRequests();
         requests.insert(requests.end(), options.extra_certificates.begin(), options.extra_certificates.end());
+        if (sip_) for (const auto& request : sip_->certificateRequests()) requests.push_back(request);
         cluster_->makeCertificates(requests);
         scenario_ = std::make_unique<cluster::four_site::Scenario>(*cluster_, nullptr, 30s);
         scenario_->createEntities();
+        if (sip_) sip_->start(cluster_->certsDir());
         if (options.before_start) options.before_start(*cluster_);
         cluster_->startAll();
     } catch (...) {
         scenario_.reset();
         cluster_.reset();
+        sip_.reset();
         std::error_code ignored;
         fs::remove_all(dir_, ignored);
         throw;
@@ -56,6 +66,7 @@ E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()) {
 E2eSite::~E2eSite() {
     scenario_.reset();
     cluster_.reset();  // stops every node it started
+    sip_.reset();      // then Kamailio
     const char* keep = std::getenv("RELAYSYNC_E2E_KEEP");
     std::error_code ignored;
     if (keep && std::string(keep) == "1")
@@ -70,9 +81,14 @@ void E2eSite::formGroupsAndShare() {
     scenario_->shareResources();
 }
 
+cluster::SipSite& E2eSite::sip() {
+    if (!sip_) throw cluster::ClusterError("this site does not use the sip transport");
+    return *sip_;
+}
+
 std::uint16_t E2eSite::listenPort(const std::string& relay) const {
     const auto& config = cluster_->node(relay).profile.transport.config;
-    const auto listen = config.find("listen");
+    const auto listen = config.find(transport_ == cluster::TransportChoice::sip ? "lan_listen" : "listen");
     if (listen == config.end()) throw cluster::ClusterError(relay + " does not listen");
     return static_cast<std::uint16_t>(std::stoi(listen->second.substr(listen->second.rfind(':') + 1)));
 }
@@ -89,6 +105,14 @@ void E2eSite::writeEntity(const std::string& terminal, const std::string& locati
 std::string E2eSite::logSince(const std::string& node, std::size_t offset) const {
     const auto text = cluster_->logText(node);
     return offset < text.size() ? text.substr(offset) : std::string();
+}
+
+std::string E2eSite::closedLinePattern(const std::string& observer, const std::string& gone) const {
+    if (transport_ == cluster::TransportChoice::direct) return "connection with " + gone + ".* closed";
+    // Over SIP a terminal's server is its relay; a relay sees its terminal's registration go.
+    if (!cluster_->node(observer).isRelay())
+        return "the SIP server 127\\.0\\.0\\.1:" + std::to_string(listenPort(gone)) + " closed the connection";
+    return "terminal " + std::regex_replace(gone, std::regex(R"(\.)"), R"(\.)") + " at .* is gone";
 }
 
 void shareNotesOfClient22(E2eSite& site) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -17,6 +18,7 @@
 #include "cluster/cluster.h"
 #include "cluster/four_site.h"
 #include "cluster/profile_writer.h"
+#include "cluster/sip_site.h"
 
 namespace relaysync::e2e {
 
@@ -27,6 +29,11 @@ class E2eSite {
 public:
     struct Options {
         std::string gone_entity = "mark";
+        // sip: the relays talk only through a Kamailio this site runs (TLS, digest), each the
+        // SIP registrar of its terminals (cluster/sip_site.h).
+        cluster::TransportChoice transport = cluster::TransportChoice::direct;
+        // sip: Kamailio accounts beyond the relays (account -> password).
+        std::map<std::string, std::string> extra_sip_accounts;
         // Changes the generated profiles (or adds nodes) before they are written.
         std::function<void(std::vector<cluster::ProfileSpec>&)> adjust;
         // Extra make-certs.sh requests ("terminal:ACCOUNT:RELAY") beyond the nodes'.
@@ -43,19 +50,27 @@ public:
     cluster::four_site::Scenario& scenario() { return *scenario_; }
     const cluster::four_site::Ids& ids() const { return scenario_->ids(); }
     const fs::path& dir() const { return dir_; }
+    cluster::TransportChoice transport() const { return transport_; }
+    // The SIP side (Kamailio, passwords); throws ClusterError on a direct site.
+    cluster::SipSite& sip();
 
     // Fig. 10-12: groups formed, terminals admitted, workspace1 and projects shared with every
     // resource, each step waited for at every node concerned.
     void formGroupsAndShare();
-    // The port a relay listens on.
+    // The port a relay listens on (over SIP: for its terminals).
     std::uint16_t listenPort(const std::string& relay) const;
     // Writes (or rewrites) a file in a terminal's store.
     void writeEntity(const std::string& terminal, const std::string& location, const std::string& content);
     // The part of a node's log file written since `offset` (a size taken earlier).
     std::string logSince(const std::string& node, std::size_t offset) const;
+    // What `observer` logs when its connection with `gone` (a terminal and its relay, or two
+    // relays over direct) closes, as a regex for waitForLogLine.
+    std::string closedLinePattern(const std::string& observer, const std::string& gone) const;
 
 private:
     fs::path dir_;
+    cluster::TransportChoice transport_;
+    std::unique_ptr<cluster::SipSite> sip_;  // outlives the nodes: stopped after them
     std::unique_ptr<cluster::Cluster> cluster_;
     std::unique_ptr<cluster::four_site::Scenario> scenario_;
 };

@@ -51,7 +51,8 @@ std::string textOf(const Poco::JSON::Object::Ptr& object, const std::string& key
 }  // namespace
 
 ClusterTools ClusterTools::fromBuildTree() {
-    ClusterTools tools{RELAYSYNC_CLUSTER_BIN_DIR, RELAYSYNC_CLUSTER_PLUGIN_DIR, RELAYSYNC_CLUSTER_MAKE_CERTS};
+    ClusterTools tools{RELAYSYNC_CLUSTER_BIN_DIR, RELAYSYNC_CLUSTER_PLUGIN_DIR, RELAYSYNC_CLUSTER_MAKE_CERTS,
+                       RELAYSYNC_CLUSTER_KAMAILIO_SCRIPT};
     if (const char* plugins = std::getenv("RELAYSYNC_PLUGIN_DIR"); plugins && *plugins) tools.plugin_dir = plugins;
     return tools;
 }

@@ -43,6 +43,7 @@ struct ClusterTools {
     std::filesystem::path bin_dir;     // relaysync-relay, relaysync-terminal, relaysync-admin
     std::filesystem::path plugin_dir;  // given to the nodes as RELAYSYNC_PLUGIN_DIR
     std::filesystem::path make_certs;  // scripts/make-certs.sh
+    std::filesystem::path kamailio_script;  // scripts/kamailio.sh (SipServer)
 
     // This build tree's, fixed when the library was built; RELAYSYNC_PLUGIN_DIR, when set in
     // this process's environment, replaces plugin_dir.

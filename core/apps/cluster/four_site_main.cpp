@@ -1,5 +1,5 @@
 // relaysync-four-site: the four-site example of patent CN101471843A as real processes on
-// 127.0.0.1 talking TLS. It starts the 4 relays and 8 terminal agents of config/four-site, forms
+// 127.0.0.1 talking TLS (with --sip: the relays only through a Kamailio it runs). It starts the 4 relays and 8 terminal agents of config/four-site, forms
 // the relay groups of Fig. 6 and shares workspace1 with admin commands, changes one file and
 // deletes another, runs one synchronize from client11, prints the tables before and after, and
 // stops everything it started. Exit status 0 when every member converged, 1 otherwise.
@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "cluster/data_folder.h"
 #include "cluster/cluster.h"
 #include "cluster/four_site.h"
+#include "cluster/profile_writer.h"
+#include "cluster/sip_site.h"
 #include "cluster/wait.h"
 
 namespace fs = std::filesystem;
@@ -28,7 +31,7 @@ using namespace relaysync::cluster::four_site;
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: relaysync-four-site [--config DIR] [--data DIR] [--bin DIR]
+constexpr const char* kUsage = R"(usage: relaysync-four-site [--config DIR | --sip] [--data DIR] [--bin DIR]
 
 Runs the four-site example of patent CN101471843A as 12 real processes on 127.0.0.1 (TLS, relays
 on ports 7101-7104): groups of Fig. 6, workspace1 shared, one file changed and one deleted, one
@@ -36,6 +39,10 @@ synchronize from client11; prints the tables before and after, then stops every 
 started. Exit status 0 when every member converged, 1 otherwise.
 
   --config DIR  the site profiles (default: )" RELAYSYNC_FOUR_SITE_CONFIG_DIR R"()
+  --sip         the same over SIP (docs/transport-sip.md): profiles written into the data folder,
+                the relays talking only through a Kamailio this program starts and stops (TLS,
+                digest passwords made for this run, kept in files only), each relay the SIP
+                registrar of its terminals on ports 7101-7104 (TLS)
   --data DIR    data folder: databases, logs, stores, certificates (default: ./.demo); wiped at
                 start if it is empty or was made by relaysync-four-site, refused otherwise
   --bin DIR     where relaysync-relay, -terminal and -admin are (default: this program's folder)
@@ -47,6 +54,8 @@ struct Options {
     fs::path config_dir = RELAYSYNC_FOUR_SITE_CONFIG_DIR;
     fs::path data_dir = ".demo";
     fs::path bin_dir;
+    bool config_given = false;
+    bool sip = false;
     bool help = false;
 };
 
@@ -58,12 +67,17 @@ Options parseOptions(int argc, char** argv) {
             if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value (see --help)");
             return argv[++i];
         };
-        if (arg == "--config") options.config_dir = value();
+        if (arg == "--config") {
+            options.config_dir = value();
+            options.config_given = true;
+        } else if (arg == "--sip") options.sip = true;
         else if (arg == "--data") options.data_dir = value();
         else if (arg == "--bin") options.bin_dir = value();
         else if (arg == "--help" || arg == "-h") options.help = true;
         else throw std::invalid_argument("unknown argument '" + arg + "' (see --help)");
     }
+    if (options.sip && options.config_given)
+        throw std::invalid_argument("--sip writes its own profiles: it does not take --config");
     return options;
 }
 
@@ -71,6 +85,15 @@ fs::path ownFolder() {
     std::error_code error;
     const auto self = fs::read_symlink("/proc/self/exe", error);
     return error ? fs::path(RELAYSYNC_FOUR_SITE_BIN_DIR) : self.parent_path();
+}
+
+// The profiles of config/four-site over SIP, written into `dir`: relays' LAN registrars on
+// 7101-7104 as the direct relays listen there.
+fs::path writeSipProfiles(SipSite& sip, const fs::path& dir) {
+    auto specs = fourSiteProfiles({7101, 7102, 7103, 7104});
+    sip.apply(specs);
+    for (const auto& spec : specs) writeProfile(dir, spec);
+    return dir;
 }
 
 void heading(const std::string& text) { std::cout << "\n" << text << "\n" << std::flush; }
@@ -134,9 +157,14 @@ int run(const Options& options) {
     const auto data_dir = cluster::prepareDataFolder(options.data_dir, "relaysync-four-site");
     auto tools = ClusterTools::fromBuildTree();
     tools.bin_dir = options.bin_dir.empty() ? ownFolder() : fs::absolute(options.bin_dir);
-    const auto config_dir = fs::absolute(options.config_dir).lexically_normal();
+    // Declared before the cluster: Kamailio stops after the nodes, whatever happens.
+    std::unique_ptr<SipSite> sip;
+    if (options.sip) sip = std::make_unique<SipSite>(tools, data_dir / "sip");
+    const auto config_dir = sip ? writeSipProfiles(*sip, data_dir / "profiles")
+                                : fs::absolute(options.config_dir).lexically_normal();
 
-    std::cout << "relaysync-four-site: the four-site example of CN101471843A, as real processes on 127.0.0.1 (TLS)\n"
+    std::cout << "relaysync-four-site: the four-site example of CN101471843A, as real processes on 127.0.0.1 ("
+              << (sip ? "relays through Kamailio over SIP, TLS" : "TLS") << ")\n"
               << "  profiles:     " << config_dir.string() << "\n"
               << "  data:         " << data_dir.string() << "  (RELAYSYNC_DATA)\n"
               << "  certificates: " << (data_dir / "certs").string() << "  (RELAYSYNC_CERTS)\n"
@@ -149,8 +177,19 @@ int run(const Options& options) {
 
     heading("Certificates (scripts/make-certs.sh): one CA, one certificate per account (CN = the account,"
             " its role and relay in subjectAltName)");
-    cluster.makeCertificates(cluster.certificateRequests());
-    std::cout << "  " << cluster.accounts().size() << " certificates and the CA in " << cluster.certsDir().string() << "\n";
+    auto requests = cluster.certificateRequests();
+    if (sip) requests.push_back(sip->certificateRequests().front());
+    cluster.makeCertificates(requests);
+    std::cout << "  " << requests.size() << " certificates and the CA in " << cluster.certsDir().string() << "\n";
+
+    if (sip) {
+        heading("The SIP server (Kamailio with config/kamailio, through scripts/kamailio.sh)");
+        sip->start(cluster.certsDir());
+        std::cout << "  pid " << sip->server().pid() << ", TLS on " << sip->tlsAddress() << " (certificate "
+                  << SipSite::kServerCertificate << ".pem), run folder " << sip->server().runDir().string() << "\n"
+                  << "  the 4 relay accounts are its subscribers; passwords made for this run are only in files\n"
+                  << "  (the profiles, its subscriber table, each relay's terminal_accounts_file, mode 600)\n";
+    }
 
     heading("Resource entities on disk (the terminals' local stores)");
     scenario.createEntities();
@@ -161,10 +200,14 @@ int run(const Options& options) {
                              {"ADMIN SOCKET"}});
     for (const auto& name : names) {
         const auto& info = cluster.node(name);
-        const auto listen = info.profile.transport.config.find("listen");
+        // Over SIP a relay listens only for its terminals, which register there (their `server`).
+        const auto& config = info.profile.transport.config;
+        const auto listen = config.find(sip ? "lan_listen" : "listen");
+        const auto server = config.find("server");
+        std::string address = listen == config.end() ? "" : listen->second;
+        if (sip && !info.isRelay() && server != config.end()) address = "registers at " + server->second;
         started.addRow({label(info.account()), info.account(), info.isRelay() ? "relaysync-relay" : "relaysync-terminal",
-                        std::to_string(cluster.pid(name)),
-                        listen == info.profile.transport.config.end() ? "" : listen->second,
+                        std::to_string(cluster.pid(name)), address,
                         fs::relative(info.admin_socket, data_dir).string()});
     }
     std::cout << started.render("  ");
@@ -220,6 +263,11 @@ int run(const Options& options) {
     std::cout << "  stopped " << stopped.stopped << " processes"
               << (stopped.unclean.empty() ? ", all exited cleanly" : "") << "\n";
     for (const auto& each : stopped.unclean) std::cout << "  not clean: " << each << "\n";
+    if (sip) {
+        sip->stop();
+        std::cout << "  stopped Kamailio (pid " << sip->server().pid() << "); its log: "
+                  << (sip->server().runDir() / "kamailio.log").string() << "\n";
+    }
     std::cout << "  logs: " << (data_dir / "<node>.log").string() << "\n" << std::flush;
 
     if (!problem.empty()) {

@@ -34,6 +34,45 @@ constexpr std::array<Site, 4> kSites{{{"Tokyo", true}, {"Osaka", false}, {"Nagoy
 constexpr std::array<std::array<const char*, 2>, 4> kDepartments{
     {{"Sales", "Engineering"}, {"Sales", "Accounting"}, {"Engineering", "Sales"}, {"Sales", "Engineering"}}};
 
+std::string certificateOf(const ProfileSpec& spec) {
+    return orDefault(spec.certificate, "${RELAYSYNC_CERTS}/" + spec.account + ".pem");
+}
+std::string privateKeyOf(const ProfileSpec& spec) {
+    return orDefault(spec.private_key, "${RELAYSYNC_CERTS}/" + spec.account + ".key");
+}
+std::string caOf(const ProfileSpec& spec) { return orDefault(spec.ca, "${RELAYSYNC_CERTS}/ca.pem"); }
+
+void writeDirectTransport(std::ostream& yaml, const ProfileSpec& spec) {
+    yaml << "  plugin: direct\n"
+         << "  config:\n";
+    if (!spec.listen.empty()) yaml << "    listen: " << quoted(spec.listen) << "\n";
+    std::string peers;
+    for (const auto& [account, address] : spec.peers) peers += (peers.empty() ? "" : ",") + account + "=" + address;
+    if (!peers.empty()) yaml << "    peers: " << quoted(peers) << "\n";
+    yaml << "    certificate: " << quoted(certificateOf(spec)) << "\n"
+         << "    private_key: " << quoted(privateKeyOf(spec)) << "\n"
+         << "    ca: " << quoted(caOf(spec)) << "\n";
+}
+
+// TLS to the server always: the relays' SIP server, or a terminal's relay.
+void writeSipTransport(std::ostream& yaml, const ProfileSpec& spec) {
+    std::string relays;
+    for (const auto& account : spec.relay_accounts) relays += (relays.empty() ? "" : ",") + account;
+    yaml << "  plugin: sip\n"
+         << "  config:\n"
+         << "    server: " << quoted(spec.sip_server) << "\n"
+         << "    transport: tls\n"
+         << "    ca: " << quoted(caOf(spec)) << "\n"
+         << "    password: " << quoted(spec.sip_password) << "\n"
+         << "    relay_accounts: " << quoted(relays) << "\n";
+    if (spec.lan_listen.empty()) return;
+    yaml << "    lan_listen: " << quoted(spec.lan_listen) << "\n"
+         << "    lan_transport: tls\n"
+         << "    lan_certificate: " << quoted(certificateOf(spec)) << "\n"
+         << "    lan_private_key: " << quoted(privateKeyOf(spec)) << "\n"
+         << "    terminal_accounts_file: " << quoted(spec.terminal_accounts_file) << "\n";
+}
+
 }  // namespace
 
 std::string profileYaml(const ProfileSpec& spec) {
@@ -50,16 +89,9 @@ std::string profileYaml(const ProfileSpec& spec) {
         yaml << "  relay: " << quoted(spec.relay) << "\n";
     }
     yaml << "database: " << quoted("sqlite:${RELAYSYNC_DATA}/" + spec.name + ".db") << "\n"
-         << "transport:\n"
-         << "  plugin: direct\n"
-         << "  config:\n";
-    if (!spec.listen.empty()) yaml << "    listen: " << quoted(spec.listen) << "\n";
-    std::string peers;
-    for (const auto& [account, address] : spec.peers) peers += (peers.empty() ? "" : ",") + account + "=" + address;
-    if (!peers.empty()) yaml << "    peers: " << quoted(peers) << "\n";
-    yaml << "    certificate: " << quoted(orDefault(spec.certificate, "${RELAYSYNC_CERTS}/" + spec.account + ".pem")) << "\n"
-         << "    private_key: " << quoted(orDefault(spec.private_key, "${RELAYSYNC_CERTS}/" + spec.account + ".key")) << "\n"
-         << "    ca: " << quoted(orDefault(spec.ca, "${RELAYSYNC_CERTS}/ca.pem")) << "\n";
+         << "transport:\n";
+    if (spec.transport == TransportChoice::sip) writeSipTransport(yaml, spec);
+    else writeDirectTransport(yaml, spec);
     for (const auto& [key, value] : spec.transport_settings) yaml << "    " << key << ": " << quoted(value) << "\n";
     if (!relay) {
         if (spec.stores.empty()) yaml << "stores: []\n";
@@ -93,9 +125,13 @@ std::filesystem::path writeProfile(const std::filesystem::path& dir, const Profi
     std::filesystem::create_directories(dir);
     const auto path = dir / (spec.name + ".yaml");
     std::ofstream out(path, std::ios::trunc);
+    out.close();
+    std::error_code error;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, error);
+    out.open(path, std::ios::trunc);
     out << profileYaml(spec);
     out.close();
-    if (!out) throw ClusterError("cannot write " + path.string());
+    if (!out || error) throw ClusterError("cannot write " + path.string());
     return path;
 }
 

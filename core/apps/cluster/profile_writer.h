@@ -14,8 +14,13 @@
 
 namespace relaysync::cluster {
 
+// How a node talks: `direct` (TLS peer to peer, docs/transport-direct.md) or `sip` (relays
+// through a SIP server, terminals registered at their relay; docs/transport-sip.md).
+enum class TransportChoice { direct, sip };
+
 struct ProfileSpec {
     core::NodeRole role = core::NodeRole::relay;
+    TransportChoice transport = TransportChoice::direct;
     std::string name;  // file name without .yaml; also names its database, log and store folders
     std::string account, display_name;
     std::string department;  // terminals
@@ -24,7 +29,14 @@ struct ProfileSpec {
     std::vector<std::pair<std::string, std::string>> peers;  // account, "host:port"
     // Empty: ${RELAYSYNC_CERTS}/<account>.pem and .key, and ${RELAYSYNC_CERTS}/ca.pem.
     std::string certificate, private_key, ca;
-    std::vector<std::pair<std::string, std::string>> transport_settings;  // more `direct` keys
+    // sip, always over TLS checked against `ca`: `server` (a relay's: the SIP server; a
+    // terminal's: its relay's lan_listen), the digest password, the accounts taken as relays.
+    std::string sip_server, sip_password;
+    std::vector<std::string> relay_accounts;
+    // sip relays: where they are the SIP registrar of their terminals (TLS with `certificate`
+    // and `private_key`) and the file of those terminals' accounts and passwords. Empty: none.
+    std::string lan_listen, terminal_accounts_file;
+    std::vector<std::pair<std::string, std::string>> transport_settings;  // more keys of the plugin
     std::vector<std::pair<std::string, std::string>> stores;              // prefix, local root
     // Relays: `groups.accept_invitations_from` and `groups.terminals`.
     std::vector<std::string> accept_invitations_from, terminals;
@@ -34,7 +46,8 @@ struct ProfileSpec {
 };
 
 std::string profileYaml(const ProfileSpec& spec);
-// Writes <dir>/<name>.yaml and returns its path; throws ClusterError when it cannot.
+// Writes <dir>/<name>.yaml (mode 600: a sip profile holds a password) and returns its path;
+// throws ClusterError when it cannot.
 std::filesystem::path writeProfile(const std::filesystem::path& dir, const ProfileSpec& spec);
 
 // The four sites of design.md as in config/four-site (same names, accounts, display names,

@@ -1,0 +1,168 @@
+// The four-site example as real processes, synchronized with nothing changed, over the direct
+// transport (TLS peer to peer) and over SIP (relays only through a Kamailio, TLS; terminals
+// registered at their relays), in the same run, side by side: wall time of the synchronize as
+// client11 sees it, and the protocol messages every node sent for it (the nodes' admin status
+// "traffic" counters). Bytes are not shown: nothing outside a node counts them (the status
+// counts messages only), and a packet capture would need privileges this bench does not ask.
+//
+//   relaysync-bench-sip-sync [--runs N] [--data DIR]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cluster/cluster.h"
+#include "cluster/data_folder.h"
+#include "cluster/four_site.h"
+#include "cluster/profile_writer.h"
+#include "cluster/sip_site.h"
+#include "cluster/wait.h"
+
+namespace fs = std::filesystem;
+using namespace relaysync::cluster;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Cost {
+    std::vector<double> seconds;  // one per run
+    std::int64_t messages = 0;    // per synchronize (every run sends the same)
+};
+
+// Messages sent and received, summed over every node and message type.
+std::pair<std::int64_t, std::int64_t> traffic(Cluster& cluster) {
+    std::int64_t sent = 0, received = 0;
+    for (const auto& account : cluster.accounts()) {
+        const auto counts = cluster.ask(account, "status")->getObject("traffic");
+        for (const auto& [type, value] : *counts) {
+            const auto each = counts->getObject(type);
+            sent += each->getValue<std::int64_t>("sent");
+            received += each->getValue<std::int64_t>("received");
+        }
+    }
+    return {sent, received};
+}
+
+// Every message sent has been received, and stays so: nothing is under way.
+std::int64_t settledSent(Cluster& cluster) {
+    std::int64_t settled = -1;
+    waitUntil("every message sent is received", 60s, [&]() -> std::string {
+        const auto [sent, received] = traffic(cluster);
+        if (sent != received) return std::to_string(sent - received) + " messages under way";
+        if (sent != settled) {
+            settled = sent;  // once more, to be sure nothing follows
+            return "settling";
+        }
+        return {};
+    }, 200ms);
+    return settled;
+}
+
+// One four-site cluster in `dir`, groups formed and both shares made.
+class World {
+public:
+    World(const fs::path& dir, TransportChoice transport) {
+        const auto tools = ClusterTools::fromBuildTree();
+        const auto ports = freePorts(4);
+        auto specs = fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]});
+        if (transport == TransportChoice::sip) {
+            sip_ = std::make_unique<SipSite>(tools, dir / "sip");
+            sip_->apply(specs);
+        }
+        for (const auto& spec : specs) writeProfile(dir / "profiles", spec);
+        cluster_ = std::make_unique<Cluster>(tools, dir / "data", dir / "data" / "certs");
+        cluster_->addNodes(dir / "profiles");
+        auto requests = cluster_->certificateRequests();
+        if (sip_) requests.push_back(sip_->certificateRequests().front());
+        cluster_->makeCertificates(requests);
+        scenario_ = std::make_unique<four_site::Scenario>(*cluster_);
+        scenario_->createEntities();
+        if (sip_) sip_->start(cluster_->certsDir());
+        cluster_->startAll();
+        scenario_->formGroups();
+        scenario_->admitTerminals();
+        scenario_->shareResources();
+    }
+    ~World() {
+        scenario_.reset();
+        cluster_.reset();  // the nodes, then Kamailio
+        sip_.reset();
+    }
+
+    Cost measure(int runs) {
+        Cost cost;
+        const auto share = scenario_->ids().workspace1;
+        for (int run = 0; run < runs; ++run) {
+            const auto before = settledSent(*cluster_);
+            const auto started = Clock::now();
+            const auto sync_id = cluster_->startSync(four_site::C11, share);
+            waitUntil("the synchronize finished", 60s, [&] {
+                return cluster_->syncState(four_site::C11, sync_id).finished ? std::string() : "not yet";
+            }, 2ms);
+            cost.seconds.push_back(std::chrono::duration<double>(Clock::now() - started).count());
+            const auto report = cluster_->syncState(four_site::C11, sync_id).report;
+            if (report.changed || report.gone || report.unreachable || !report.problems.empty())
+                throw std::runtime_error("the synchronize found something: " + report.text);
+            cost.messages = settledSent(*cluster_) - before;
+        }
+        return cost;
+    }
+
+private:
+    std::unique_ptr<SipSite> sip_;
+    std::unique_ptr<Cluster> cluster_;
+    std::unique_ptr<four_site::Scenario> scenario_;
+};
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const auto n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    int runs = 5;
+    fs::path data = "build-bench/sip-sync";
+    for (int i = 1; i < argc; ++i) {
+        const std::string option = argv[i];
+        if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value");
+        if (option == "--runs") runs = std::max(1, std::stoi(argv[++i]));
+        else if (option == "--data") data = argv[++i];
+        else throw std::invalid_argument("unknown option " + option);
+    }
+    interruptOnSignals();
+    const auto dir = prepareDataFolder(data, "relaysync-bench-sip-sync");
+    Cost direct, sip;
+    {
+        World world(dir / "direct", TransportChoice::direct);
+        direct = world.measure(runs);
+    }
+    {
+        World world(dir / "sip", TransportChoice::sip);
+        sip = world.measure(runs);
+    }
+    std::printf("no-change synchronize of workspace1 from client11 (6 entries, 5 members at 3 sites; 4 relays, 8 "
+                "terminals as processes), %d runs each\n",
+                runs);
+    std::printf("%-46s %12s %12s %9s\n", "", "median s", "fastest s", "messages");
+    std::printf("%-46s %12.4f %12.4f %9lld\n", "direct (TLS peer to peer)", median(direct.seconds),
+                *std::min_element(direct.seconds.begin(), direct.seconds.end()), static_cast<long long>(direct.messages));
+    std::printf("%-46s %12.4f %12.4f %9lld\n", "sip (relays through Kamailio, TLS)", median(sip.seconds),
+                *std::min_element(sip.seconds.begin(), sip.seconds.end()), static_cast<long long>(sip.messages));
+    std::printf("ratio sip/direct: %.2f of the time (median), %.2f of the messages; bytes not measured (no node "
+                "counts them)\n",
+                median(sip.seconds) / median(direct.seconds),
+                direct.messages ? double(sip.messages) / double(direct.messages) : 0.0);
+    return 0;
+} catch (const std::exception& e) {
+    std::cerr << "relaysync-bench-sip-sync: " << e.what() << "\n";
+    return 1;
+}
