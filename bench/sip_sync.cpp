@@ -1,9 +1,9 @@
 // The four-site example as real processes, synchronized with nothing changed, over the direct
 // transport (TLS peer to peer) and over SIP (relays only through a Kamailio, TLS; terminals
 // registered at their relays), in the same run, side by side: wall time of the synchronize as
-// client11 sees it, and the protocol messages every node sent for it (the nodes' admin status
-// "traffic" counters). Bytes are not shown: nothing outside a node counts them (the status
-// counts messages only), and a packet capture would need privileges this bench does not ask.
+// client11 sees it, and the protocol messages every node sent for it and their bytes (the nodes'
+// admin status "traffic" counters: encoded protocol messages, without the transport's framing —
+// SIP headers or TLS records — which a packet capture would show).
 //
 //   relaysync-bench-sip-sync [--runs N] [--data DIR]
 #include <algorithm>
@@ -33,30 +33,36 @@ namespace {
 struct Cost {
     std::vector<double> seconds;  // one per run
     std::int64_t messages = 0;    // per synchronize (every run sends the same)
+    std::int64_t bytes = 0;
 };
 
-// Messages sent and received, summed over every node and message type.
-std::pair<std::int64_t, std::int64_t> traffic(Cluster& cluster) {
-    std::int64_t sent = 0, received = 0;
+struct Traffic {
+    std::int64_t sent = 0, received = 0, sent_bytes = 0;
+};
+
+// Messages sent and received, and bytes sent, summed over every node and message type.
+Traffic traffic(Cluster& cluster) {
+    Traffic total;
     for (const auto& account : cluster.accounts()) {
         const auto counts = cluster.ask(account, "status")->getObject("traffic");
         for (const auto& [type, value] : *counts) {
             const auto each = counts->getObject(type);
-            sent += each->getValue<std::int64_t>("sent");
-            received += each->getValue<std::int64_t>("received");
+            total.sent += each->getValue<std::int64_t>("sent");
+            total.received += each->getValue<std::int64_t>("received");
+            total.sent_bytes += each->getValue<std::int64_t>("sent_bytes");
         }
     }
-    return {sent, received};
+    return total;
 }
 
 // Every message sent has been received, and stays so: nothing is under way.
-std::int64_t settledSent(Cluster& cluster) {
-    std::int64_t settled = -1;
+Traffic settledSent(Cluster& cluster) {
+    Traffic settled{-1, -1, -1};
     waitUntil("every message sent is received", 60s, [&]() -> std::string {
-        const auto [sent, received] = traffic(cluster);
-        if (sent != received) return std::to_string(sent - received) + " messages under way";
-        if (sent != settled) {
-            settled = sent;  // once more, to be sure nothing follows
+        const auto now = traffic(cluster);
+        if (now.sent != now.received) return std::to_string(now.sent - now.received) + " messages under way";
+        if (now.sent != settled.sent) {
+            settled = now;  // once more, to be sure nothing follows
             return "settling";
         }
         return {};
@@ -109,7 +115,9 @@ public:
             const auto report = cluster_->syncState(four_site::C11, sync_id).report;
             if (report.changed || report.gone || report.unreachable || !report.problems.empty())
                 throw std::runtime_error("the synchronize found something: " + report.text);
-            cost.messages = settledSent(*cluster_) - before;
+            const auto after = settledSent(*cluster_);
+            cost.messages = after.sent - before.sent;
+            cost.bytes = after.sent_bytes - before.sent_bytes;
         }
         return cost;
     }
@@ -152,15 +160,18 @@ int main(int argc, char** argv) try {
     std::printf("no-change synchronize of workspace1 from client11 (6 entries, 5 members at 3 sites; 4 relays, 8 "
                 "terminals as processes), %d runs each\n",
                 runs);
-    std::printf("%-46s %12s %12s %9s\n", "", "median s", "fastest s", "messages");
-    std::printf("%-46s %12.4f %12.4f %9lld\n", "direct (TLS peer to peer)", median(direct.seconds),
-                *std::min_element(direct.seconds.begin(), direct.seconds.end()), static_cast<long long>(direct.messages));
-    std::printf("%-46s %12.4f %12.4f %9lld\n", "sip (relays through Kamailio, TLS)", median(sip.seconds),
-                *std::min_element(sip.seconds.begin(), sip.seconds.end()), static_cast<long long>(sip.messages));
-    std::printf("ratio sip/direct: %.2f of the time (median), %.2f of the messages; bytes not measured (no node "
-                "counts them)\n",
+    std::printf("%-46s %12s %12s %9s %9s\n", "", "median s", "fastest s", "messages", "bytes");
+    std::printf("%-46s %12.4f %12.4f %9lld %9lld\n", "direct (TLS peer to peer)", median(direct.seconds),
+                *std::min_element(direct.seconds.begin(), direct.seconds.end()), static_cast<long long>(direct.messages),
+                static_cast<long long>(direct.bytes));
+    std::printf("%-46s %12.4f %12.4f %9lld %9lld\n", "sip (relays through Kamailio, TLS)", median(sip.seconds),
+                *std::min_element(sip.seconds.begin(), sip.seconds.end()), static_cast<long long>(sip.messages),
+                static_cast<long long>(sip.bytes));
+    std::printf("ratio sip/direct: %.2f of the time (median), %.2f of the messages, %.2f of the bytes (protocol "
+                "messages as encoded, without SIP or TLS framing)\n",
                 median(sip.seconds) / median(direct.seconds),
-                direct.messages ? double(sip.messages) / double(direct.messages) : 0.0);
+                direct.messages ? double(sip.messages) / double(direct.messages) : 0.0,
+                direct.bytes ? double(sip.bytes) / double(direct.bytes) : 0.0);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "relaysync-bench-sip-sync: " << e.what() << "\n";

@@ -111,6 +111,8 @@ const std::map<std::string, Command>& commands() {
                  Poco::JSON::Object::Ptr counts = new Poco::JSON::Object;
                  counts->set("sent", count.sent);
                  counts->set("received", count.received);
+                 counts->set("sent_bytes", count.sent_bytes);
+                 counts->set("received_bytes", count.received_bytes);
                  sent_and_received->set(type, counts);
              }
              answer->set("traffic", sent_and_received);

@@ -135,7 +135,11 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         return Outcome::done;
     }
     message.from_role = peer.role;
-    if (delivery == Delivery::fresh) ++traffic_[wireName(message.type)].received;
+    if (delivery == Delivery::fresh) {
+        auto& count = traffic_[wireName(message.type)];
+        ++count.received;
+        count.received_bytes += static_cast<std::int64_t>(payload.size());
+    }
     try {
         HandleResult result;
         {
@@ -246,8 +250,11 @@ void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Objec
     message.from = account_;
     message.to = to;
     message.body = std::move(body);
-    messages_.enqueue(to, encode(message));
-    ++traffic_[wireName(type)].sent;
+    const std::string encoded = encode(message);
+    messages_.enqueue(to, encoded);
+    auto& count = traffic_[wireName(type)];
+    ++count.sent;
+    count.sent_bytes += static_cast<std::int64_t>(encoded.size());
 }
 
 std::string EngineBase::nextMessageId() {
@@ -291,7 +298,9 @@ Message EngineBase::requeue(const MessageStore::DeadLetter& letter) {
 }
 
 void EngineBase::resent(std::int64_t seq, const Message& message) {
-    ++traffic_[wireName(message.type)].sent;
+    auto& count = traffic_[wireName(message.type)];
+    ++count.sent;
+    count.sent_bytes += static_cast<std::int64_t>(encode(message).size());
     logger_.information("%s: dead letter %s (%s for %s) is back in the outbox as %s", account_, std::to_string(seq),
                         std::string(wireName(message.type)), message.to, message.id);
 }

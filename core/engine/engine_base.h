@@ -101,6 +101,8 @@ public:
     struct TrafficCount {
         std::int64_t sent = 0;
         std::int64_t received = 0;
+        std::int64_t sent_bytes = 0;  // encoded protocol messages, without any transport's framing
+        std::int64_t received_bytes = 0;
     };
     const std::map<std::string, TrafficCount>& traffic() const { return traffic_; }
 
