@@ -3,9 +3,11 @@
 # for tests and for trying the SIP transport on one machine.
 #
 #   scripts/kamailio.sh prepare RUNDIR ACCOUNT=PASSWORD...  writes RUNDIR/db (the subscriber table)
-#   scripts/kamailio.sh tls RUNDIR CERT KEY                 copies the server's TLS certificate (PEM,
+#   scripts/kamailio.sh tls RUNDIR CERT KEY [CLIENT_CA]     copies the server's TLS certificate (PEM,
 #                                                           chain) and key into RUNDIR/tls and
-#                                                           writes RUNDIR/tls.cfg for the tls module
+#                                                           writes RUNDIR/tls.cfg for the tls module;
+#                                                           with CLIENT_CA, relays must present a
+#                                                           certificate that CA signed
 #   scripts/kamailio.sh run RUNDIR HOST:PORT [TLSHOST:PORT] runs kamailio in the foreground (exec:
 #                                                           the caller's child pid is kamailio's);
 #                                                           with TLSHOST:PORT also TLS (needs `tls`)
@@ -54,7 +56,7 @@ case $command in
     chmod 600 "$run/db/subscriber"
     ;;
   tls)
-    [[ $# -eq 3 ]] || usage
+    [[ $# -eq 3 || $# -eq 4 ]] || usage
     run=$(cd "$1" && pwd)
     [[ -r $2 && -r $3 ]] || { echo "kamailio.sh: cannot read $2 or $3" >&2; exit 2; }
     mkdir -p "$run/tls"
@@ -62,13 +64,23 @@ case $command in
     cp "$2" "$run/tls/server.pem"
     (umask 077 && cp "$3" "$run/tls/server.key")
     chmod 600 "$run/tls/server.key"
-    # Relays check the server's certificate; the server asks none of them (digest proves them).
+    # Relays check the server's certificate. Digest proves the relays; with CLIENT_CA the server
+    # also requires each relay's certificate, signed by that CA.
+    verify=no
+    client_ca=
+    if [[ $# -eq 4 ]]; then
+      [[ -r $4 ]] || { echo "kamailio.sh: cannot read $4" >&2; exit 2; }
+      cp "$4" "$run/tls/client-ca.pem"
+      verify=yes
+      client_ca="ca_list = $run/tls/client-ca.pem"
+    fi
     cat > "$run/tls.cfg" <<EOF
 # Written by scripts/kamailio.sh tls: the certificate relays check (their "ca" setting).
 [server:default]
 method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
+verify_certificate = $verify
+require_certificate = $verify
+$client_ca
 certificate = $run/tls/server.pem
 private_key = $run/tls/server.key
 cipher_list = HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!SHA1

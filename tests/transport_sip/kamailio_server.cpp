@@ -68,8 +68,9 @@ KamailioServer::~KamailioServer() {
     std::filesystem::remove_all(run_dir_, ignored);
 }
 
-void KamailioServer::enableTls(const std::string& certificate, const std::string& key) {
-    const std::string command = std::string(RELAYSYNC_KAMAILIO_SCRIPT) + " tls " + run_dir_ + " '" + certificate + "' '" + key + "'";
+void KamailioServer::enableTls(const std::string& certificate, const std::string& key, const std::string& client_ca) {
+    const std::string command = std::string(RELAYSYNC_KAMAILIO_SCRIPT) + " tls " + run_dir_ + " '" + certificate + "' '" + key +
+                                "'" + (client_ca.empty() ? std::string() : " '" + client_ca + "'");
     if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
     if (tls_port_ == 0) {
         do tls_port_ = freePort();

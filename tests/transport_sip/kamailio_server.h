@@ -21,7 +21,8 @@ public:
 
     // Also listen for TLS (on a second free port) with this certificate and key, from the next
     // start() on (scripts/kamailio.sh tls).
-    void enableTls(const std::string& certificate, const std::string& key);
+    // With `client_ca`, relays must present a certificate signed by it.
+    void enableTls(const std::string& certificate, const std::string& key, const std::string& client_ca = {});
 
     // Starts it and waits (with a deadline) until it accepts connections; throws if it does not.
     void start();

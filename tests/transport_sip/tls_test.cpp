@@ -67,6 +67,7 @@ class SipTlsTest : public SipFixture {
     CPPUNIT_TEST(testServerCertificateFromAnotherCaIsRefused);
     CPPUNIT_TEST(testServerCertificateForAnotherNameIsRefused);
     CPPUNIT_TEST(testClientCertificateIsAccepted);
+    CPPUNIT_TEST(testServerRequiringClientCertificates);
     CPPUNIT_TEST(testReregistersOverTlsAfterKamailioRestart);
     CPPUNIT_TEST(testTlsSettingsAreChecked);
     CPPUNIT_TEST(testTlsToThePlainPortIsUnreachableWithAClearReason);
@@ -169,6 +170,26 @@ public:
         Node& b = startTlsNode(kRelay2);
         CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::ok, b.transport->send(a.account, "to a").code());
         CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::ok, a.transport->send(b.account, "to b").code());
+    }
+
+    // A Kamailio that requires relays' certificates (kamailio.sh tls ... CLIENT_CA): a relay with
+    // one registers and exchanges messages; one without does not get past the handshake.
+    void testServerRequiringClientCertificates() {
+        server->stop();
+        server->enableTls(certificates().good("sip-server@net.pem"), certificates().good("sip-server@net.key"),
+                          certificates().good("ca.pem"));
+        server->start();
+        auto config = tlsConfigFor(kRelay1);
+        config["certificate"] = certificates().good("relay-server1@net.pem");
+        config["private_key"] = certificates().good("relay-server1@net.key");
+        Node& a = startNodeWith(kRelay1, config);
+        std::string error;
+        auto without = create(tlsConfigFor(kRelay2), &error);
+        RecordingListener listener;
+        CPPUNIT_ASSERT(without->start(kRelay2, listener).isOk());  // the server is only unreachable
+        CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::unreachable, without->send(kRelay1, "no certificate").code());
+        CPPUNIT_ASSERT_MESSAGE(log->text(), !logged(*log, "registered " + kRelay2));
+        CPPUNIT_ASSERT_EQUAL(sdk::StatusCode::unreachable, a.transport->send(kRelay2, "to nobody").code());
     }
 
     void testReregistersOverTlsAfterKamailioRestart() {
