@@ -1,0 +1,44 @@
+#pragma once
+// The "hash" entity checker: a file is unchanged while its content hash is what was recorded
+// (SHA-256 by default, any fixed-length OpenSSL digest by `algorithm`). The file is read through
+// its store in blocks of `block_bytes`, so it works alike on a local disk and an SMB share, and
+// not at all while the cache (HashCache) holds the hash of that very content.
+//
+// Folders carry no hash: core aggregates them (total size, latest modification beneath), and
+// they compare as the timestamp-size checker compares them. A record without a hash (made by
+// another checker), or with another algorithm's, compares kind, time and size, so switching
+// checkers changes no entry; the hash then goes into the record at the next change.
+
+#include <memory>
+
+#include <Poco/Logger.h>
+
+#include "hash_cache.h"
+#include "hash_config.h"
+#include "relaysync/sdk/entity_checker.h"
+
+namespace relaysync::checker_hash {
+
+class HashChecker final : public sdk::EntityChecker {
+public:
+    explicit HashChecker(const sdk::PluginConfig& config);
+
+    std::uint32_t needs() const override { return sdk::CheckerNeed::content; }
+    sdk::CheckOutcome check(const sdk::CallContext& call, const sdk::EntityDetails& recorded, const sdk::CheckSubject& subject,
+                            sdk::ContentReader* content) override;
+    sdk::Status describe(const sdk::CallContext& call, const sdk::CheckSubject& subject, sdk::ContentReader* content,
+                         sdk::EntityDetails& details) override;
+
+private:
+    // "<algorithm>:<hex>" of the file, from the cache when its content is known unchanged.
+    sdk::Status hashOf(const sdk::CheckSubject& subject, sdk::ContentReader& content, std::string& hash);
+    // "<algorithm>:" : the prefix of every hash this checker makes.
+    bool ours(const std::string& hash) const { return hash.rfind(prefix_, 0) == 0; }
+
+    const HashConfig config_;
+    const std::string prefix_;
+    Poco::Logger& log_;
+    HashCache cache_;
+};
+
+}  // namespace relaysync::checker_hash
