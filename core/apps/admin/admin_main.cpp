@@ -264,6 +264,9 @@ int awaitSync(const Invocation& call, const Budget& budget, const std::string& s
     request->set("args", args);
     const auto give_up = budget.syncDeadline(Clock::now());
     std::string shown;
+    // Asked again soon at first, then less often: a 20 ms synchronize is shown after about 20 ms,
+    // a long one costs the node a question every 200 ms.
+    auto pause = std::chrono::milliseconds(2);
     for (bool first = true;; first = false) {
         // Past the timeout, exit 3 rather than ask with no time left (that would be exit 2).
         if (!first && Clock::now() >= give_up) {
@@ -284,8 +287,8 @@ int awaitSync(const Invocation& call, const Budget& budget, const std::string& s
             shown = waiting;
         }
         const auto left = give_up - Clock::now();
-        if (left > Clock::duration::zero())
-            std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(200), left));
+        if (left > Clock::duration::zero()) std::this_thread::sleep_for(std::min<Clock::duration>(pause, left));
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
 }
 
