@@ -1,7 +1,8 @@
 // CheckResource throughput: a terminal checks N shared files through the real local store
 // plugin, and `find` stats the same tree, in the same run. Prints both and their ratio.
 //
-//   relaysync-bench-check [--files N] [--dir DIR]
+//   relaysync-bench-check [--files N] [--dir DIR] [--rounds N]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "checker/timestamp_size_checker.h"
 #include "plugin_host/plugin_host.h"
@@ -22,6 +24,11 @@ namespace {
 
 double seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
 double timeFind(const std::filesystem::path& root) {
     const auto start = Clock::now();
     const auto command = "find '" + root.string() + "' -type f -printf '%s %T@\\n' > /dev/null";
@@ -33,11 +40,13 @@ double timeFind(const std::filesystem::path& root) {
 
 int main(int argc, char** argv) try {
     std::size_t files = 10'000;
+    int rounds = 5;
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "relaysync-bench-check";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i];
         if (option == "--files") files = std::stoul(argv[i + 1]);
         else if (option == "--dir") dir = argv[i + 1];
+        else if (option == "--rounds") rounds = std::max(1, std::stoi(argv[i + 1]));
         else throw std::invalid_argument("unknown option " + option);
     }
     std::filesystem::remove_all(dir);
@@ -69,7 +78,7 @@ int main(int argc, char** argv) try {
     terminal->start();
 
     const auto group = relay->withRelay([](core::RelayEngine& r) { return r.createGroup(std::nullopt); });
-    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench"); });
+    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench", /*force=*/true); });
     network.run();
     const auto share = terminal->withTerminal([&](core::TerminalEngine& t) { return t.createShare(group, "bench", {}); });
     network.run();
@@ -81,14 +90,20 @@ int main(int argc, char** argv) try {
     network.run();
     const double add_seconds = seconds(add_start);
 
-    const double find_seconds = timeFind(root);
-    const auto check_start = Clock::now();
-    const auto report = terminal->withTerminal([&](core::TerminalEngine& t) { return t.checkResources(share); });
-    const double check_seconds = seconds(check_start);
-    if (report.checked != static_cast<std::int64_t>(files) || report.unchanged != report.checked)
-        throw std::runtime_error("unexpected check result: " + report.summary());
+    // Each side several times, alternating; the median round of each.
+    std::vector<double> find_rounds, check_rounds;
+    for (int round = 0; round < rounds; ++round) {
+        find_rounds.push_back(timeFind(root));
+        const auto check_start = Clock::now();
+        const auto report = terminal->withTerminal([&](core::TerminalEngine& t) { return t.checkResources(share); });
+        check_rounds.push_back(seconds(check_start));
+        if (report.checked != static_cast<std::int64_t>(files) || report.unchanged != report.checked)
+            throw std::runtime_error("unexpected check result: " + report.summary());
+    }
+    const double find_seconds = median(find_rounds);
+    const double check_seconds = median(check_rounds);
 
-    std::printf("files: %zu (addResource of all: %.2f s)\n", files, add_seconds);
+    std::printf("files: %zu (addResource of all: %.2f s); median of %d rounds\n", files, add_seconds, rounds);
     std::printf("%-34s %10s %14s\n", "", "seconds", "files/second");
     std::printf("%-34s %10.3f %14.0f\n", "find -printf size,mtime (peer)", find_seconds, files / find_seconds);
     std::printf("%-34s %10.3f %14.0f\n", "relaysync CheckResource", check_seconds, files / check_seconds);

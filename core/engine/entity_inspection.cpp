@@ -35,13 +35,11 @@ sdk::Status lookAt(const StoreRouter::Route& route, const sdk::CallContext& call
 
 }  // namespace
 
-sdk::CheckOutcome inspectEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
-                                const sdk::EntityDetails& recorded, const sdk::CallContext& call) {
-    sdk::CheckSubject subject;
-    const auto status = lookAt(route, call, subject);
-    if (status.isNotFound()) return {sdk::Verdict::gone, {}, status.message()};
-    // Could not look: that is not the same as gone.
-    if (!status.isOk()) return {sdk::Verdict::unreachable, {}, status.toString()};
+namespace {
+
+// The checker's part, once the entity is known to be there as `subject` says.
+sdk::CheckOutcome judge(sdk::EntityChecker& checker, const StoreRouter::Route& route, const sdk::EntityDetails& recorded,
+                        const sdk::CallContext& call, const sdk::CheckSubject& subject) {
     try {
         std::optional<StoreContentReader> reader;
         if (needsContent(checker) && subject.current.kind == sdk::EntityKind::file)
@@ -58,6 +56,28 @@ sdk::CheckOutcome inspectEntity(sdk::EntityChecker& checker, const StoreRouter::
     } catch (...) {
         return {sdk::Verdict::unreachable, {}, "checker failed with an unknown exception"};
     }
+}
+
+}  // namespace
+
+sdk::CheckOutcome inspectEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
+                                const sdk::EntityDetails& recorded, const sdk::CallContext& call) {
+    sdk::CheckSubject subject;
+    const auto status = lookAt(route, call, subject);
+    if (status.isNotFound()) return {sdk::Verdict::gone, {}, status.message()};
+    // Could not look: that is not the same as gone.
+    if (!status.isOk()) return {sdk::Verdict::unreachable, {}, status.toString()};
+    return judge(checker, route, recorded, call, subject);
+}
+
+sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
+                                      const sdk::EntityDetails& recorded, const sdk::CallContext& call,
+                                      const sdk::EntityDetails& listed) {
+    sdk::CheckSubject subject;
+    subject.store = route.store->describe();
+    subject.path = route.path;
+    subject.current = listed;
+    return judge(checker, route, recorded, call, subject);
 }
 
 sdk::Status describeEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route, const sdk::CallContext& call,

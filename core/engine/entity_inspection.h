@@ -16,6 +16,12 @@ namespace relaysync::core {
 sdk::CheckOutcome inspectEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
                                 const sdk::EntityDetails& recorded, const sdk::CallContext& call);
 
+// The same for a file whose details the caller already has from its folder's listing (with
+// StoreCapability::list_details): no stat.
+sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
+                                      const sdk::EntityDetails& recorded, const sdk::CallContext& call,
+                                      const sdk::EntityDetails& listed);
+
 // The details to record for a new entry at `route`: the store's, with what the checker adds.
 sdk::Status describeEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route, const sdk::CallContext& call,
                            sdk::EntityDetails& details);

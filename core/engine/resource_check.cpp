@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/entity_inspection.h"
+#include "engine/folder_listings.h"
 
 namespace relaysync::core {
 
@@ -14,7 +15,7 @@ namespace {
 using RootConfirmations = std::map<std::string, sdk::Status>;
 
 sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router, sdk::EntityChecker& checker,
-                          std::chrono::milliseconds store_timeout, RootConfirmations& roots) {
+                          std::chrono::milliseconds store_timeout, RootConfirmations& roots, FolderListings& folders) {
     StoreRouter::Route route;
     if (auto status = router.route(entry.location, route); !status.isOk())
         return {sdk::Verdict::unreachable, {}, status.toString()};
@@ -22,6 +23,7 @@ sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router,
     auto root = roots.find(route.prefix);
     if (root == roots.end()) root = roots.emplace(route.prefix, router.confirmRoot(route.prefix, call)).first;
     if (!root->second.isOk()) return {sdk::Verdict::unreachable, {}, root->second.toString()};
+    if (const auto listed = folders.listed(route)) return inspectListedEntity(checker, route, entry.details, call, *listed);
     return inspectEntity(checker, route, entry.details, call);
 }
 
@@ -51,12 +53,17 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
                                 sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout) {
     CheckInspection inspection;
     RootConfirmations roots;
+    FolderListings folders(store_call_timeout);
+    for (const auto& [location, listed] : snapshot.listings) {
+        StoreRouter::Route route;
+        if (router.route(location, route).isOk()) folders.expect(route);
+    }
     for (const auto& [location, listed] : snapshot.listings) {
         auto& looked_at = inspection[location];
         for (const auto& entry : listed) {
             const bool known = std::any_of(looked_at.begin(), looked_at.end(),
                                            [&](const auto& seen) { return seen.first == entry.details; });
-            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker, store_call_timeout, roots));
+            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker, store_call_timeout, roots, folders));
         }
     }
     return inspection;
