@@ -1,9 +1,10 @@
 // relaysync-four-site: the four-site example of patent CN101471843A as real processes on
-// 127.0.0.1 talking TLS (with --sip: the relays only through a Kamailio it runs), with Tokyo's and
-// Nagoya's file servers as private smbd instances when Samba is installed. It starts the 4 relays and 8 terminal agents of config/four-site, forms
-// the relay groups of Fig. 6 and shares workspace1 with admin commands, changes one file and
-// deletes another, runs one synchronize from client11, prints the tables before and after, and
-// stops everything it started. Exit status 0 when every member converged, 1 otherwise.
+// 127.0.0.1 talking TLS (with --sip: the relays only through a Kamailio it runs), with Tokyo's
+// and Nagoya's file servers as private smbd instances when Samba is installed. It starts the 4
+// relays and 8 terminal agents of config/four-site, forms the relay groups of Fig. 6 and shares
+// workspace1 with admin commands, changes files (one on Tokyo's file server) and deletes
+// another, runs one synchronize from client11, prints the tables before and after, and stops
+// everything it started. Exit status 0 when every member converged, 1 otherwise.
 #include <unistd.h>
 
 #include <cstdlib>

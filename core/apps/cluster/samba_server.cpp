@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "cluster/child_process.h"
@@ -55,7 +56,10 @@ SambaServer::~SambaServer() {
 void SambaServer::runScript(const std::vector<std::string>& arguments, const std::string& what) {
     const auto output = run_dir_.parent_path() / (run_dir_.filename().string() + ".script.out");
     fs::remove(output);
-    ChildProcess script(LaunchSpec{tools_.samba_script, arguments, environmentWith({}), output, {}});
+    // smbd and smbpasswd live in /usr/sbin, which a user's PATH may lack (unavailableReason looks there).
+    const char* path = std::getenv("PATH");
+    const std::string search = std::string(path && *path ? path : "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+    ChildProcess script(LaunchSpec{tools_.samba_script, arguments, environmentWith({{"PATH", search}}), output, {}});
     if (!script.waitExit(30s)) {
         script.kill();
         throw ClusterError("samba.sh " + what + " did not finish within 30 s");
