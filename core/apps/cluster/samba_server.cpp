@@ -34,7 +34,7 @@ bool installed(const std::string& name) {
 }  // namespace
 
 std::string SambaServer::unavailableReason(const ClusterTools& tools) {
-    if (tools.samba_script.empty() || !executable(tools.samba_script)) return "scripts/samba.sh is not there";
+    if (tools.samba_script.empty() || !executable(tools.samba_script)) return tools.samba_script.string() + " cannot be run";
     for (const char* program : {"smbd", "smbpasswd"})
         if (!installed(program)) return std::string(program) + " is not installed (scripts/setup.sh installs samba)";
     return {};
