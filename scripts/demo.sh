@@ -6,8 +6,11 @@
 # stops every process it started. State, logs and certificates are kept in ./.demo.
 # Arguments go to relaysync-four-site: `scripts/demo.sh --sip` runs the same story with the
 # relays talking only through a Kamailio it starts and stops (docs/transport-sip.md).
+# Tokyo's and Nagoya's file servers are private smbd instances it starts and stops (network/z:
+# through the smb store; docs/demo.md); `--no-samba` keeps the local stand-in.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/build.sh" relaysync-four-site
-# Its profiles are config/four-site unless --config or --sip says otherwise.
+# Its profiles are config/four-site's, written into .demo/profiles with the smb file servers
+# (and --sip); --config DIR runs given profiles as they are.
 exec "$top/build/bin/relaysync-four-site" --data "$top/.demo" "$@"

@@ -37,6 +37,10 @@ E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()), transport_(opti
             // A restarted relay's terminals find it again within a second, not the default 5.
             for (auto& spec : specs) spec.transport_settings.emplace_back("reconnect_max_ms", "1000");
         }
+        if (options.samba) {
+            samba_ = std::make_unique<cluster::SambaSite>(tools, dir_ / "samba", dir_ / "data");
+            samba_->apply(specs, options.smb_timeout_ms);
+        }
         if (options.adjust) options.adjust(specs);
         if (const char* level = std::getenv("RELAYSYNC_E2E_LOG_LEVEL"); level && *level)
             for (auto& spec : specs) spec.log_level = level;
@@ -44,6 +48,7 @@ E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()), transport_(opti
 
         cluster_ = std::make_unique<cluster::Cluster>(tools, dir_ / "data", dir_ / "data" / "certs");
         cluster_->addNodes(dir_ / "profiles");
+        if (samba_) samba_->mapFolders(*cluster_);
         auto requests = cluster_->certificateRequests();
         requests.insert(requests.end(), options.extra_certificates.begin(), options.extra_certificates.end());
         if (sip_) for (const auto& request : sip_->certificateRequests()) requests.push_back(request);
@@ -51,12 +56,14 @@ E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()), transport_(opti
         scenario_ = std::make_unique<cluster::four_site::Scenario>(*cluster_, nullptr, 30s);
         scenario_->createEntities();
         if (sip_) sip_->start(cluster_->certsDir());
+        if (samba_) samba_->start();
         if (options.before_start) options.before_start(*cluster_);
         cluster_->startAll();
     } catch (...) {
         scenario_.reset();
         cluster_.reset();
         sip_.reset();
+        samba_.reset();
         std::error_code ignored;
         fs::remove_all(dir_, ignored);
         throw;
@@ -67,6 +74,7 @@ E2eSite::~E2eSite() {
     scenario_.reset();
     cluster_.reset();  // stops every node it started
     sip_.reset();      // then Kamailio
+    samba_.reset();    // and smbd
     const char* keep = std::getenv("RELAYSYNC_E2E_KEEP");
     std::error_code ignored;
     if (keep && std::string(keep) == "1")
@@ -84,6 +92,11 @@ void E2eSite::formGroupsAndShare() {
 cluster::SipSite& E2eSite::sip() {
     if (!sip_) throw cluster::ClusterError("this site does not use the sip transport");
     return *sip_;
+}
+
+cluster::SambaSite& E2eSite::samba() {
+    if (!samba_) throw cluster::ClusterError("this site has no file servers");
+    return *samba_;
 }
 
 std::uint16_t E2eSite::listenPort(const std::string& relay) const {

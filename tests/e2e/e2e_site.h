@@ -18,6 +18,7 @@
 #include "cluster/cluster.h"
 #include "cluster/four_site.h"
 #include "cluster/profile_writer.h"
+#include "cluster/samba_site.h"
 #include "cluster/sip_site.h"
 
 namespace relaysync::e2e {
@@ -34,6 +35,10 @@ public:
         cluster::TransportChoice transport = cluster::TransportChoice::direct;
         // sip: Kamailio accounts beyond the relays (account -> password).
         std::map<std::string, std::string> extra_sip_accounts;
+        // Tokyo's and Nagoya's file servers as private smbd instances, network/z: of their
+        // terminals an smb store with this timeout_ms (cluster/samba_site.h).
+        bool samba = false;
+        int smb_timeout_ms = 1000;
         // Changes the generated profiles (or adds nodes) before they are written.
         std::function<void(std::vector<cluster::ProfileSpec>&)> adjust;
         // Extra make-certs.sh requests ("terminal:ACCOUNT:RELAY") beyond the nodes'.
@@ -53,6 +58,8 @@ public:
     cluster::TransportChoice transport() const { return transport_; }
     // The SIP side (Kamailio, passwords); throws ClusterError on a direct site.
     cluster::SipSite& sip();
+    // The file servers; throws ClusterError on a site without them.
+    cluster::SambaSite& samba();
 
     // Fig. 10-12: groups formed, terminals admitted, workspace1 and projects shared with every
     // resource, each step waited for at every node concerned.
@@ -71,6 +78,7 @@ private:
     fs::path dir_;
     cluster::TransportChoice transport_;
     std::unique_ptr<cluster::SipSite> sip_;  // outlives the nodes: stopped after them
+    std::unique_ptr<cluster::SambaSite> samba_;  // likewise
     std::unique_ptr<cluster::Cluster> cluster_;
     std::unique_ptr<cluster::four_site::Scenario> scenario_;
 };

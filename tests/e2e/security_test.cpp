@@ -69,7 +69,7 @@ public:
             rogue.certificate = "${RELAYSYNC_CERTS}/rogue/" + C43 + ".pem";
             rogue.private_key = "${RELAYSYNC_CERTS}/rogue/" + C43 + ".key";
             rogue.ca = "${RELAYSYNC_CERTS}/rogue/rogue-ca.pem";
-            rogue.stores = {{"c:", "${RELAYSYNC_DATA}/client43/c"}};
+            rogue.stores = {cluster::StoreSpec::local("c:", "${RELAYSYNC_DATA}/client43/c")};
             specs.push_back(rogue);
         };
         options.before_start = [](cluster::Cluster& cluster) {

@@ -52,7 +52,7 @@ std::string textOf(const Poco::JSON::Object::Ptr& object, const std::string& key
 
 ClusterTools ClusterTools::fromBuildTree() {
     ClusterTools tools{RELAYSYNC_CLUSTER_BIN_DIR, RELAYSYNC_CLUSTER_PLUGIN_DIR, RELAYSYNC_CLUSTER_MAKE_CERTS,
-                       RELAYSYNC_CLUSTER_KAMAILIO_SCRIPT};
+                       RELAYSYNC_CLUSTER_KAMAILIO_SCRIPT, RELAYSYNC_CLUSTER_SAMBA_SCRIPT};
     if (const char* plugins = std::getenv("RELAYSYNC_PLUGIN_DIR"); plugins && *plugins) tools.plugin_dir = plugins;
     return tools;
 }
@@ -423,11 +423,16 @@ fs::path Cluster::entityPath(const std::string& terminal, const std::string& loc
         if (serves && (!best || prefix.size() > best->prefix.size())) best = &store;
     }
     if (!best) throw ClusterError(info.name + " has no store for " + location);
-    const auto root = best->plugin.config.find("root");
-    if (root == best->plugin.config.end())
-        throw ClusterError(info.name + "'s store " + best->prefix + " has no root folder");
+    fs::path folder;
+    if (const auto set = store_folders_.find({info.name, best->prefix}); set != store_folders_.end()) folder = set->second;
+    else if (const auto root = best->plugin.config.find("root"); root != best->plugin.config.end()) folder = root->second;
+    else throw ClusterError(info.name + "'s store " + best->prefix + " has no folder on this machine");
     const auto rest = location.size() > best->prefix.size() ? location.substr(best->prefix.size() + 1) : std::string();
-    return (fs::path(root->second) / rest).lexically_normal();
+    return (folder / rest).lexically_normal();
+}
+
+void Cluster::setStoreFolder(const std::string& terminal, const std::string& prefix, const fs::path& folder) {
+    store_folders_[{member(terminal).info.name, prefix}] = folder;
 }
 
 std::string Cluster::logText(const std::string& node) const {

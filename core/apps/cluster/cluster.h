@@ -44,6 +44,7 @@ struct ClusterTools {
     std::filesystem::path plugin_dir;  // given to the nodes as RELAYSYNC_PLUGIN_DIR
     std::filesystem::path make_certs;  // scripts/make-certs.sh
     std::filesystem::path kamailio_script;  // scripts/kamailio.sh (SipServer)
+    std::filesystem::path samba_script;     // scripts/samba.sh (SambaServer)
 
     // This build tree's, fixed when the library was built; RELAYSYNC_PLUGIN_DIR, when set in
     // this process's environment, replaces plugin_dir.
@@ -174,10 +175,14 @@ public:
 
     // --- files ---------------------------------------------------------------------------------
 
-    // Where a terminal's local store keeps the entity at `location` ("c:/folderA"): the
-    // `root` of its store with the longest matching prefix, plus the rest. Throws ClusterError
-    // when no store serves it or the store has no root.
+    // Where a terminal's store keeps the entity at `location` ("c:/folderA") on this machine:
+    // the folder of its store with the longest matching prefix (setStoreFolder's, else the
+    // store's `root`), plus the rest. Throws ClusterError when no store serves it or the store
+    // has no folder here.
     std::filesystem::path entityPath(const std::string& terminal, const std::string& location) const;
+    // The folder on this machine that a terminal's store without a `root` serves (an `smb`
+    // store on a local smbd: the share's folder), for entityPath.
+    void setStoreFolder(const std::string& terminal, const std::string& prefix, const std::filesystem::path& folder);
     // The node's log file (its profile's log.file) as text; empty when it has none yet.
     std::string logText(const std::string& node) const;
     // The daemon's standard output and error so far.
@@ -198,6 +203,7 @@ private:
     Bounds bounds_;
     std::vector<std::pair<std::string, std::string>> variables_;
     std::vector<std::unique_ptr<Member>> members_;
+    std::map<std::pair<std::string, std::string>, std::filesystem::path> store_folders_;  // (name, prefix)
     int admin_runs_ = 0;
 };
 

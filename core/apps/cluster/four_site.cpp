@@ -25,6 +25,8 @@ struct Resource {
 
 // workspace1 as in Fig. 7-9: every member may own entries; file00ZX.xls is Fig. 9's file on
 // Tokyo's file server; file100.pdf is the file client31 deletes.
+const std::string kFileServerBudget = "network/z:/folderZ/budget.xls";
+
 const std::vector<Resource> kWorkspace1 = {
     {C11, "folderA", "c:/folderA"},          {C11, "file00ZX.xls", "network/z:/folderZ/budget.xls"},
     {C12, "folderB", "c:/folderB"},          {C21, "budget.xls", "c:/budget.xls"},
@@ -258,6 +260,18 @@ std::uint64_t Scenario::changeEntities() {
     const auto size = fs::file_size(budget);
     say("  client21 appends to c:/budget.xls: " + std::to_string(size_before) + " -> " + std::to_string(size) +
         " bytes, modified 90 s later");
+    return size;
+}
+
+std::uint64_t Scenario::changeFileServerBudget() {
+    const auto budget = cluster_.entityPath(C11, kFileServerBudget);
+    const auto size_before = fs::file_size(budget);
+    const auto time_before = fs::last_write_time(budget);
+    std::ofstream(budget, std::ios::app) << "Tokyo budget, revised: rent +5%\n";
+    fs::last_write_time(budget, time_before + 90s);
+    const auto size = fs::file_size(budget);
+    say("  Tokyo's file server: " + kFileServerBudget + " grows " + std::to_string(size_before) + " -> " +
+        std::to_string(size) + " bytes, modified 90 s later (" + budget.string() + ")");
     return size;
 }
 

@@ -58,6 +58,10 @@ public:
     // Fig. 9: client31 deletes c:/docs/file100.pdf; client21's c:/budget.xls grows and is
     // modified 90 s later. Returns budget.xls's new size.
     std::uint64_t changeEntities();
+    // Fig. 9's file00ZX.xls: network/z:/folderZ/budget.xls grows on Tokyo's file server (written
+    // on the server's disk, as a save over the share would) and is modified 90 s later.
+    // Returns its new size.
+    std::uint64_t changeFileServerBudget();
     // One synchronize from `node`, waited for; `progress` as in Cluster::awaitSync.
     SyncReportView synchronize(const std::string& node, const std::string& share,
                                const std::vector<std::string>& names = {},

@@ -96,11 +96,12 @@ std::string profileYaml(const ProfileSpec& spec) {
     if (!relay) {
         if (spec.stores.empty()) yaml << "stores: []\n";
         else yaml << "stores:\n";
-        for (const auto& [prefix, root] : spec.stores)
-            yaml << "  - prefix: " << quoted(prefix) << "\n"
-                 << "    plugin: local\n"
-                 << "    config:\n"
-                 << "      root: " << quoted(root) << "\n";
+        for (const auto& store : spec.stores) {
+            yaml << "  - prefix: " << quoted(store.prefix) << "\n"
+                 << "    plugin: " << store.plugin << "\n"
+                 << "    config:" << (store.config.empty() ? " {}" : "") << "\n";
+            for (const auto& [key, value] : store.config) yaml << "      " << key << ": " << quoted(value) << "\n";
+        }
         yaml << "checker:\n  plugin: timestamp-size\n";
     }
     const auto list = [](const std::vector<std::string>& items) {
@@ -171,11 +172,11 @@ std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& re
             terminal.department = kDepartments[site][index];
             terminal.relay = relayAccount(site);
             terminal.peers.emplace_back(relayAccount(site), address(site));
-            terminal.stores.emplace_back("c:", "${RELAYSYNC_DATA}/" + terminal.name + "/c");
+            terminal.stores.push_back(StoreSpec::local("c:", "${RELAYSYNC_DATA}/" + terminal.name + "/c"));
             if (kSites[site].file_server) {
                 std::string city = kSites[site].city;
                 for (auto& c : city) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                terminal.stores.emplace_back("network/z:", "${RELAYSYNC_DATA}/fileserver-" + city + "/z");
+                terminal.stores.push_back(StoreSpec::local("network/z:", "${RELAYSYNC_DATA}/fileserver-" + city + "/z"));
             }
             terminal.gone_entity = gone_entity;
             specs.push_back(terminal);

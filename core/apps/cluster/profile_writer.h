@@ -18,6 +18,18 @@ namespace relaysync::cluster {
 // through a SIP server, terminals registered at their relay; docs/transport-sip.md).
 enum class TransportChoice { direct, sip };
 
+// One resource store of a terminal: a prefix served by a plugin with its settings.
+struct StoreSpec {
+    std::string prefix;
+    std::string plugin = "local";
+    std::vector<std::pair<std::string, std::string>> config;  // key, value, in this order
+
+    // A `local` store on `root`.
+    static StoreSpec local(std::string prefix, std::string root) {
+        return {std::move(prefix), "local", {{"root", std::move(root)}}};
+    }
+};
+
 struct ProfileSpec {
     core::NodeRole role = core::NodeRole::relay;
     TransportChoice transport = TransportChoice::direct;
@@ -37,7 +49,7 @@ struct ProfileSpec {
     // and `private_key`) and the file of those terminals' accounts and passwords. Empty: none.
     std::string lan_listen, terminal_accounts_file;
     std::vector<std::pair<std::string, std::string>> transport_settings;  // more keys of the plugin
-    std::vector<std::pair<std::string, std::string>> stores;              // prefix, local root
+    std::vector<StoreSpec> stores;
     // Relays: `groups.accept_invitations_from` and `groups.terminals`.
     std::vector<std::string> accept_invitations_from, terminals;
     std::string gone_entity = "mark";

@@ -9,7 +9,10 @@ namespace relaysync::cluster {
 
 namespace {
 
-// A file only its owner may read, written whole.
+std::string address(std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
+
+}  // namespace
+
 void writePrivateFile(const fs::path& path, const std::string& text) {
     { std::ofstream create(path, std::ios::trunc); }
     std::error_code error;
@@ -19,10 +22,6 @@ void writePrivateFile(const fs::path& path, const std::string& text) {
     out.close();
     if (!out || error) throw ClusterError("cannot write " + path.string());
 }
-
-std::string address(std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
-
-}  // namespace
 
 std::string randomPassword() {
     static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -25,6 +25,9 @@ namespace relaysync::cluster {
 
 // 24 letters and digits from std::random_device.
 std::string randomPassword();
+// A file only its owner may read (mode 600 before anything is written), written whole; throws
+// ClusterError.
+void writePrivateFile(const std::filesystem::path& path, const std::string& text);
 
 class SipSite {
 public:
