@@ -53,6 +53,7 @@ class SmbClient::Locked {
 public:
     explicit Locked(const sdk::CallContext& call)
         : lock_(libraryLock(), std::defer_lock) {
+        if (call.expired()) return;
         if (call.deadline == sdk::Clock::time_point::max()) lock_.lock();
         else static_cast<void>(lock_.try_lock_until(call.deadline));
     }
@@ -65,6 +66,16 @@ private:
 SmbClient::~SmbClient() {
     std::lock_guard lock(libraryLock());
     if (context_) smbc_free_context(context_, 1);
+}
+
+SMBCCTX* SmbClient::enter(const sdk::CallContext& call, const Locked& locked, int& err) {
+    if (!locked.held() || call.expired()) {
+        err = ETIMEDOUT;
+        return nullptr;
+    }
+    SMBCCTX* made = context(call);
+    if (!made) err = afterFailure(errno ? errno : EIO);
+    return made;
 }
 
 SMBCCTX* SmbClient::context(const sdk::CallContext& call) {
@@ -103,11 +114,10 @@ int SmbClient::afterFailure(int err) {
 }
 
 int SmbClient::stat(const sdk::CallContext& call, const std::string& url, struct stat& st) {
-    if (call.expired()) return ETIMEDOUT;
     const Locked locked(call);
-    if (!locked.held() || call.expired()) return ETIMEDOUT;
-    SMBCCTX* context = this->context(call);
-    if (!context) return afterFailure(errno ? errno : EIO);
+    int err = 0;
+    SMBCCTX* context = enter(call, locked, err);
+    if (!context) return err;
     errno = 0;
     if (smbc_getFunctionStat(context)(context, url.c_str(), &st) == 0) return 0;
     return afterFailure(errno ? errno : EIO);
@@ -115,11 +125,10 @@ int SmbClient::stat(const sdk::CallContext& call, const std::string& url, struct
 
 int SmbClient::list(const sdk::CallContext& call, const std::string& url, std::vector<Entry>& entries) {
     entries.clear();
-    if (call.expired()) return ETIMEDOUT;
     const Locked locked(call);
-    if (!locked.held() || call.expired()) return ETIMEDOUT;
-    SMBCCTX* context = this->context(call);
-    if (!context) return afterFailure(errno ? errno : EIO);
+    int err = 0;
+    SMBCCTX* context = enter(call, locked, err);
+    if (!context) return err;
     errno = 0;
     SMBCFILE* dir = smbc_getFunctionOpendir(context)(context, url.c_str());
     if (!dir) return afterFailure(errno ? errno : EIO);
@@ -148,11 +157,10 @@ int SmbClient::list(const sdk::CallContext& call, const std::string& url, std::v
 int SmbClient::read(const sdk::CallContext& call, const std::string& url, std::uint64_t offset, std::size_t max_bytes,
                     std::vector<char>& bytes) {
     bytes.clear();
-    if (call.expired()) return ETIMEDOUT;
     const Locked locked(call);
-    if (!locked.held() || call.expired()) return ETIMEDOUT;
-    SMBCCTX* context = this->context(call);
-    if (!context) return afterFailure(errno ? errno : EIO);
+    int err = 0;
+    SMBCCTX* context = enter(call, locked, err);
+    if (!context) return err;
     errno = 0;
     SMBCFILE* file = smbc_getFunctionOpen(context)(context, url.c_str(), O_RDONLY, 0);
     if (!file) return afterFailure(errno ? errno : EIO);

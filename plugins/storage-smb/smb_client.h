@@ -45,6 +45,9 @@ public:
 
 private:
     class Locked;
+    // The context for a call holding `locked`; nullptr with `err` set (ETIMEDOUT when the lock
+    // was not had in time or the deadline passed).
+    SMBCCTX* enter(const sdk::CallContext& call, const Locked& locked, int& err);
     // The context, made if there is none; nullptr with errno set when it cannot be made.
     SMBCCTX* context(const sdk::CallContext& call);
     // Forgets the context when `err` says the connection itself failed. Returns err.

@@ -1,5 +1,7 @@
 #include "tls_client.h"
 
+#include "tls_settings.h"
+
 #include <arpa/inet.h>
 
 #include <openssl/err.h>
@@ -13,22 +15,13 @@ namespace relaysync::transport_sip {
 
 namespace {
 
-// TLS 1.2 suites without anonymous, null or legacy ciphers; TLS 1.3 uses OpenSSL's defaults.
-constexpr const char* kCipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!SHA1";
-
-[[noreturn]] void fail(const char* key, const std::string& what) {
-    throw std::invalid_argument(std::string(key) + ": " + what);
-}
+using tls_settings::fail;
+using tls_settings::kCipherList;
+using tls_settings::readable;
 
 bool isIpAddress(const std::string& name) {
     unsigned char address[16];
     return ::inet_pton(AF_INET, name.c_str(), address) == 1 || ::inet_pton(AF_INET6, name.c_str(), address) == 1;
-}
-
-bool readable(const std::string& path) {
-    std::FILE* file = std::fopen(path.c_str(), "r");
-    if (file) std::fclose(file);
-    return file != nullptr;
 }
 
 }  // namespace

@@ -7,23 +7,15 @@
 #include <stdexcept>
 
 #include "openssl_errors.h"
+#include "tls_settings.h"
 
 namespace relaysync::transport_sip {
 
 namespace {
 
-// As the client side: TLS 1.2 suites without anonymous, null or legacy ciphers.
-constexpr const char* kCipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!SHA1";
-
-[[noreturn]] void fail(const char* key, const std::string& what) {
-    throw std::invalid_argument(std::string(key) + ": " + what);
-}
-
-bool readable(const std::string& path) {
-    std::FILE* file = std::fopen(path.c_str(), "r");
-    if (file) std::fclose(file);
-    return file != nullptr;
-}
+using tls_settings::fail;
+using tls_settings::kCipherList;
+using tls_settings::readable;
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // Loads the built "local" plugin exactly as a host does (Boost.DLL, the one entry point, the
 // descriptor's create/destroy) and gives each test a fresh store over a fresh temp folder.
 
+#include "status_traits.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <boost/dll/shared_library.hpp>
@@ -69,10 +70,6 @@ std::vector<std::string> describeListing(const sdk::FolderListing& items);
 
 // CPPUNIT_ASSERT_EQUAL prints both sides.
 namespace CppUnit {
-template <> struct assertion_traits<relaysync::sdk::StatusCode> {
-    static bool equal(relaysync::sdk::StatusCode a, relaysync::sdk::StatusCode b) { return a == b; }
-    static std::string toString(relaysync::sdk::StatusCode c) { return relaysync::sdk::toString(c); }
-};
 template <> struct assertion_traits<relaysync::sdk::EntityKind> {
     static bool equal(relaysync::sdk::EntityKind a, relaysync::sdk::EntityKind b) { return a == b; }
     static std::string toString(relaysync::sdk::EntityKind k) { return relaysync::sdk::toString(k); }

@@ -1,5 +1,7 @@
 #include "samba_server.h"
 
+#include "free_port.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,18 +16,6 @@ namespace relaysync::tests {
 
 namespace {
 
-std::uint16_t freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    const bool bound = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!bound) throw std::runtime_error("no free port on 127.0.0.1");
-    return ntohs(address.sin_port);
-}
 
 std::string quote(const std::string& text) {
     std::string quoted = "'";
@@ -43,7 +33,7 @@ std::string sambaScript() { return RELAYSYNC_SAMBA_SCRIPT; }
 
 SambaServer::SambaServer(const std::filesystem::path& run_dir, const std::string& user, const std::string& password,
                          const std::map<std::string, std::filesystem::path>& shares)
-    : run_dir_(run_dir), port_(freePort()) {
+    : run_dir_(run_dir), port_(freeLoopbackPort()) {
     std::string command = quote(sambaScript()) + " prepare " + quote(run_dir_.string()) + " 127.0.0.1:" +
                           std::to_string(port_) + " " + quote(user) + " " + quote(password);
     for (const auto& [name, folder] : shares) command += " " + quote(name + "=" + folder.string());

@@ -3,6 +3,7 @@
 // test, holding "folderZ", the store's root), the "smb" plugin loaded as a host loads it, and
 // a capture of its log.
 
+#include "status_traits.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/AutoPtr.h>
@@ -72,12 +73,6 @@ private:
 
 }  // namespace relaysync::tests
 
-namespace CppUnit {
-template <> struct assertion_traits<relaysync::sdk::StatusCode> {
-    static bool equal(relaysync::sdk::StatusCode a, relaysync::sdk::StatusCode b) { return a == b; }
-    static std::string toString(relaysync::sdk::StatusCode c) { return relaysync::sdk::toString(c); }
-};
-}  // namespace CppUnit
 
 #define ASSERT_STATUS(expected_code, status_expr)                                                   \
     do {                                                                                            \

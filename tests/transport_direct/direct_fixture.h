@@ -4,6 +4,7 @@
 // recording listener) on 127.0.0.1. tearDown stops every node and checks that every thread the
 // transports started has ended.
 
+#include "status_traits.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
@@ -70,10 +71,6 @@ constexpr std::chrono::milliseconds kWait{10'000};  // upper bound for anything 
 }  // namespace relaysync::tests
 
 namespace CppUnit {
-template <> struct assertion_traits<relaysync::sdk::StatusCode> {
-    static bool equal(relaysync::sdk::StatusCode a, relaysync::sdk::StatusCode b) { return a == b; }
-    static std::string toString(relaysync::sdk::StatusCode c) { return relaysync::sdk::toString(c); }
-};
 template <> struct assertion_traits<relaysync::sdk::Reachability> {
     static bool equal(relaysync::sdk::Reachability a, relaysync::sdk::Reachability b) { return a == b; }
     static std::string toString(relaysync::sdk::Reachability r) {

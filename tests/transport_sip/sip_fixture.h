@@ -3,6 +3,8 @@
 // accounts, the "sip" plugin loaded as a host loads it, a capture of its log, and nodes (a
 // transport with a recording listener) registered at that Kamailio.
 
+#include "free_port.h"
+#include "status_traits.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <Poco/AutoPtr.h>
@@ -82,14 +84,6 @@ private:
 
 constexpr std::chrono::milliseconds kWait{15'000};
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t freeLoopbackPort();
 
 }  // namespace relaysync::tests
 
-namespace CppUnit {
-template <> struct assertion_traits<relaysync::sdk::StatusCode> {
-    static bool equal(relaysync::sdk::StatusCode a, relaysync::sdk::StatusCode b) { return a == b; }
-    static std::string toString(relaysync::sdk::StatusCode c) { return relaysync::sdk::toString(c); }
-};
-}  // namespace CppUnit
