@@ -69,7 +69,7 @@ int main(int argc, char** argv) try {
     terminal->start();
 
     const auto group = relay->withRelay([](core::RelayEngine& r) { return r.createGroup(std::nullopt); });
-    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench"); });
+    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench", /*force=*/true); });
     network.run();
     const auto share = terminal->withTerminal([&](core::TerminalEngine& t) { return t.createShare(group, "bench", {}); });
     network.run();
