@@ -87,6 +87,14 @@ int main(int argc, char** argv) try {
     }
     if (files == 0 || folders == 0 || rounds == 0) throw std::invalid_argument("--files, --folders, --rounds: at least 1");
     fs::remove_all(dir);
+    // Removes the folder on every way out, after the server (declared later) has stopped.
+    struct RemovedAtExit {
+        fs::path path;
+        ~RemovedAtExit() {
+            std::error_code ignored;
+            fs::remove_all(path, ignored);
+        }
+    } removed_at_exit{dir};
     const auto share = dir / "share";
     const auto root = share / "tree";
     auto location = [&](std::size_t i) { return "d" + std::to_string(i % folders) + "/f" + std::to_string(i) + ".txt"; };
@@ -176,8 +184,6 @@ int main(int argc, char** argv) try {
     relay->stop();
     terminal.reset();
     relay.reset();
-    server_owner.reset();
-    fs::remove_all(dir);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "relaysync-bench-smb: " << e.what() << "\n";

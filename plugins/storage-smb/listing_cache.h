@@ -1,5 +1,5 @@
 #pragma once
-// Recent folder listings, for stat() to answer from (docs/storage-smb.md, "Checks").
+// Recent folder listings, for stat() to answer from (docs/storage-smb-bench.md).
 //
 // Core checks a share one entity at a time (a stat each), and a stat over SMB costs a round trip
 // of the server (~0.3-0.8 ms); one listing of a folder brings the details of all its entries for
