@@ -21,6 +21,7 @@ runner=$1
 samba=$2
 work=$(mktemp -d "${TMPDIR:-/tmp}/store-conformance-smb-XXXXXX")
 cleanup() {
+  trap '' HUP INT TERM  # a signal now must not cut the cleanup short
   "$samba" stop "$work/samba" || true
   rm -rf "$work"
 }
