@@ -26,3 +26,11 @@ echo
 echo "== a no-change synchronize over SIP (relays through Kamailio) against the same over direct"
 ninja -C "$top/build-bench" relaysync-bench-sip-sync
 "$top/build-bench/bench/relaysync-bench-sip-sync" --data "$top/build-bench/sip-sync"
+echo
+echo "== CheckResource on an SMB share against smbclient"
+# A whole-share check through the smb store (the plugin through the plugin host) on a private
+# smbd (scripts/samba.sh) on 127.0.0.1, against `smbclient -c 'recurse; ls'` listing the same
+# tree; SMB_FILES files (default 5000) in SMB_FOLDERS folders (default 50), median of 5 rounds.
+ninja -C "$top/build-bench" relaysync-bench-smb
+RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-smb" \
+  --files "${SMB_FILES:-5000}" --folders "${SMB_FOLDERS:-50}"

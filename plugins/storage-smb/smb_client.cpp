@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <mutex>
 
 namespace relaysync::storage_smb {
@@ -165,13 +166,20 @@ int SmbClient::read(const sdk::CallContext& call, const std::string& url, std::u
     SMBCFILE* file = smbc_getFunctionOpen(context)(context, url.c_str(), O_RDONLY, 0);
     if (!file) return afterFailure(errno ? errno : EIO);
     int result = 0;
-    if (smbc_getFunctionLseek(context)(context, file, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    // No file reaches past what off_t can hold: an offset beyond it is past the end (empty), not
+    // a negative seek. The buffer grows with what arrives, never to max_bytes up front (which
+    // may be SIZE_MAX).
+    constexpr std::size_t kChunk = 1 << 20;
+    if (offset > static_cast<std::uint64_t>(std::numeric_limits<off_t>::max())) {
+        // nothing to read
+    } else if (smbc_getFunctionLseek(context)(context, file, static_cast<off_t>(offset), SEEK_SET) < 0) {
         result = errno ? errno : EIO;
     } else {
-        bytes.resize(max_bytes);
         std::size_t got = 0;
         while (got < max_bytes) {
-            const ssize_t n = smbc_getFunctionRead(context)(context, file, bytes.data() + got, max_bytes - got);
+            const std::size_t want = std::min(max_bytes - got, kChunk);
+            if (bytes.size() < got + want) bytes.resize(got + want);
+            const ssize_t n = smbc_getFunctionRead(context)(context, file, bytes.data() + got, want);
             if (n < 0) {
                 result = errno ? errno : EIO;
                 break;
