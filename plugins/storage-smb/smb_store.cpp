@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <new>
-#include <unordered_map>
 #include <system_error>
 
 #include "store_path.h"
@@ -64,18 +63,13 @@ std::uint32_t SmbStore::capabilities() const {
            sdk::StoreCapability::entity_identity | sdk::StoreCapability::content;
 }
 
-sdk::Status SmbStore::componentsOf(const std::string& path, std::vector<std::string>& components) const {
+sdk::Status SmbStore::urlOf(const std::string& path, std::string& url) const {
+    std::vector<std::string> components;
     if (auto split = plugin_common::splitStorePath(path, components); !split.isOk()) return split;
     // '\' separates names on the server: inside one name it could climb out of the folder.
     for (const auto& component : components)
         if (component.find('\\') != std::string::npos)
             return sdk::Status::invalidArgument(quoted(path) + " has a '\\', which the server would read as a separator");
-    return sdk::Status::ok();
-}
-
-sdk::Status SmbStore::urlOf(const std::string& path, std::string& url) const {
-    std::vector<std::string> components;
-    if (auto split = componentsOf(path, components); !split.isOk()) return split;
     url = smbUrl(config_, components);
     return sdk::Status::ok();
 }
@@ -91,12 +85,6 @@ void SmbStore::noteRoot(const sdk::Status& state) {
 }
 
 sdk::Status SmbStore::probe(const sdk::CallContext& call, sdk::RootProbe& probe) {
-    // Core probes at the start of each check: nothing of it is answered from before.
-    listings_.clear();
-    return probeRoot(call, probe);
-}
-
-sdk::Status SmbStore::probeRoot(const sdk::CallContext& call, sdk::RootProbe& probe) {
     return guarded([&] {
         const std::string server = config_.server + ":" + std::to_string(config_.port);
         struct stat st {};
@@ -136,7 +124,7 @@ sdk::Status SmbStore::failure(const sdk::CallContext& call, int err, const std::
     case ENOENT: case ENOTDIR: case EACCES: case EPERM: {
         // Only a root that answers makes these true of the entity.
         sdk::RootProbe root;
-        if (auto reached = probeRoot(call, root); !reached.isOk()) return reached;
+        if (auto reached = probe(call, root); !reached.isOk()) return reached;
         if (err == EACCES || err == EPERM) return sdk::Status::permissionDenied(quoted(path) + ": " + reasonOf(err));
         return sdk::Status::notFound(quoted(path) + " does not exist");
     }
@@ -151,7 +139,7 @@ sdk::Status SmbStore::failure(const sdk::CallContext& call, int err, const std::
     case ECONNREFUSED: case ECONNABORTED: case ECONNRESET: case ENETRESET: case EPIPE: case EHOSTUNREACH:
     case ENETUNREACH: case ENOTCONN: case EINVAL: case EIO: {
         sdk::RootProbe root;
-        if (auto reached = probeRoot(call, root); !reached.isOk()) return reached;
+        if (auto reached = probe(call, root); !reached.isOk()) return reached;
         return sdk::Status::ioError(quoted(path) + ": " + reasonOf(err));
     }
     default:
@@ -159,50 +147,10 @@ sdk::Status SmbStore::failure(const sdk::CallContext& call, int err, const std::
     }
 }
 
-int SmbStore::statFromListing(const sdk::CallContext& call, const std::string& folder_url, const std::string& name,
-                              sdk::EntityDetails& details) {
-    const auto taken = ListingCache::Clock::now();  // the listing is at least this recent
-    std::vector<SmbClient::Entry> entries;
-    if (const int err = client_.list(call, folder_url, entries); err != 0) return err;
-    std::unordered_map<std::string, sdk::EntityDetails> items;
-    items.reserve(entries.size());
-    std::vector<std::string> ambiguous;
-    for (const auto& entry : entries) {
-        if (entry.name.find('\\') != std::string::npos || entry.name.find('/') != std::string::npos) continue;
-        // Two server names for one store name (a stand-in character spelled out on the server):
-        // neither is answered from the listing.
-        if (!items.emplace(fromServerName(entry.name), detailsOf(entry.st, entry.folder)).second)
-            ambiguous.push_back(fromServerName(entry.name));
-    }
-    for (const auto& name_twice : ambiguous) items.erase(name_twice);
-    const auto found = items.find(name);
-    const bool listed = found != items.end();
-    if (listed) details = found->second;
-    listings_.keep(folder_url, taken, std::move(items));
-    return listed ? 0 : ENOENT;
-}
-
 sdk::Status SmbStore::stat(const sdk::CallContext& call, const std::string& path, sdk::EntityDetails& details) {
     return guarded([&] {
-        std::vector<std::string> components;
-        if (auto located = componentsOf(path, components); !located.isOk()) return located;
-        const std::string url = smbUrl(config_, components);
-        if (!components.empty()) {
-            // A burst of stats in one folder (a check) is answered from one listing of it.
-            if (call.expired()) return failure(call, ETIMEDOUT, path);
-            const std::string name = components.back();
-            components.pop_back();
-            const std::string folder_url = smbUrl(config_, components);
-            const auto now = ListingCache::Clock::now();
-            if (listings_.find(folder_url, name, now, details)) return sdk::Status::ok();
-            if (listings_.worthListing(folder_url, now)) {
-                const int err = statFromListing(call, folder_url, name, details);
-                if (err == 0) return sdk::Status::ok();
-                // A server that does not answer would not answer the stat either: no second wait.
-                if (err == ETIMEDOUT) return failure(call, err, path);
-                // Otherwise (not listed, the folder missing or not listable) the server is asked.
-            }
-        }
+        std::string url;
+        if (auto located = urlOf(path, url); !located.isOk()) return located;
         struct stat st {};
         if (const int err = client_.stat(call, url, st); err != 0) return failure(call, err, path);
         details = detailsOf(st, S_ISDIR(st.st_mode));

@@ -16,7 +16,6 @@
 
 #include "relaysync/sdk/plugin_config.h"
 #include "relaysync/sdk/resource_store.h"
-#include "listing_cache.h"
 #include "smb_client.h"
 #include "smb_config.h"
 
@@ -41,15 +40,6 @@ private:
     // The URL of a store path, or invalid_argument for a path that is not one spelling of a
     // location inside the root.
     sdk::Status urlOf(const std::string& path, std::string& url) const;
-    // The same, split: the path's components (checked as urlOf checks them).
-    sdk::Status componentsOf(const std::string& path, std::vector<std::string>& components) const;
-    // probe() without forgetting the listings (for failure(), within a check).
-    sdk::Status probeRoot(const sdk::CallContext& call, sdk::RootProbe& probe);
-    // Lists the folder `folder_url` for stats to come (ListingCache) and looks `name` up in it:
-    // 0 with `details` filled, ENOENT when the listing lacks it (ask the server), or the
-    // listing's errno.
-    int statFromListing(const sdk::CallContext& call, const std::string& folder_url, const std::string& name,
-                        sdk::EntityDetails& details);
     // What a failed call on `path` means: not_found or permission_denied only when the root
     // answers, unreachable when it does not or the connection failed.
     sdk::Status failure(const sdk::CallContext& call, int err, const std::string& path);
@@ -60,7 +50,6 @@ private:
     const std::string description_;
     Poco::Logger& log_;
     SmbClient client_;
-    ListingCache listings_;
 
     std::mutex state_mutex_;
     std::string last_state_;  // "" before the first probe, "ok", or the unreachable reason

@@ -44,7 +44,6 @@ class SmbStoreTest : public SmbFixture {
     CPPUNIT_TEST(testCredentialsFile);
     CPPUNIT_TEST(testManyThreadsAtOnce);
     CPPUNIT_TEST(testReplacedFolderHasAnotherRootIdentity);
-    CPPUNIT_TEST(testBurstOfStatsIsAnsweredFromOneListingUntilTheNextProbe);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -224,54 +223,6 @@ public:
         fs::create_directories(root);
         ASSERT_STATUS(sdk::StatusCode::ok, store->probe(soon(), after));
         CPPUNIT_ASSERT(before.identity != after.identity);
-    }
-
-    // A check stats one entity after another; the store answers a burst in one folder from one
-    // listing of it (ListingCache), which a probe (one per check) or one second makes it forget,
-    // and which never answers "not found".
-    void testBurstOfStatsIsAnsweredFromOneListingUntilTheNextProbe() {
-        writeFile("d/a.txt", "1");
-        writeFile("d/b.txt", "22");
-        writeFile("d/c.txt", "333");
-        sdk::RootProbe probe;
-        sdk::EntityDetails details;
-        ASSERT_STATUS(sdk::StatusCode::ok, store->probe(soon(), probe));
-        const auto listed = sdk::Clock::now();
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/a.txt", details));  // a stat
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/b.txt", details));  // lists d
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), details.size);
-        writeFile("d/c.txt", "4444");
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/c.txt", details));
-        if (sdk::Clock::now() - listed < milliseconds(900))
-            CPPUNIT_ASSERT_EQUAL_MESSAGE("answered from the listing", std::uint64_t(3), details.size);
-        // A name the listing lacks is asked of the server: there, or not found.
-        writeFile("d/new.txt", "55555");
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/new.txt", details));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(5), details.size);
-        ASSERT_STATUS(sdk::StatusCode::not_found, store->stat(soon(), "d/missing.txt", details));
-
-        // The next check starts with a probe: nothing is answered from before it.
-        ASSERT_STATUS(sdk::StatusCode::ok, store->probe(soon(), probe));
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/c.txt", details));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(4), details.size);
-        fs::remove(root / "d" / "a.txt");
-        ASSERT_STATUS(sdk::StatusCode::ok, store->probe(soon(), probe));
-        ASSERT_STATUS(sdk::StatusCode::not_found, store->stat(soon(), "d/a.txt", details));
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/b.txt", details));  // lists d
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/c.txt", details));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(4), details.size);
-
-        // Without a probe, a listing answers for one second at most.
-        writeFile("d/b.txt", "666666");
-        std::this_thread::sleep_for(milliseconds(1100));
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/b.txt", details));
-        CPPUNIT_ASSERT_EQUAL(std::uint64_t(6), details.size);
-
-        // A folder whose root is gone after a listing: unreachable, once probed.
-        ASSERT_STATUS(sdk::StatusCode::ok, store->stat(soon(), "d/b.txt", details));  // lists d again
-        fs::rename(root, dir / "share" / "folderZ.away");
-        ASSERT_STATUS(sdk::StatusCode::unreachable, store->probe(soon(), probe));
-        ASSERT_STATUS(sdk::StatusCode::unreachable, store->stat(soon(), "d/b.txt", details));
     }
 };
 
