@@ -97,7 +97,13 @@ int main(int argc, char** argv) try {
     } removed_at_exit{dir};
     const auto share = dir / "share";
     const auto root = share / "tree";
-    auto location = [&](std::size_t i) { return "d" + std::to_string(i % folders) + "/f" + std::to_string(i) + ".txt"; };
+    auto location = [&](std::size_t i) {
+        std::string path = "d";  // built by appending: GCC 12 -O2 warns falsely on "literal" + string&&
+        path += std::to_string(i % folders);
+        path += "/f";
+        path += std::to_string(i);
+        return path + ".txt";
+    };
     for (std::size_t i = 0; i < files; ++i) {
         fs::create_directories((root / location(i)).parent_path());
         std::ofstream(root / location(i)) << "content " << i;
@@ -145,7 +151,12 @@ int main(int argc, char** argv) try {
     network.run();
     const auto add_start = Clock::now();
     for (std::size_t i = 0; i < files; ++i)
-        terminal->withTerminal([&](core::TerminalEngine& t) { t.addResource(share_id, "f" + std::to_string(i), "f:/" + location(i)); });
+        terminal->withTerminal([&](core::TerminalEngine& t) {
+            std::string name = "f";
+            name += std::to_string(i);
+            const std::string where = std::string("f:/").append(location(i));
+            t.addResource(share_id, name, where);
+        });
     network.run();
     const double add_seconds = seconds(add_start);
 
