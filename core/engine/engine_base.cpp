@@ -311,6 +311,14 @@ void EngineBase::answer(const Message& request, bool ok, const std::string& reas
 
 void EngineBase::sendAnswer(const std::string& to, const std::string& re, MessageType re_type, bool ok,
                             const std::string& reason) {
+    // A peer that keeps sending what is refused and never takes the refusals must not grow the
+    // outbox (and the database) without end: past a bound, its refusals are only logged.
+    if (!ok && messages_.outboxCount(to) >= kMaxQueuedRefusals) {
+        warnAbout(to, "did not queue the refusal of " + std::string(wireName(re_type)) + " " + logValue(re) + " for " +
+                          logValue(to) + ": " + std::to_string(kMaxQueuedRefusals) +
+                          " messages already wait for it (" + reason + ")");
+        return;
+    }
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("re", re);
     body->set("re_type", std::string(wireName(re_type)));

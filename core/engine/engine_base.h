@@ -98,6 +98,9 @@ public:
 
     // Messages this engine has queued and taken in since it started, by wire type: what a
     // synchronize cost can be read off a running node (status "traffic").
+    // Refusals queued for one peer at most (sendAnswer): more are logged, not queued.
+    static constexpr std::size_t kMaxQueuedRefusals = 1000;
+
     struct TrafficCount {
         std::int64_t sent = 0;
         std::int64_t received = 0;

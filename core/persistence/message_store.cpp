@@ -23,6 +23,13 @@ void MessageStore::enqueue(const std::string& destination, const std::string& pa
     session_ << "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)", use(seq), use(to), use(bytes), now;
 }
 
+std::size_t MessageStore::outboxCount(const std::string& destination) {
+    std::string to = destination;
+    Poco::Int64 count = 0;
+    session_ << "SELECT COUNT(*) FROM outbox WHERE destination = ?", into(count), use(to), now;
+    return static_cast<std::size_t>(count);
+}
+
 std::vector<OutboxItem> MessageStore::outbox() {
     std::vector<Poco::Tuple<Poco::Int64, std::string, std::string>> rows;
     session_ << "SELECT seq, destination, payload FROM outbox ORDER BY seq", into(rows), now;

@@ -51,6 +51,8 @@ public:
     explicit MessageStore(Database& database) : database_(database), session_(database.session()) {}
 
     void enqueue(const std::string& destination, const std::string& payload);
+    // Messages waiting for one destination (an index lookup).
+    std::size_t outboxCount(const std::string& destination);
     std::vector<OutboxItem> outbox();
     std::vector<std::string> outboxDestinations();
     void removeFromOutbox(std::int64_t seq);

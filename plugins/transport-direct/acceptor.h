@@ -30,6 +30,8 @@ struct sockaddr_storage;
 
 namespace relaysync::transport_direct {
 
+using plugin_common::LogLimiter;
+
 class AcceptorEvents {
 public:
     virtual ~AcceptorEvents() = default;

@@ -43,6 +43,8 @@
 
 namespace relaysync::transport_direct {
 
+using plugin_common::LogLimiter;
+
 class DirectTransport final : public sdk::Transport, private ConnectionEvents, private AcceptorEvents {
 public:
     // Throws std::invalid_argument naming the config key at fault.

@@ -75,6 +75,7 @@ void parseSiteRegistrar(const Reader& read, SipConfig& parsed) {
     parsed.lan_max_connections = read.number("lan_max_connections", 1, 65536);
     parsed.lan_max_connections_per_address = read.number("lan_max_connections_per_address", 1, 65536);
     parsed.lan_register_timeout = read.duration("lan_register_timeout_ms", 100);
+    parsed.lan_max_failed_registers = read.number("lan_max_failed_registers", 1, 100000);
     if (listen.empty()) {
         for (const char* key : {"lan_certificate", "lan_private_key", "terminal_accounts_file"})
             if (!trim(read.text(key)).empty()) fail(key, "only used with lan_listen");
@@ -161,6 +162,8 @@ SipConfig parseConfig(const sdk::PluginConfig& config) {
     parsed.delivery_threads = read.number("delivery_threads", 1, 64);
     parsed.delivery_queue = read.number("delivery_queue", 1, 100000);
     parsed.probe_interval = std::chrono::milliseconds(read.number("probe_interval_ms", 0, 24ull * 3600 * 1000));
+    parsed.warnings_per_source = read.number("warnings_per_source", 1, 100000);
+    parsed.warnings_window = read.duration("warnings_window_ms", 100);
     parseSiteRegistrar(read, parsed);
     return parsed;
 }

@@ -37,6 +37,9 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"reconnect_max_ms", "5000", "longest delay between attempts to reconnect"},
     {"delivery_threads", "4", "threads that hand received messages to relaysync (never the socket thread)"},
     {"delivery_queue", "256", "received messages waiting for a delivery thread; more are answered 503"},
+    {"warnings_per_source", "20", "log lines about one source (an account, an address) per warnings_window_ms; the rest are counted and summed up in one line"},
+    {"warnings_window_ms", "60000", "the period warnings_per_source counts over"},
+    {"lan_max_failed_registers", "10", "with lan_listen: wrong answers to the digest challenge from one IP address per warnings_window_ms before that address is refused (403) for the rest of it"},
     {"probe_interval_ms", "30000", "relays: how often each of relay_accounts is asked OPTIONS through the server, to know whether it is there; 0: never"},
     {"lan_listen", "", "relays: host:port where this relay is the SIP registrar of its own site's terminals; empty: no terminals over SIP"},
     {"lan_transport", "tcp", "tcp, or tls (then lan_certificate and lan_private_key are required)"},
@@ -71,6 +74,8 @@ struct SipConfig {
     std::size_t delivery_threads = 0;
     std::size_t delivery_queue = 0;
     std::chrono::milliseconds probe_interval{};  // 0: no OPTIONS probes
+    std::size_t warnings_per_source = 0;
+    std::chrono::milliseconds warnings_window{};
 
     // The site registrar (relays): empty lan_host means none.
     std::string lan_host;
@@ -82,6 +87,7 @@ struct SipConfig {
     std::size_t lan_max_connections = 0;
     std::size_t lan_max_connections_per_address = 0;
     std::chrono::milliseconds lan_register_timeout{};
+    std::size_t lan_max_failed_registers = 0;
 };
 
 // Reads `config`, taking the table's default for a missing key. Throws std::invalid_argument

@@ -92,15 +92,22 @@ std::optional<std::int64_t> number(const char* text) {
     return value;
 }
 
-std::optional<std::int64_t> expiresOf(osip_message_t* message) {
+// The expiry asked for or granted; `malformed` when one is given that is not a whole number up
+// to 2^31 (RFC 3261 §20.19).
+std::optional<std::int64_t> expiresOf(osip_message_t* message, bool& malformed) {
+    const auto checked = [&](const char* text) -> std::optional<std::int64_t> {
+        const auto value = number(text);
+        malformed = !value || *value > 0x7fffffff;
+        return malformed ? std::nullopt : value;
+    };
     osip_contact_t* contact = nullptr;
     if (osip_message_get_contact(message, 0, &contact) >= 0 && contact) {
         osip_generic_param_t* param = nullptr;
         if (osip_contact_param_get_byname(contact, const_cast<char*>("expires"), &param) >= 0 && param)
-            return number(param->gvalue);
+            return checked(param->gvalue);
     }
     osip_header_t* header = nullptr;
-    if (osip_message_get_expires(message, 0, &header) >= 0 && header) return number(header->hvalue);
+    if (osip_message_get_expires(message, 0, &header) >= 0 && header) return checked(header->hvalue);
     return std::nullopt;
 }
 
@@ -194,7 +201,7 @@ ParseResult parseSip(const Frame& frame) {
         message.content_type = lower(std::string(raw->content_type->type) + "/" + raw->content_type->subtype);
     if (message.status == 401) message.challenge = strongest(&raw->www_authenticates, false);
     if (message.status == 407) message.challenge = strongest(&raw->proxy_authenticates, true);
-    if ((message.status >= 200 && message.status < 300) || message.method == "REGISTER") message.expires = expiresOf(raw);
+    if ((message.status >= 200 && message.status < 300) || message.method == "REGISTER") message.expires = expiresOf(raw, message.expires_malformed);
     if (message.is_request) message.authorization = authorizationOf(raw);
     message.body = frame.body;  // the framer's exact bytes, not osip's copy
     return {std::move(message), {}};

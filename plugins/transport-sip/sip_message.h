@@ -56,6 +56,7 @@ struct SipMessage {
     std::string content_type;  // "type/subtype", lower case; empty when absent
     std::optional<Challenge> challenge;  // the strongest supported one offered
     std::optional<std::int64_t> expires;  // Contact ;expires= of a REGISTER or its 200, else Expires
+    bool expires_malformed = false;       // one of them is there but is not a whole number up to 2^31
     std::optional<DigestAnswer> authorization;  // requests: the Authorization header, if any
     std::string body;
 };

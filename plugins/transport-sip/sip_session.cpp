@@ -12,7 +12,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr std::size_t kMaxHeadBytes = 16 * 1024;
+// What the server relays fits its TCP read buffer (tcp_rd_buf_size=65536 in config/kamailio): a
+// head up to that is taken, so that no one account can make it cost us our connection.
+constexpr std::size_t kMaxHeadBytes = 64 * 1024;
 // A body over max_payload_bytes up to this is read past and answered 413, keeping the
 // connection: one sender's oversized MESSAGE must not cost us our registration.
 constexpr std::size_t kMaxSkippedBody = 1024 * 1024;
@@ -122,6 +124,7 @@ bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
             if (stopping_) return registered_once;
             registered_once = registered_once || registered_;
         }
+        limiter_.flush();  // sums up what was left out of windows that are over
         auto wake = std::min(refresh_at_, last_heard + config_.keepalive);
         if (!register_branch_.empty()) wake = std::min(wake, register_deadline_);
         if (pong_deadline) wake = std::min(wake, *pong_deadline);
@@ -140,10 +143,12 @@ bool SipTransport::runSession(const std::shared_ptr<TcpLink>& link) {
             if (frame->kind == Frame::Kind::pong) continue;
             auto parsed = parseSip(*frame);
             if (frame->kind == Frame::Kind::too_large) {
-                if (parsed.message && parsed.message->is_request) {
-                    log_.warning("answered 413 to a %s from %s: its body of %s bytes is more than max_payload_bytes (%s)",
-                                 loggable(parsed.message->method, 20), loggable(parsed.message->from_account),
-                                 std::to_string(frame->body_size), std::to_string(config_.max_payload_bytes));
+                if (parsed.message && parsed.message->is_request && !refusedStranger(*link, *parsed.message)) {
+                    limiter_.warning(parsed.message->from_account,
+                                     "answered 413 to a " + loggable(parsed.message->method, 20) + " from " +
+                                         loggable(parsed.message->from_account) + ": its body of " +
+                                         std::to_string(frame->body_size) + " bytes is more than max_payload_bytes (" +
+                                         std::to_string(config_.max_payload_bytes) + ")");
                     respond(*link, *parsed.message, 413, "Request Entity Too Large");
                 }
                 continue;
@@ -242,6 +247,7 @@ bool SipTransport::onRegisterResponse(TcpLink& link, const SipMessage& response)
         auto refresh = std::chrono::duration_cast<milliseconds>(granted) * 4 / 5;
         refresh = std::max(milliseconds(500), std::min(refresh, std::chrono::duration_cast<milliseconds>(granted) - milliseconds(1000)));
         refresh_at_ = Clock::now() + refresh;
+        const bool challenged = !answered_nonce_.empty();
         answered_nonce_.clear();
         bool first;
         {
@@ -250,6 +256,10 @@ bool SipTransport::onRegisterResponse(TcpLink& link, const SipMessage& response)
             registered_ = true;
         }
         changed_.notify_all();
+        if (first && !config_.tls && !challenged)
+            log_.warning("the SIP server %s registered %s without asking for its credentials: over plain TCP nothing "
+                         "proves it is the server (or relay) you meant; use transport: tls with a ca",
+                         server, own_account_);
         if (first) {
             {
                 std::lock_guard lock(mutex_);
@@ -281,25 +291,32 @@ void SipTransport::onResponse(const SipMessage& response) {
     found->second->done.notify_one();
 }
 
+// The server proxy-authenticated From (config/kamailio), so the account is proven; which accounts
+// may speak to this node at all (MESSAGE, and OPTIONS: whether we are there is not a stranger's
+// business either) is its own list. True when the request was refused (and answered 403).
+bool SipTransport::refusedStranger(TcpLink& link, const SipMessage& request) {
+    if (config_.relay_accounts.empty() || config_.relay_accounts.count(request.from_account)) return false;
+    limiter_.warning(request.from_account, "refused a " + loggable(request.method, 20) + " from " +
+                                               loggable(request.from_account) + ": not one of relay_accounts");
+    respond(link, request, 403, "Forbidden");
+    return true;
+}
+
 void SipTransport::onRequest(const std::shared_ptr<TcpLink>& link, const SipMessage& request) {
     if (request.method == "ACK") return;
+    if (request.method != "MESSAGE" && request.method != "OPTIONS") return respond(*link, request, 501, "Not Implemented");
+    if (!accountProblem(request.from_account).empty()) return respond(*link, request, 400, "Bad From");
+    if (refusedStranger(*link, request)) return;
     if (request.method == "OPTIONS") return respond(*link, request, 200, "OK");
-    if (request.method != "MESSAGE") return respond(*link, request, 501, "Not Implemented");
     if (request.content_type != kContentType) return respond(*link, request, 415, "Unsupported Media Type");
     if (request.to_account != own_account_) return respond(*link, request, 404, "Not Found");
-    if (!accountProblem(request.from_account).empty()) return respond(*link, request, 400, "Bad From");
-    // The server proxy-authenticated From (config/kamailio), so the account is proven; which
-    // accounts may act as relays is this node's own list.
-    if (!config_.relay_accounts.empty() && !config_.relay_accounts.count(request.from_account)) {
-        log_.warning("refused a MESSAGE from %s: not one of relay_accounts", loggable(request.from_account));
-        return respond(*link, request, 403, "Forbidden");
-    }
     peers_.set(request.from_account, true);
     std::weak_ptr<TcpLink> weak = link;
     const auto role = config_.relay_accounts.empty() ? sdk::PeerRole::unknown : sdk::PeerRole::relay;
     if (!deliveries_.submit([this, weak, request, role] { deliver(weak, request, role); })) {
-        log_.warning("answered 503 to a MESSAGE from %s: %s received messages are already waiting",
-                     request.from_account, std::to_string(config_.delivery_queue));
+        limiter_.warning(request.from_account, "answered 503 to a MESSAGE from " + request.from_account + ": " +
+                                                   std::to_string(config_.delivery_queue) +
+                                                   " received messages are already waiting");
         respond(*link, request, 503, "Service Unavailable");
     }
 }

@@ -15,9 +15,10 @@ using Clock = std::chrono::steady_clock;
 
 SipTransport::SipTransport(const sdk::PluginConfig& config)
     : config_(parseConfig(config)),
-      tls_(config_.tls ? std::make_unique<TlsClient>(config_) : nullptr),
-      registrar_(config_.lan_host.empty() ? nullptr : std::make_unique<SiteRegistrar>(config_, Poco::Logger::get("relaysync.transport.sip"))),
       log_(Poco::Logger::get("relaysync.transport.sip")),
+      limiter_(log_, config_.warnings_per_source, config_.warnings_window),
+      tls_(config_.tls ? std::make_unique<TlsClient>(config_) : nullptr),
+      registrar_(config_.lan_host.empty() ? nullptr : std::make_unique<SiteRegistrar>(config_, log_, limiter_)),
       deliveries_(config_.delivery_threads, config_.delivery_queue) {}
 
 SipTransport::~SipTransport() { stop(); }

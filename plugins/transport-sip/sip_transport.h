@@ -32,6 +32,7 @@
 #include "tcp_link.h"
 #include "tls_client.h"
 #include "job_pool.h"
+#include "log_limiter.h"
 
 namespace relaysync::transport_sip {
 
@@ -73,6 +74,7 @@ private:
     // false: the session must end (refused, or a failure worth a reconnect).
     bool onRegisterResponse(TcpLink& link, const SipMessage& response);
     void onRequest(const std::shared_ptr<TcpLink>& link, const SipMessage& request);
+    bool refusedStranger(TcpLink& link, const SipMessage& request);
     void deliver(const std::weak_ptr<TcpLink>& link, const SipMessage& request, sdk::PeerRole role);
     void respond(TcpLink& link, const SipMessage& request, int status, const std::string& reason);
     void onResponse(const SipMessage& response);
@@ -100,9 +102,10 @@ private:
     std::string authorizationFor(const Challenge& challenge, const std::string& method, const std::string& uri);
 
     const SipConfig config_;
+    Poco::Logger& log_;
+    plugin_common::LogLimiter limiter_;  // what others can make us log (warnings_per_source)
     const std::unique_ptr<TlsClient> tls_;  // transport: tls only
     const std::unique_ptr<SiteRegistrar> registrar_;  // lan_listen only
-    Poco::Logger& log_;
     std::string own_account_;
     std::string own_uri_;
     DigestCredentials credentials_;

@@ -56,9 +56,17 @@ struct SiteRegistrar::Connection {
     int failures = 0;
 };
 
-SiteRegistrar::SiteRegistrar(const SipConfig& config, Poco::Logger& log)
+// "from IP:PORT" for a connection that has not registered, "of terminal X from IP:PORT" else.
+std::string SiteRegistrar::describe(const Connection& connection) {
+    return connection.account.empty() ? "from " + connection.link->remoteAddress()
+                                      : "of terminal " + connection.account + " from " + connection.link->remoteAddress();
+}
+
+SiteRegistrar::SiteRegistrar(const SipConfig& config, Poco::Logger& log, plugin_common::LogLimiter& limiter)
     : config_(config),
       log_(log),
+      limiter_(limiter),
+      guesses_(config.lan_max_failed_registers, config.warnings_window),
       accounts_(TerminalAccounts::load(config.terminal_accounts_file)),
       tls_(config.lan_tls ? std::make_unique<TlsServer>(config.lan_certificate, config.lan_private_key) : nullptr) {}
 
@@ -159,6 +167,7 @@ void SiteRegistrar::run() {
             if (found == connections_.end()) continue;
             if (!readFrom(*found->second)) close(order[i], "");
         }
+        limiter_.flush();
         const auto now = Clock::now();
         std::vector<int> expired;
         for (const auto& [fd, connection] : connections_)
@@ -194,8 +203,8 @@ void SiteRegistrar::acceptAll() {
             if (now - last_refusal_logged_ >= seconds(1)) {
                 last_refusal_logged_ = now;
                 log_.warning("closed a connection from %s at once: %s", link->remoteAddress(),
-                             std::string(too_many ? "lan_max_connections are held already"
-                                                  : "lan_max_connections_per_address are held from there already"));
+                         std::string(too_many ? "lan_max_connections are held already"
+                                              : "lan_max_connections_per_address are held from there already"));
             }
             link->shutdown();
             continue;
@@ -216,9 +225,8 @@ void SiteRegistrar::close(int fd, const std::string& why) {
     const std::string ip = ipOf(connection->link->remoteAddress());
     if (--per_address_[ip] <= 0) per_address_.erase(ip);
     connection->link->shutdown();
-    const std::string who = connection->account.empty() ? "an unregistered connection" : connection->account;
     if (!why.empty())
-        log_.information("closed the connection of %s from %s: %s", who, connection->link->remoteAddress(), why);
+        limiter_.information(ip, "closed the connection " + describe(*connection) + ": " + why);
     if (connection->account.empty()) return;
     bool was_current = false;
     {
@@ -254,11 +262,11 @@ bool SiteRegistrar::readFrom(Connection& connection) {
                 continue;
             }
             if (!parsed.message || frame->kind == Frame::Kind::too_large) {
-                log_.warning("closing the connection of %s from %s: it sent a malformed message (%s)",
-                             connection.account.empty() ? std::string("an unregistered terminal") : connection.account,
-                             connection.link->remoteAddress(),
-                             frame->kind == Frame::Kind::too_large ? "a body of " + std::to_string(frame->body_size) + " bytes"
-                                                                   : parsed.error);
+                limiter_.warning(ipOf(connection.link->remoteAddress()),
+                                 "closing the connection " + describe(connection) + ": it sent " +
+                                     (frame->kind == Frame::Kind::too_large
+                                          ? "a body of " + std::to_string(frame->body_size) + " bytes before registering"
+                                          : "a malformed message (" + parsed.error + ")"));
                 return false;
             }
             if (parsed.message->is_request) {
@@ -268,9 +276,8 @@ bool SiteRegistrar::readFrom(Connection& connection) {
             }
         }
         if (!connection.framer.error().empty()) {
-            log_.warning("closing the connection of %s from %s: it sent %s",
-                         connection.account.empty() ? std::string("an unregistered terminal") : connection.account,
-                         connection.link->remoteAddress(), connection.framer.error());
+            limiter_.warning(ipOf(connection.link->remoteAddress()),
+                             "closing the connection " + describe(connection) + ": it sent " + connection.framer.error());
             return false;
         }
     }
@@ -283,7 +290,8 @@ bool SiteRegistrar::onRequest(Connection& connection, const SipMessage& request)
     if (request.method == "ACK") return true;
     if (request.method == "REGISTER") return onRegister(connection, request);
     if (connection.account.empty()) {
-        log_.warning("refused a %s from %s: it has not registered", loggable(request.method, 20), connection.link->remoteAddress());
+        limiter_.warning(ipOf(connection.link->remoteAddress()), "refused a " + loggable(request.method, 20) + " " +
+                                                                      describe(connection) + ": it has not registered");
         respond(connection, request, 403, "Forbidden: Register First");
         return ++connection.failures < kMaxFailures;
     }
@@ -297,8 +305,9 @@ bool SiteRegistrar::onRequest(Connection& connection, const SipMessage& request)
     }
     if (request.from_account != connection.account) {
         // The connection proves one account: a terminal cannot speak for another (or a relay).
-        log_.warning("refused a MESSAGE from %s on the connection of terminal %s: From is not the registered account",
-                     loggable(request.from_account), connection.account);
+        limiter_.warning(connection.account, "refused a MESSAGE from " + loggable(request.from_account) +
+                                                 " on the connection of terminal " + connection.account +
+                                                 ": From is not the registered account");
         respond(connection, request, 403, "Forbidden: From is not the registered account");
         return true;
     }
@@ -312,12 +321,25 @@ bool SiteRegistrar::onRequest(Connection& connection, const SipMessage& request)
 
 bool SiteRegistrar::onRegister(Connection& connection, const SipMessage& request) {
     const std::string& account = request.to_account;
+    const std::string ip = ipOf(connection.link->remoteAddress());
+    if (guesses_.barred(ip)) {
+        limiter_.warning(ip, "refused a REGISTER " + describe(connection) + ": " +
+                                 std::to_string(config_.lan_max_failed_registers) +
+                                 " wrong answers from that address within warnings_window_ms");
+        respond(connection, request, 403, "Forbidden: Too Many Failures");
+        return false;
+    }
     const std::string* password = accounts_.passwordOf(account);
     if (!password || request.from_account != account) {
-        log_.warning("refused the REGISTER of %s from %s: not a terminal of this relay%s", loggable(account),
-                     connection.link->remoteAddress(), std::string(password ? " (From is another account)" : ""));
+        limiter_.warning(ip, "refused the REGISTER of " + loggable(account) + " " + describe(connection) +
+                                 ": not a terminal of this relay" + (password ? " (From is another account)" : ""));
         respond(connection, request, 403, "Forbidden");
+        guesses_.failed(ip);
         return ++connection.failures < kMaxFailures;
+    }
+    if (request.expires_malformed) {
+        respond(connection, request, 400, "Bad Expires");
+        return true;
     }
     const auto& answer = request.authorization;
     const bool fresh_nonce = !connection.nonce.empty() && Clock::now() - connection.nonce_issued < kNonceLifetime;
@@ -329,15 +351,16 @@ bool SiteRegistrar::onRegister(Connection& connection, const SipMessage& request
         challenge(connection, request, true);
         return true;
     }
-    // A nonce count that does not grow is a replayed answer.
-    const unsigned long nc = answer->qop.empty() ? 0 : std::strtoul(answer->nc.c_str(), nullptr, 16);
+    // qop=auth is what we offer, and its nonce count is what tells a replayed answer: an answer
+    // without it, or whose count does not grow, is not taken.
+    const unsigned long nc = std::strtoul(answer->nc.c_str(), nullptr, 16);
     const bool user_ok = answer->username == userOf(account) || answer->username == account;
-    const bool right = user_ok && answer->realm == realm_ && answer->uri == request.request_uri &&
-                       (answer->qop.empty() || nc > connection.last_nc) &&
-                       digestAnswerIsRight(*answer, *password, "REGISTER");
+    const bool right = user_ok && answer->realm == realm_ && answer->uri == request.request_uri && answer->qop == "auth" &&
+                       nc > connection.last_nc && digestAnswerIsRight(*answer, *password, "REGISTER");
     if (!right) {
-        log_.warning("refused the REGISTER of terminal %s from %s: wrong credentials (user name '%s')", account,
-                     connection.link->remoteAddress(), loggable(answer->username, 80));
+        limiter_.warning(ip, "refused the REGISTER of terminal " + account + " " + describe(connection) +
+                                 ": wrong credentials (user name '" + loggable(answer->username, 80) + "')");
+        guesses_.failed(ip);
         connection.nonce.clear();
         if (++connection.failures >= kMaxFailures) {
             respond(connection, request, 403, "Forbidden");
@@ -393,8 +416,8 @@ void SiteRegistrar::bind(Connection& connection, const std::string& account, sec
     // The same terminal registered again over a new connection (it reconnected): the old one
     // is stale; closing it makes its poll entry go.
     if (replaced) replaced->shutdown();
-    log_.information("registered terminal %s from %s for %s s", account, connection.link->remoteAddress(),
-                     std::to_string(granted.count()));
+    limiter_.information(account, "registered terminal " + account + " from " + connection.link->remoteAddress() + " for " +
+                                      std::to_string(granted.count()) + " s");
     handler_->onTerminalRegistration(account, true);
 }
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <thread>
 
+#include "guess_limiter.h"
+#include "log_limiter.h"
 #include "relaysync/sdk/status.h"
 #include "sip_config.h"
 #include "sip_message.h"
@@ -43,7 +45,7 @@ public:
 
     // Reads terminal_accounts_file and the TLS certificate; throws std::invalid_argument naming
     // the key.
-    SiteRegistrar(const SipConfig& config, Poco::Logger& log);
+    SiteRegistrar(const SipConfig& config, Poco::Logger& log, plugin_common::LogLimiter& limiter);
     ~SiteRegistrar();
     SiteRegistrar(const SiteRegistrar&) = delete;
     SiteRegistrar& operator=(const SiteRegistrar&) = delete;
@@ -72,9 +74,12 @@ private:
     void close(int fd, const std::string& why);
     void respond(Connection& connection, const SipMessage& request, int status, const std::string& reason,
                  const std::vector<std::string>& headers = {});
+    static std::string describe(const Connection& connection);
 
     const SipConfig& config_;
     Poco::Logger& log_;
+    plugin_common::LogLimiter& limiter_;  // what others make us log, per address or account
+    GuessLimiter guesses_;                // wrong digest answers per address
     const TerminalAccounts accounts_;
     const std::unique_ptr<TlsServer> tls_;
     std::string relay_account_;

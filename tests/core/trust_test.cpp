@@ -31,6 +31,7 @@ class TrustTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aTakeoverOfALiveNameIsRefused);
     CPPUNIT_TEST(aSyncIdIsBoundToItsSender);
     CPPUNIT_TEST(aGroupOfManyTerminalsTravelsInPiecesUnderThePayloadLimit);
+    CPPUNIT_TEST(refusalsForAPeerThatNeverTakesThemAreBounded);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -49,6 +50,18 @@ public:
         CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
         CPPUNIT_ASSERT(relay_->invitations().empty());
         RS_ASSERT_CONTAINS(reasonOfLastAnswer(*relay_), "only a relay may send group-info");
+    }
+
+    // A terminal that keeps sending what only a relay may send, and never takes the answers:
+    // its refusals stop being queued at the bound, and the relay carries on.
+    void refusalsForAPeerThatNeverTakesThemAreBounded() {
+        const auto body = groupInfoBody(kGroup, {{kRelay1, ""}, {kClient21, "I am a relay"}}, {});
+        const std::size_t sent = EngineBase::kMaxQueuedRefusals + 20;
+        for (std::size_t i = 1; i <= sent; ++i)
+            relay_->receive(sdk::PeerIdentity{kClient21, sdk::PeerRole::terminal, kRelay1},
+                            makePayload(MessageType::group_info, kClient21 + "#" + std::to_string(i), kClient21, kRelay1, body));
+        CPPUNIT_ASSERT_EQUAL(EngineBase::kMaxQueuedRefusals, relay_->messages().outboxCount(kClient21));
+        CPPUNIT_ASSERT(!relay_->groups().exists(kGroup));
     }
 
     void aRelayCannotActAsATerminal() {

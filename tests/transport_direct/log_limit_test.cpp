@@ -88,7 +88,7 @@ public:
     }
 
     void theLimiterCountsPerSourceAndSumsUpOnce() {
-        transport_direct::LogLimiter limiter(Poco::Logger::get("relaysync.transport.direct"), 2,
+        plugin_common::LogLimiter limiter(Poco::Logger::get("relaysync.transport.direct"), 2,
                                              milliseconds(200));
         for (int i = 0; i < 5; ++i) limiter.warning("10.0.0.1", "warning " + std::to_string(i) + " about 10.0.0.1");
         limiter.information("10.0.0.2", "about 10.0.0.2");

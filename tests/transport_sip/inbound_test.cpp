@@ -48,14 +48,28 @@ public:
         subscribe.replace(0, 7, "SUBSCRIBE");
         subscribe.replace(subscribe.find("CSeq: 1 MESSAGE"), 15, "CSeq: 1 SUBSCRIBE");
         CPPUNIT_ASSERT_EQUAL(501, answer(subscribe));
+        // An account outside relay_accounts learns nothing, not even by OPTIONS; its oversized
+        // MESSAGE gets the same 403 (not 413).
+        std::string options = relayedMessage(kRelay3, kRelay2, kJson, "", "z9hG4bK9");
+        options.replace(0, 7, "OPTIONS");
+        options.replace(options.find("CSeq: 1 MESSAGE"), 15, "CSeq: 1 OPTIONS");
+        CPPUNIT_ASSERT_EQUAL(403, answer(options));
+        CPPUNIT_ASSERT_EQUAL(403, answer(relayedMessage(kRelay3, kRelay2, kJson, std::string(65000, 'x'), "z9hG4bKa")));
+        // A head of 20 KB (a proxy may relay one: it fits Kamailio's 64 KB buffer) is taken, and the
+        // connection stays.
+        std::string padded = relayedMessage(kRelay1, kRelay2, kJson, "padded", "z9hG4bKb");
+        padded.insert(padded.find("Content-Type"), "X-Pad: " + std::string(20000, 'p') + "\r\n");
+        CPPUNIT_ASSERT_EQUAL(200, answer(padded));
+        CPPUNIT_ASSERT(!server.closedByPeer());
         // A body over max_payload_bytes (60000 by default): 413, and the connection stays.
         CPPUNIT_ASSERT_EQUAL(413, answer(relayedMessage(kRelay1, kRelay2, kJson, std::string(65000, 'x'), "z9hG4bK8")));
         CPPUNIT_ASSERT(!server.closedByPeer());
         // Framed but not SIP: dropped without an answer; the connection stays and works.
         server.write("HELLO THERE\r\nContent-Length: 0\r\n\r\n");
         CPPUNIT_ASSERT_EQUAL(200, answer(relayedMessage(kRelay1, kRelay2, kJson, "taken", "z9hG4bK6")));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listener.messages().size());
-        CPPUNIT_ASSERT_EQUAL(std::string("taken"), listener.messages().at(0).payload);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), listener.messages().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("padded"), listener.messages().at(0).payload);
+        CPPUNIT_ASSERT_EQUAL(std::string("taken"), listener.messages().at(1).payload);
         CPPUNIT_ASSERT(listener.messages().at(0).identity.role == sdk::PeerRole::relay);
 
         // Not framable (no Content-Length): the transport closes the connection, then reconnects

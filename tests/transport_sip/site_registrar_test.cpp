@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "digest.h"
 #include "raw_sip_client.h"
 #include "sip_fixture.h"
 
@@ -32,6 +33,7 @@ class SipSiteRegistrarTest : public SipFixture {
     CPPUNIT_TEST(testAConnectionSpeaksOnlyForItsAccountAndAnswersAreNotReplayed);
     CPPUNIT_TEST(testIdleAndGarbageConnectionsDoNotLockTerminalsOut);
     CPPUNIT_TEST(testTerminalAccountsFileMustBePrivate);
+    CPPUNIT_TEST(testPasswordGuessingIsCutShort);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -152,6 +154,44 @@ public:
         CPPUNIT_ASSERT(unframed.closedWithin(kWait));
         CPPUNIT_ASSERT(terminal.transport->send(kRelay1, R"({"still":"served"})").isOk());
         CPPUNIT_ASSERT(relay.listener->waitForMessages(1, kWait));
+    }
+
+    // Wrong answers from one address are counted; past lan_max_failed_registers that address is
+    // refused outright for the rest of the window, and the log says so a bounded number of times.
+    // An answer without qop (no nonce count, so replayable) is a wrong one; so is a bad Expires.
+    void testPasswordGuessingIsCutShort() {
+        startRelay({{"lan_max_failed_registers", "3"}, {"warnings_per_source", "5"}});
+        {
+            RawSipClient raw(lan_port_);
+            raw.write(raw.registerRequest(kClient11, "", 1));
+            const auto challenged = raw.read(kWait);
+            CPPUNIT_ASSERT(challenged && challenged->challenge);
+            auto without_qop = *challenged->challenge;
+            without_qop.qop_auth = false;
+            const auto answer = transport_sip::digestAuthorization(without_qop, {"client11", "pw11"}, "REGISTER",
+                                                                   "sip:relay-server1.net", 1, "c");
+            raw.write(raw.registerRequest(kClient11, answer, 2));
+            CPPUNIT_ASSERT_EQUAL(401, raw.read(kWait)->status);
+        }
+        {
+            RawSipClient raw(lan_port_);
+            std::string request = raw.registerRequest(kClient11, "", 1);
+            request.replace(request.find("Expires: 600"), 12, "Expires: 10abc");
+            raw.write(request);
+            CPPUNIT_ASSERT_EQUAL(400, raw.read(kWait)->status);
+        }
+        for (int i = 0; i < 4; ++i) {
+            RawSipClient raw(lan_port_);
+            raw.registerWithDigest(kClient11, "guess" + std::to_string(i));
+        }
+        // Barred now, even with the right password, from this address.
+        RawSipClient late(lan_port_);
+        late.write(late.registerRequest(kClient11, "", 1));
+        const auto refused = late.read(kWait);
+        CPPUNIT_ASSERT(refused);
+        CPPUNIT_ASSERT_EQUAL(403, refused->status);
+        CPPUNIT_ASSERT_MESSAGE(log->text(), log->text().find("wrong answers from that address") != std::string::npos);
+        CPPUNIT_ASSERT(log->text().find("guess1") == std::string::npos);
     }
 
     void testTerminalAccountsFileMustBePrivate() {

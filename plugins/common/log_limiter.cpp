@@ -2,9 +2,7 @@
 
 #include "log_text.h"
 
-namespace relaysync::transport_direct {
-
-using plugin_common::loggable;
+namespace relaysync::plugin_common {
 
 namespace {
 
@@ -70,4 +68,4 @@ void LogLimiter::summarizeLocked(const std::string& source, const Tally& tally) 
                            tally.worst));
 }
 
-}  // namespace relaysync::transport_direct
+}  // namespace relaysync::plugin_common

@@ -13,7 +13,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
-namespace relaysync::transport_direct {
+namespace relaysync::plugin_common {
 
 class LogLimiter {
 public:
@@ -47,4 +47,4 @@ private:
     std::map<std::string, Tally> tallies_;
 };
 
-}  // namespace relaysync::transport_direct
+}  // namespace relaysync::plugin_common
