@@ -39,9 +39,8 @@ CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string&
                                     const std::vector<std::string>& names, ShareRepository& shares) {
     CheckSnapshot snapshot{owner, share_id, names, {}};
     std::set<std::string> locations;
-    for (const auto& entry : shares.entries(share_id))
-        if (entry.owner == owner && (names.empty() || std::count(names.begin(), names.end(), entry.name)))
-            locations.insert(entry.location);
+    for (const auto& entry : shares.entriesShownAs(share_id, owner))
+        if (names.empty() || std::count(names.begin(), names.end(), entry.name)) locations.insert(entry.location);
     // Every share that lists one of these entities, in any group (CheckAnotherResourceInfo),
     // read in one query: a check of many entities must not cost a query each.
     for (auto& entry : shares.entriesOwnedBy(owner))

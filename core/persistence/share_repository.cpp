@@ -139,6 +139,16 @@ std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id)
                          {share_id});
 }
 
+std::vector<ResourceEntry> ShareRepository::entriesShownAs(const std::string& share_id, const std::string& owner) {
+    // The same rule as entries(), asked the other way round: no live, listed record of a smaller
+    // owner for the name (an index probe per row, not a MIN over the whole share).
+    return selectEntries("WHERE share_id = ? AND owner = ? AND removed = 0 AND " + ownerListed("resource_entries") +
+                             " AND NOT EXISTS (SELECT 1 FROM resource_entries o"
+                             " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
+                             " AND o.removed = 0 AND o.owner < resource_entries.owner AND " + ownerListed("o") + ")",
+                         {share_id, owner});
+}
+
 std::vector<ResourceEntry> ShareRepository::entriesWithTombstones(const std::string& share_id) {
     return selectEntries("WHERE share_id = ?", {share_id});
 }

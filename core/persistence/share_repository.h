@@ -40,6 +40,9 @@ public:
 
     // The visible live entries of a share, by name.
     std::vector<ResourceEntry> entries(const std::string& share_id);
+    // The visible live entries of a share that `owner` holds: entries() of that owner, without
+    // reading anyone else's (a terminal's check of its own resources).
+    std::vector<ResourceEntry> entriesShownAs(const std::string& share_id, const std::string& owner);
     // Every stored record of a share, tombstones and shadowed claims included (a full copy).
     std::vector<ResourceEntry> entriesWithTombstones(const std::string& share_id);
     // The visible entry of a name: a live one if any owner has one, else its latest tombstone.

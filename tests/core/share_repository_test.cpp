@@ -31,6 +31,7 @@ class ShareRepositoryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(removedNameCanBeClaimedByAnotherOwner);
     CPPUNIT_TEST(everyArrivalOrderConvergesToOneState);
     CPPUNIT_TEST(simultaneousAddsAreSettledTheSameWayInEitherOrder);
+    CPPUNIT_TEST(entriesShownAsAnOwnerAreThatOwnersVisibleEntries);
     CPPUNIT_TEST(sameUpdatesInAnyOrderEndTheSame);
     CPPUNIT_TEST_SUITE_END();
 
@@ -301,6 +302,32 @@ public:
         shares_->putEntryIfNewer(by11_second);
         CPPUNIT_ASSERT_EQUAL(shares_->entry("s1", "folderA")->owner, shares_->entry("s2", "folderA")->owner);
         CPPUNIT_ASSERT_EQUAL(kClient11, shares_->entry("s2", "folderA")->owner);  // the smaller account
+    }
+
+    // entriesShownAs(share, owner) is entries(share) of that owner, whatever the records: shadowed
+    // claims, tombstones and records of a former member are not shown.
+    void entriesShownAsAnOwnerAreThatOwnersVisibleEntries() {
+        shares_->putIfNewer(makeShare("s1", {kClient11, kClient21}));
+        shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient11, "c:/a", 1));
+        shares_->putEntryIfNewer(makeEntry("s1", "folderA", kClient21, "c:/b", 1));  // shadowed by client11's
+        shares_->putEntryIfNewer(makeEntry("s1", "budget", kClient21, "c:/budget", 1));
+        auto gone = makeEntry("s1", "old", kClient21, "c:/old", 2);
+        gone.removed = true;
+        shares_->putEntryIfNewer(gone);
+        const auto matches = [&](const std::string& owner) {
+            std::vector<std::string> expected, got;
+            for (const auto& entry : shares_->entries("s1"))
+                if (entry.owner == owner) expected.push_back(entry.name + "@" + entry.location);
+            for (const auto& entry : shares_->entriesShownAs("s1", owner)) got.push_back(entry.name + "@" + entry.location);
+            return expected == got;
+        };
+        CPPUNIT_ASSERT(matches(kClient11));
+        CPPUNIT_ASSERT(matches(kClient21));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, shares_->entriesShownAs("s1", kClient21).size());
+        shares_->putIfNewer(makeShare("s1", {kClient21}, 2));  // client11 leaves: its claim no longer shadows
+        CPPUNIT_ASSERT(matches(kClient21));
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, shares_->entriesShownAs("s1", kClient21).size());
+        CPPUNIT_ASSERT(shares_->entriesShownAs("s1", kClient11).empty());
     }
 
     // Every node must end with the same entry whatever order the messages came in. client11 and
