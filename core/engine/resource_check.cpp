@@ -38,12 +38,18 @@ ResourceEntry nextVersion(const ResourceEntry& entry) {
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
                                     const std::vector<std::string>& names, ShareRepository& shares) {
     CheckSnapshot snapshot{owner, share_id, names, {}};
+    // The owner's records are read once: those of this share that it shows (less the hidden
+    // names, usually none) say which entities to look at, and every share that lists one of
+    // them (CheckAnotherResourceInfo) comes from the same rows. A check of many entities must
+    // not cost a query each, nor read other owners' records.
+    auto owned = shares.entriesOwnedBy(owner);
+    const auto hidden = shares.hiddenNamesOf(share_id, owner);
     std::set<std::string> locations;
-    for (const auto& entry : shares.entriesShownAs(share_id, owner))
-        if (names.empty() || std::count(names.begin(), names.end(), entry.name)) locations.insert(entry.location);
-    // Every share that lists one of these entities, in any group (CheckAnotherResourceInfo),
-    // read in one query: a check of many entities must not cost a query each.
-    for (auto& entry : shares.entriesOwnedBy(owner))
+    for (const auto& entry : owned)
+        if (entry.share_id == share_id && !hidden.count(entry.name) &&
+            (names.empty() || std::count(names.begin(), names.end(), entry.name)))
+            locations.insert(entry.location);
+    for (auto& entry : owned)
         if (locations.count(entry.location)) snapshot.listings[entry.location].push_back(std::move(entry));
     return snapshot;
 }

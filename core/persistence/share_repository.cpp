@@ -139,14 +139,16 @@ std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id)
                          {share_id});
 }
 
-std::vector<ResourceEntry> ShareRepository::entriesShownAs(const std::string& share_id, const std::string& owner) {
-    // The same rule as entries(), asked the other way round: no live, listed record of a smaller
-    // owner for the name (an index probe per row, not a MIN over the whole share).
-    return selectEntries("WHERE share_id = ? AND owner = ? AND removed = 0 AND " + ownerListed("resource_entries") +
-                             " AND NOT EXISTS (SELECT 1 FROM resource_entries o"
-                             " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
-                             " AND o.removed = 0 AND o.owner < resource_entries.owner AND " + ownerListed("o") + ")",
-                         {share_id, owner});
+std::set<std::string> ShareRepository::hiddenNamesOf(const std::string& share_id, const std::string& owner) {
+    std::string share = share_id, who = owner;
+    std::vector<std::string> names;
+    session_ << "SELECT name FROM resource_entries WHERE share_id = ? AND owner = ? AND removed = 0 AND (NOT " +
+                    ownerListed("resource_entries") +
+                    " OR EXISTS (SELECT 1 FROM resource_entries o WHERE o.share_id = resource_entries.share_id"
+                    " AND o.name = resource_entries.name AND o.removed = 0 AND o.owner < resource_entries.owner AND " +
+                    ownerListed("o") + "))",
+        into(names), use(share), use(who), now;
+    return {names.begin(), names.end()};
 }
 
 std::vector<ResourceEntry> ShareRepository::entriesWithTombstones(const std::string& share_id) {

@@ -2,6 +2,7 @@
 // Shared resource information as stored at one node: shares, members, resource entries.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,11 @@ public:
 
     // The visible live entries of a share, by name.
     std::vector<ResourceEntry> entries(const std::string& share_id);
-    // The visible live entries of a share that `owner` holds: entries() of that owner, without
-    // reading anyone else's (a terminal's check of its own resources).
-    std::vector<ResourceEntry> entriesShownAs(const std::string& share_id, const std::string& owner);
+    // The names of `owner`'s live records in a share that are not shown (a smaller owner's live
+    // claim shadows them, or the owner is not a member): what entriesOwnedBy() has of the share,
+    // less these, is what entries() shows of that owner, read without anyone else's records (a
+    // terminal's check of its own resources). Usually none, and only names are read.
+    std::set<std::string> hiddenNamesOf(const std::string& share_id, const std::string& owner);
     // Every stored record of a share, tombstones and shadowed claims included (a full copy).
     std::vector<ResourceEntry> entriesWithTombstones(const std::string& share_id);
     // The visible entry of a name: a live one if any owner has one, else its latest tombstone.

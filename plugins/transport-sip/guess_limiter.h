@@ -1,8 +1,9 @@
 #pragma once
 // Password guessing at the site registrar: wrong answers to the digest challenge are counted
 // per IP address over a window; an address that reaches the bound is refused outright until its
-// window is over. At most 4096 addresses are tracked; beyond, the oldest are forgotten (a
-// guesser with that many addresses still gets only `max_failures` tries from each per window).
+// window is over. At most 4096 addresses are tracked; beyond, an address whose window is over or
+// that is not barred is forgotten, never a barred one, and when all are barred the newcomers
+// share one tally: more addresses never buy more guesses.
 
 #include <chrono>
 #include <cstddef>

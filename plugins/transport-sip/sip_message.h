@@ -66,6 +66,7 @@ struct ParseResult {
     std::optional<SipMessage> message;
     std::string error;
 };
+inline constexpr long kMaxHeaderLines = 200;
 ParseResult parseSip(const Frame& frame);
 
 struct OutgoingRequest {

@@ -11,8 +11,9 @@ void SipTransport::onTerminalMessage(const std::shared_ptr<TcpLink>& link, const
     if (request.content_type != kContentType) return respond(*link, request, 415, "Unsupported Media Type");
     std::weak_ptr<TcpLink> weak = link;
     if (!deliveries_.submit([this, weak, request] { deliver(weak, request, sdk::PeerRole::terminal); })) {
-        log_.warning("answered 503 to a MESSAGE from terminal %s: %s received messages are already waiting",
-                     request.from_account, std::to_string(config_.delivery_queue));
+        limiter_.warning(request.from_account, "answered 503 to a MESSAGE from terminal " + request.from_account + ": " +
+                                                   std::to_string(config_.delivery_queue) +
+                                                   " received messages are already waiting");
         respond(*link, request, 503, "Service Unavailable");
     }
 }

@@ -326,7 +326,10 @@ bool SiteRegistrar::onRegister(Connection& connection, const SipMessage& request
         limiter_.warning(ip, "refused a REGISTER " + describe(connection) + ": " +
                                  std::to_string(config_.lan_max_failed_registers) +
                                  " wrong answers from that address within warnings_window_ms");
-        respond(connection, request, 403, "Forbidden: Too Many Failures");
+        // 503 with Retry-After, not 403: a terminal of this address that is only caught in the
+        // bar (behind one NAT with a guesser) keeps trying, rather than taking it as refused.
+        respond(connection, request, 503, "Service Unavailable: Too Many Failures",
+                {"Retry-After: " + std::to_string(std::chrono::duration_cast<seconds>(config_.warnings_window).count())});
         return false;
     }
     const std::string* password = accounts_.passwordOf(account);

@@ -21,10 +21,16 @@ long long contentLength(std::string_view head) {
         start += 2;
         const auto end = head.find("\r\n", start);
         const std::string_view line = head.substr(start, end - start);
+        // The header's name is exactly Content-Length (or compact l): "Content-Length-Hint" is
+        // another header, which a proxy passes on as it is.
+        const auto named = [&](std::string_view name) {
+            return startsWithNoCase(line, name) &&
+                   (line.size() == name.size() || line[name.size()] == ':' || line[name.size()] == ' ' ||
+                    line[name.size()] == '\t');
+        };
         std::string_view rest;
-        if (startsWithNoCase(line, "content-length")) rest = line.substr(14);
-        else if (startsWithNoCase(line, "l") && line.size() > 1 && (line[1] == ':' || line[1] == ' ' || line[1] == '\t'))
-            rest = line.substr(1);
+        if (named("content-length")) rest = line.substr(14);
+        else if (named("l")) rest = line.substr(1);
         else {
             start = end;
             continue;

@@ -39,6 +39,7 @@ class SipParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRefusesUnframeableStreams);
     CPPUNIT_TEST(testReadsPastABodyOverTheLimit);
     CPPUNIT_TEST(testParsesAMessage);
+    CPPUNIT_TEST(testRefusesAHeadOfTooManyLines);
     CPPUNIT_TEST(testRefusesMalformedMessages);
     CPPUNIT_TEST(testPrefersSha256Challenge);
     CPPUNIT_TEST(testResponseEchoesTheRequest);
@@ -110,6 +111,19 @@ public:
         CPPUNIT_ASSERT(!refused(framer(), "X\r\nContent-Length: 99999999999999999999999\r\n\r\n").empty());
         CPPUNIT_ASSERT(!refused(framer(), std::string(17 * 1024, 'A')).empty());  // head over the limit
         CPPUNIT_ASSERT(refused(framer(), "X\r\nContent-Length: 0\r\n\r\n").empty());
+        // A header whose name only starts with Content-Length is another header.
+        CPPUNIT_ASSERT(refused(framer(), "X\r\nContent-Length-Hint: 7\r\nContent-Length: 0\r\n\r\n").empty());
+        CPPUNIT_ASSERT(refused(framer(), "X\r\nLength: 7\r\nl: 0\r\n\r\n").empty());
+    }
+
+    void testRefusesAHeadOfTooManyLines() {
+        std::string head = kHead;
+        std::string many;
+        for (int i = 0; i < 300; ++i) many += "X: " + std::to_string(i) + "\r\n";
+        head.insert(head.find("Content-Type"), many);
+        const auto parsed = parseSip(Frame{Frame::Kind::message, head, kBody, kBody.size()});
+        CPPUNIT_ASSERT(!parsed.message);
+        CPPUNIT_ASSERT_MESSAGE(parsed.error, parsed.error.find("header lines") != std::string::npos);
     }
 
     void testParsesAMessage() {

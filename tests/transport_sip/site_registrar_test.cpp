@@ -184,12 +184,13 @@ public:
             RawSipClient raw(lan_port_);
             raw.registerWithDigest(kClient11, "guess" + std::to_string(i));
         }
-        // Barred now, even with the right password, from this address.
+        // Barred now, even with the right password, from this address: 503 with Retry-After (a
+        // terminal caught in the bar keeps trying rather than giving up).
         RawSipClient late(lan_port_);
         late.write(late.registerRequest(kClient11, "", 1));
         const auto refused = late.read(kWait);
         CPPUNIT_ASSERT(refused);
-        CPPUNIT_ASSERT_EQUAL(403, refused->status);
+        CPPUNIT_ASSERT_EQUAL(503, refused->status);
         CPPUNIT_ASSERT_MESSAGE(log->text(), log->text().find("wrong answers from that address") != std::string::npos);
         CPPUNIT_ASSERT(log->text().find("guess1") == std::string::npos);
     }
