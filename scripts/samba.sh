@@ -99,7 +99,7 @@ CONF
   check)
     run=$(mktemp -d /tmp/relaysync-samba-check-XXXXXX)
     trap '"$0" stop "$run"; rm -rf "$run"' EXIT
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(python3 "$here/../tests/support/free_port.py")
     "$0" prepare "$run" "127.0.0.1:$port" relaysync 'check secret' "finance=$run/share"
     echo hello > "$run/share/hello.txt"
     "$0" start "$run"

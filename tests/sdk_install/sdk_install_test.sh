@@ -180,14 +180,7 @@ terminal=client@relay-test.net
     { cat "$tmp/certs.log" >&2; fail "make-certs.sh failed"; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local port
-    for _ in $(seq 50); do
-        port=$((20000 + RANDOM % 20000))
-        port_in_use "$port" || { echo "$port"; return; }
-    done
-    fail "no free port on 127.0.0.1"
-}
+free_port() { python3 "$source/tests/support/free_port.py"; }
 port=$(free_port)
 
 # plugins.paths: the installed programs search <full libdir>/relaysync/plugins by default,

@@ -30,7 +30,7 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 "$(dirname "$0")/../support/free_port.py")
 user=conformance
 password='con form%ance'
 "$samba" prepare "$work/samba" "127.0.0.1:$port" "$user" "$password" "finance=$work/share"

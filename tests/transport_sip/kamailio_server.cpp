@@ -1,5 +1,7 @@
 #include "kamailio_server.h"
 
+#include "free_port.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,18 +26,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::uint16_t freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-        throw std::runtime_error("cannot find a free port");
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
+std::uint16_t freePort() { return freeLoopbackPort(); }
 
 bool accepts(std::uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

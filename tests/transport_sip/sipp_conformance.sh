@@ -50,7 +50,7 @@ wait_for() {  # SECONDS DESCRIPTION COMMAND...: polls COMMAND every 50 ms until 
   done
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$top/tests/support/free_port.py"; }
 port=$(free_port)
 relays=relay-server1@net,relay-server2@net
 "$top/scripts/kamailio.sh" prepare "$run" relay-server1@net=pw-one relay-server2@net=pw-two \

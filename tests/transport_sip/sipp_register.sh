@@ -12,7 +12,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$top/tests/support/free_port.py"; }
 port=$(free_port)
 sipp_port=$(free_port)
 "$top/scripts/kamailio.sh" prepare "$run" 'sipp-user@sipp.test=s3cret:1'
