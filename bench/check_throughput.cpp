@@ -12,10 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/timestamp_size_checker.h"
-#include "plugin_host/plugin_host.h"
-#include "runtime/in_process_network.h"
-#include "runtime/node.h"
+#include "check_site.h"
 
 using namespace relaysync;
 using Clock = std::chrono::steady_clock;
@@ -57,48 +54,20 @@ int main(int argc, char** argv) try {
         std::ofstream(folder / ("f" + std::to_string(i) + ".txt")) << "content " << i;
     }
 
-    core::InProcessNetwork network;
-    core::PluginHost host({});
     core::PluginChoice store_choice;
     store_choice.plugin = "local";
     store_choice.config["root"] = root.string();
-
-    core::Node::Parts relay_parts;
-    relay_parts.database = std::make_unique<core::Database>("sqlite:" + (dir / "relay.db").string());
-    relay_parts.transport = network.transportFor("relay@bench");
-    auto relay = core::Node::relay(std::move(relay_parts), "relay@bench", "Bench");
-    core::Node::Parts parts;
-    parts.database = std::make_unique<core::Database>("sqlite:" + (dir / "terminal.db").string());
-    parts.transport = network.transportFor("pc@relay");
-    parts.stores = std::make_unique<core::StoreRouter>();
-    parts.stores->add("c:", host.createStore(store_choice));
-    parts.checker = std::make_shared<core::TimestampSizeChecker>();
-    auto terminal = core::Node::terminal(std::move(parts), "pc@relay", "relay@bench", {});
-    relay->start();
-    terminal->start();
-
-    const auto group = relay->withRelay([](core::RelayEngine& r) { return r.createGroup(std::nullopt); });
-    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench", /*force=*/true); });
-    network.run();
-    const auto share = terminal->withTerminal([&](core::TerminalEngine& t) { return t.createShare(group, "bench", {}); });
-    network.run();
-    const auto add_start = Clock::now();
-    for (std::size_t i = 0; i < files; ++i) {
-        const auto location = "c:/d" + std::to_string(i / 100) + "/f" + std::to_string(i) + ".txt";
-        terminal->withTerminal([&](core::TerminalEngine& t) { t.addResource(share, "f" + std::to_string(i), location); });
-    }
-    network.run();
-    const double add_seconds = seconds(add_start);
+    bench::CheckSite site(dir, "c:", store_choice);
+    const double add_seconds =
+        site.addResources(files, [](std::size_t i) { return "d" + std::to_string(i / 100) + "/f" + std::to_string(i) + ".txt"; });
 
     // Each side several times, alternating; the median round of each.
     std::vector<double> find_rounds, check_rounds;
     for (int round = 0; round < rounds; ++round) {
         find_rounds.push_back(timeFind(root));
         const auto check_start = Clock::now();
-        const auto report = terminal->withTerminal([&](core::TerminalEngine& t) { return t.checkResources(share); });
+        site.checkUnchanged(files);
         check_rounds.push_back(seconds(check_start));
-        if (report.checked != static_cast<std::int64_t>(files) || report.unchanged != report.checked)
-            throw std::runtime_error("unexpected check result: " + report.summary());
     }
     const double find_seconds = median(find_rounds);
     const double check_seconds = median(check_rounds);
@@ -108,10 +77,6 @@ int main(int argc, char** argv) try {
     std::printf("%-34s %10.3f %14.0f\n", "find -printf size,mtime (peer)", find_seconds, files / find_seconds);
     std::printf("%-34s %10.3f %14.0f\n", "relaysync CheckResource", check_seconds, files / check_seconds);
     std::printf("ratio relaysync/find: %.1fx the time\n", check_seconds / find_seconds);
-    terminal->stop();
-    relay->stop();
-    terminal.reset();
-    relay.reset();
     std::filesystem::remove_all(dir);
     return 0;
 } catch (const std::exception& e) {

@@ -26,10 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "checker/timestamp_size_checker.h"
-#include "plugin_host/plugin_host.h"
-#include "runtime/in_process_network.h"
-#include "runtime/node.h"
+#include "check_site.h"
 #include "samba_server.h"
 
 using namespace relaysync;
@@ -120,8 +117,6 @@ int main(int argc, char** argv) try {
     auto& server = *server_owner;
     server.start();
 
-    core::InProcessNetwork network;
-    core::PluginHost host({});
     core::PluginChoice store_choice;
     store_choice.plugin = "smb";
     store_choice.config = {{"server", "127.0.0.1"},
@@ -129,36 +124,8 @@ int main(int argc, char** argv) try {
                            {"share", "finance"},
                            {"folder", "tree"},
                            {"credentials_file", credentials.string()}};
-
-    core::Node::Parts relay_parts;
-    relay_parts.database = std::make_unique<core::Database>("sqlite:" + (dir / "relay.db").string());
-    relay_parts.transport = network.transportFor("relay@bench");
-    auto relay = core::Node::relay(std::move(relay_parts), "relay@bench", "Bench");
-    core::Node::Parts parts;
-    parts.database = std::make_unique<core::Database>("sqlite:" + (dir / "terminal.db").string());
-    parts.transport = network.transportFor("pc@relay");
-    parts.stores = std::make_unique<core::StoreRouter>();
-    parts.stores->add("f:", host.createStore(store_choice));
-    parts.checker = std::make_shared<core::TimestampSizeChecker>();
-    auto terminal = core::Node::terminal(std::move(parts), "pc@relay", "relay@bench", {});
-    relay->start();
-    terminal->start();
-
-    const auto group = relay->withRelay([](core::RelayEngine& r) { return r.createGroup(std::nullopt); });
-    relay->withRelay([&](core::RelayEngine& r) { r.addTerminal(group, "pc@relay", "PC", "Bench", /*force=*/true); });
-    network.run();
-    const auto share_id = terminal->withTerminal([&](core::TerminalEngine& t) { return t.createShare(group, "bench", {}); });
-    network.run();
-    const auto add_start = Clock::now();
-    for (std::size_t i = 0; i < files; ++i)
-        terminal->withTerminal([&](core::TerminalEngine& t) {
-            std::string name = "f";
-            name += std::to_string(i);
-            const std::string where = std::string("f:/").append(location(i));
-            t.addResource(share_id, name, where);
-        });
-    network.run();
-    const double add_seconds = seconds(add_start);
+    bench::CheckSite site(dir, "f:", store_choice);
+    const double add_seconds = site.addResources(files, location);
 
     std::vector<double> smbclient_times;
     std::vector<double> check_times;
@@ -171,10 +138,8 @@ int main(int argc, char** argv) try {
             throw std::runtime_error("smbclient listed " + std::to_string(filesListed(listing)) + " files, not " +
                                      std::to_string(files) + " (see " + listing.string() + ")");
         const auto check_start = Clock::now();
-        const auto report = terminal->checkResources(share_id);
+        site.checkUnchanged(files);
         check_times.push_back(seconds(check_start));
-        if (report.checked != static_cast<std::int64_t>(files) || report.unchanged != report.checked)
-            throw std::runtime_error("unexpected check result: " + report.summary());
     }
 
     const double peer = median(smbclient_times);
@@ -191,10 +156,6 @@ int main(int argc, char** argv) try {
     std::printf("each round (smbclient / relaysync, s):");
     for (std::size_t i = 0; i < rounds; ++i) std::printf(" %.3f/%.3f", smbclient_times[i], check_times[i]);
     std::printf("\n");
-    terminal->stop();
-    relay->stop();
-    terminal.reset();
-    relay.reset();
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "relaysync-bench-smb: " << e.what() << "\n";
