@@ -10,17 +10,6 @@
 
 namespace relaysync::tests {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-bool readable(int fd, std::chrono::milliseconds timeout) {
-    pollfd entry{fd, POLLIN, 0};
-    return ::poll(&entry, 1, static_cast<int>(std::max<long long>(0, timeout.count()))) > 0;
-}
-
-}  // namespace
-
 FakeSipServer::FakeSipServer() {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
@@ -34,46 +23,28 @@ FakeSipServer::FakeSipServer() {
 }
 
 FakeSipServer::~FakeSipServer() {
-    if (connection_ >= 0) ::close(connection_);
     if (listener_ >= 0) ::close(listener_);
 }
 
 bool FakeSipServer::accept(std::chrono::milliseconds timeout) {
-    if (!readable(listener_, timeout)) return false;
-    if (connection_ >= 0) ::close(connection_);
-    connection_ = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-    closed_ = false;
-    framer_ = std::make_unique<transport_sip::StreamFramer>(64 * 1024, 1024 * 1024);
-    return connection_ >= 0;
+    pollfd entry{listener_, POLLIN, 0};
+    if (::poll(&entry, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) return false;
+    connection_ = std::make_unique<SipStream>(fd);
+    return true;
 }
 
 std::optional<transport_sip::SipMessage> FakeSipServer::read(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-        while (auto frame = framer_ ? framer_->next() : std::nullopt) {
-            if (frame->kind == transport_sip::Frame::Kind::pong) continue;
-            auto parsed = transport_sip::parseSip(*frame);
-            if (parsed.message) return parsed.message;
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (closed_ || left.count() <= 0 || !readable(connection_, left)) return std::nullopt;
-        char buffer[8192];
-        const ssize_t n = ::recv(connection_, buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            closed_ = true;
-            return std::nullopt;
-        }
-        // CRLF CRLF keepalives are answered like Kamailio does, with one CRLF.
-        if (n == 4 && std::string(buffer, 4) == "\r\n\r\n") {
-            write("\r\n");
-            continue;
-        }
-        framer_->feed(buffer, static_cast<std::size_t>(n));
-    }
+    if (!connection_) return std::nullopt;
+    // CRLF CRLF keepalives are answered like Kamailio does, with one CRLF.
+    return connection_->read(timeout, [this] { write("\r\n"); });
 }
 
+bool FakeSipServer::closedByPeer() const { return connection_ && connection_->closed(); }
+
 void FakeSipServer::write(const std::string& bytes) {
-    if (connection_ >= 0) (void)!::send(connection_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (connection_) connection_->write(bytes);
 }
 
 bool FakeSipServer::acceptRegistration(std::chrono::milliseconds timeout) {

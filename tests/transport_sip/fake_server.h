@@ -10,7 +10,7 @@
 #include <string>
 
 #include "sip_message.h"
-#include "stream_framer.h"
+#include "sip_stream.h"
 
 namespace relaysync::tests {
 
@@ -26,17 +26,15 @@ public:
     bool accept(std::chrono::milliseconds timeout);
     // The next message the transport sent; nothing when the time ran out or the connection closed.
     std::optional<transport_sip::SipMessage> read(std::chrono::milliseconds timeout);
-    bool closedByPeer() const { return closed_; }
+    bool closedByPeer() const;
     void write(const std::string& bytes);
     // Accepts the transport's connection and answers its REGISTER with 200 (no challenge).
     bool acceptRegistration(std::chrono::milliseconds timeout);
 
 private:
     int listener_ = -1;
-    int connection_ = -1;
     std::uint16_t port_ = 0;
-    bool closed_ = false;
-    std::unique_ptr<transport_sip::StreamFramer> framer_;  // one per connection
+    std::unique_ptr<SipStream> connection_;  // the latest accepted
 };
 
 // A MESSAGE as Kamailio would relay it to `to`, with the given From and Content-Type.

@@ -12,58 +12,31 @@
 
 namespace relaysync::tests {
 
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-bool readable(int fd, std::chrono::milliseconds timeout) {
-    pollfd entry{fd, POLLIN, 0};
-    return ::poll(&entry, 1, static_cast<int>(std::max<long long>(0, timeout.count()))) > 0;
-}
-
-}  // namespace
-
-RawSipClient::RawSipClient(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int connectTo(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = htons(port);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        if (fd >= 0) ::close(fd);
         throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-}
-
-RawSipClient::~RawSipClient() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-void RawSipClient::write(const std::string& bytes) {
-    [[maybe_unused]] const auto sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-}
-
-std::optional<transport_sip::SipMessage> RawSipClient::read(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-        while (auto frame = framer_.next()) {
-            if (frame->kind == transport_sip::Frame::Kind::pong) continue;
-            if (auto parsed = transport_sip::parseSip(*frame); parsed.message) return parsed.message;
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (closed_ || left.count() <= 0 || !readable(fd_, left)) return std::nullopt;
-        char buffer[8192];
-        const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            closed_ = true;
-            return std::nullopt;
-        }
-        framer_.feed(buffer, static_cast<std::size_t>(n));
     }
+    return fd;
 }
+
+}  // namespace
+
+RawSipClient::RawSipClient(std::uint16_t port) : stream_(connectTo(port)) {}
 
 bool RawSipClient::closedWithin(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!closed_ && Clock::now() < deadline) read(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
-    return closed_;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!stream_.closed() && std::chrono::steady_clock::now() < deadline)
+        read(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    return stream_.closed();
 }
 
 std::string RawSipClient::registerRequest(const std::string& account, const std::string& authorization, std::uint32_t cseq) {

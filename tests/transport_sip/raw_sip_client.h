@@ -9,7 +9,7 @@
 #include <string>
 
 #include "sip_message.h"
-#include "stream_framer.h"
+#include "sip_stream.h"
 
 namespace relaysync::tests {
 
@@ -17,13 +17,12 @@ class RawSipClient {
 public:
     // Connects to 127.0.0.1:port; throws when it cannot.
     explicit RawSipClient(std::uint16_t port);
-    ~RawSipClient();
     RawSipClient(const RawSipClient&) = delete;
     RawSipClient& operator=(const RawSipClient&) = delete;
 
-    void write(const std::string& bytes);
+    void write(const std::string& bytes) { stream_.write(bytes); }
     // The next message, or nothing when none came in time or the connection closed.
-    std::optional<transport_sip::SipMessage> read(std::chrono::milliseconds timeout);
+    std::optional<transport_sip::SipMessage> read(std::chrono::milliseconds timeout) { return stream_.read(timeout); }
     // True once the other end has closed the connection (waits up to `timeout` for that).
     bool closedWithin(std::chrono::milliseconds timeout);
 
@@ -36,9 +35,7 @@ public:
     std::string message(const std::string& from, const std::string& to, const std::string& body);
 
 private:
-    int fd_ = -1;
-    bool closed_ = false;
-    transport_sip::StreamFramer framer_{64 * 1024, 1024 * 1024};
+    SipStream stream_;
 };
 
 }  // namespace relaysync::tests
