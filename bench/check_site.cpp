@@ -12,7 +12,8 @@ const std::string kRelay = "relay@bench";
 const std::string kTerminal = "pc@relay";
 }  // namespace
 
-CheckSite::CheckSite(const std::filesystem::path& dir, const std::string& prefix, const core::PluginChoice& store)
+CheckSite::CheckSite(const std::filesystem::path& dir, const std::string& prefix, const core::PluginChoice& store,
+                     const std::optional<core::PluginChoice>& checker)
     : prefix_(prefix), host_({}) {
     core::Node::Parts relay_parts;
     relay_parts.database = std::make_unique<core::Database>("sqlite:" + (dir / "relay.db").string());
@@ -23,7 +24,8 @@ CheckSite::CheckSite(const std::filesystem::path& dir, const std::string& prefix
     parts.transport = network_.transportFor(kTerminal);
     parts.stores = std::make_unique<core::StoreRouter>();
     parts.stores->add(prefix, host_.createStore(store));
-    parts.checker = std::make_shared<core::TimestampSizeChecker>();
+    if (checker) parts.checker = host_.createChecker(*checker);
+    else parts.checker = std::make_shared<core::TimestampSizeChecker>();
     terminal_ = core::Node::terminal(std::move(parts), kTerminal, kRelay, {});
     relay_->start();
     terminal_->start();

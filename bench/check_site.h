@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "model/sync_report.h"
@@ -18,8 +19,10 @@ namespace relaysync::bench {
 
 class CheckSite {
 public:
-    // Databases in `dir`; the store mounted at `prefix` ("c:").
-    CheckSite(const std::filesystem::path& dir, const std::string& prefix, const core::PluginChoice& store);
+    // Databases in `dir`; the store mounted at `prefix` ("c:"); the checker `checker` (a plugin
+    // choice), or the built-in timestamp-size one when none is given.
+    CheckSite(const std::filesystem::path& dir, const std::string& prefix, const core::PluginChoice& store,
+              const std::optional<core::PluginChoice>& checker = std::nullopt);
     ~CheckSite();
     CheckSite(const CheckSite&) = delete;
     CheckSite& operator=(const CheckSite&) = delete;

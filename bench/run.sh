@@ -34,3 +34,10 @@ echo "== CheckResource on an SMB share against smbclient"
 ninja -C "$top/build-bench" relaysync-bench-smb
 RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-smb" \
   --files "${SMB_FILES:-5000}" --folders "${SMB_FOLDERS:-50}"
+echo
+echo "== the hash checker against openssl dgst and sha256sum"
+# HASH_MB MiB (default 2048) of random bytes in HASH_FILES files (default 128): a full check
+# (every file read) and a re-check of the unchanged tree (from the checker's cache).
+ninja -C "$top/build-bench" relaysync-bench-hash
+RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-hash" \
+  --megabytes "${HASH_MB:-2048}" --files "${HASH_FILES:-128}"

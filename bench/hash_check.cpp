@@ -1,0 +1,121 @@
+// The hash checker against `openssl dgst -sha256` and `sha256sum` over the same files, in the same
+// run: a full check (every file read and hashed: trust_cache false) and a re-check of the unchanged
+// tree (answered from the cache), each timed on a terminal with the real local store and the hash
+// checker loaded through the plugin host. Prints the three side by side and the ratios.
+//
+//   relaysync-bench-hash [--megabytes 512] [--files 64] [--rounds 3] [--dir DIR]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "check_site.h"
+
+using namespace relaysync;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// Hashes every file of `root` with `command` (given the files on its command line by xargs).
+double timeTool(const fs::path& root, const std::string& command) {
+    const auto start = Clock::now();
+    const std::string line = "find '" + root.string() + "' -type f -print0 | xargs -0 " + command + " > /dev/null";
+    if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + line);
+    return seconds(start);
+}
+
+// `files` files of random bytes totalling `megabytes` MiB.
+void makeFiles(const fs::path& root, std::size_t files, std::size_t megabytes) {
+    fs::create_directories(root);
+    std::mt19937_64 random(7);
+    const std::size_t each = megabytes * 1024 * 1024 / files;
+    std::vector<std::uint64_t> block(1 << 17);
+    for (std::size_t i = 0; i < files; ++i) {
+        std::ofstream out(root / ("file" + std::to_string(i) + ".bin"), std::ios::binary);
+        for (std::size_t written = 0; written < each;) {
+            for (auto& word : block) word = random();
+            const auto n = std::min(each - written, block.size() * sizeof(std::uint64_t));
+            out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
+            written += n;
+        }
+    }
+}
+
+core::PluginChoice hashChecker(bool trust_cache) {
+    core::PluginChoice choice;
+    choice.plugin = "hash";
+    choice.config["trust_cache"] = trust_cache ? "true" : "false";
+    return choice;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    std::size_t megabytes = 512, files = 64;
+    int rounds = 3;
+    fs::path dir = fs::temp_directory_path() / "relaysync-bench-hash";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string option = argv[i];
+        if (option == "--megabytes") megabytes = std::stoul(argv[i + 1]);
+        else if (option == "--files") files = std::stoul(argv[i + 1]);
+        else if (option == "--rounds") rounds = std::max(1, std::stoi(argv[i + 1]));
+        else if (option == "--dir") dir = argv[i + 1];
+        else throw std::invalid_argument("unknown option " + option);
+    }
+    if (files == 0 || megabytes == 0) throw std::invalid_argument("--files and --megabytes: at least 1");
+    fs::remove_all(dir);
+    const auto root = dir / "c";
+    makeFiles(root, files, megabytes);
+    const auto location = [](std::size_t i) { return "file" + std::to_string(i) + ".bin"; };
+
+    core::PluginChoice store;
+    store.plugin = "local";
+    store.config["root"] = root.string();
+    fs::create_directories(dir / "full");
+    fs::create_directories(dir / "cached");
+    bench::CheckSite full(dir / "full", "c:", store, hashChecker(false));
+    bench::CheckSite cached(dir / "cached", "c:", store, hashChecker(true));
+    full.addResources(files, location);
+    cached.addResources(files, location);  // hashes each file once: the cache knows them all
+
+    std::vector<double> openssl, sha256sum, full_check, re_check;
+    for (int round = 0; round < rounds; ++round) {
+        openssl.push_back(timeTool(root, "openssl dgst -sha256"));
+        sha256sum.push_back(timeTool(root, "sha256sum"));
+        auto start = Clock::now();
+        full.checkUnchanged(files);
+        full_check.push_back(seconds(start));
+        start = Clock::now();
+        cached.checkUnchanged(files);
+        re_check.push_back(seconds(start));
+    }
+    const double peer = median(openssl);
+    std::printf("%zu files, %zu MiB of random bytes, page cache warm; median of %d rounds\n", files, megabytes, rounds);
+    std::printf("%-46s %10s %10s\n", "", "seconds", "MiB/s");
+    const auto row = [&](const char* what, double s) { std::printf("%-46s %10.3f %10.0f\n", what, s, megabytes / s); };
+    row("openssl dgst -sha256 (peer)", peer);
+    row("sha256sum", median(sha256sum));
+    row("relaysync hash check, every file read", median(full_check));
+    row("relaysync hash re-check, unchanged (cache)", median(re_check));
+    std::printf("ratio full check/openssl: %.2fx the time (target at most 1.1x)\n", median(full_check) / peer);
+    std::printf("re-check: %.0fx faster than openssl (target at least 20x)\n", peer / median(re_check));
+    fs::remove_all(dir);
+    return 0;
+} catch (const std::exception& e) {
+    std::cerr << "relaysync-bench-hash: " << e.what() << "\n";
+    return 1;
+}
