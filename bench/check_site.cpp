@@ -1,7 +1,10 @@
 #include "check_site.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "checker/timestamp_size_checker.h"
 
@@ -43,11 +46,17 @@ CheckSite::~CheckSite() {
 
 double CheckSite::addResources(std::size_t count, const std::function<std::string(std::size_t)>& location) {
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = 0; i < count; ++i) {
-        std::string name = "f";
-        name += std::to_string(i);
-        const std::string where = prefix_ + "/" + location(i);
-        terminal_->withTerminal([&](core::TerminalEngine& t) { t.addResource(share_, name, where); });
+    // In batches, as `relaysync-admin add-resources` / `add-children` add them: one transaction
+    // and as few messages as the payload limit allows per batch.
+    constexpr std::size_t kBatch = 1000;
+    for (std::size_t first = 0; first < count; first += kBatch) {
+        std::vector<std::pair<std::string, std::string>> batch;
+        for (std::size_t i = first; i < std::min(count, first + kBatch); ++i) {
+            std::string name = "f";
+            name += std::to_string(i);
+            batch.emplace_back(std::move(name), prefix_ + "/" + location(i));
+        }
+        terminal_->withTerminal([&](core::TerminalEngine& t) { t.addResources(share_, batch); });
     }
     network_.run();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -277,6 +277,25 @@ const std::map<std::string, Command>& commands() {
              });
              return empty();
          }},
+        {"add-resources",
+         [](Node& node, const Arguments& args) {
+             const auto pairs = args.texts("pairs");
+             if (pairs.empty() || pairs.size() % 2 != 0)
+                 throw CommandError("add-resources: give NAME LOCATION pairs");
+             std::vector<std::pair<std::string, std::string>> named;
+             for (std::size_t i = 0; i < pairs.size(); i += 2) named.emplace_back(pairs[i], pairs[i + 1]);
+             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(args.text("share"), named); });
+             return result("added", std::to_string(named.size()));
+         }},
+        {"add-children",
+         [](Node& node, const Arguments& args) {
+             const auto added = node.withTerminal([&](TerminalEngine& terminal) {
+                 const auto children = terminal.childrenOf(args.text("folder"));
+                 terminal.addResources(args.text("share"), children);
+                 return children.size();
+             });
+             return result("added", std::to_string(added));
+         }},
         {"accept-store-root",
          [](Node& node, const Arguments& args) {
              return result("identity", node.withTerminal([&](TerminalEngine& terminal) {

@@ -30,6 +30,12 @@ public:
                             std::vector<std::string> members);
     // addResource: shares the entity at `location` (e.g. "c:/folderA") under `name`.
     void addResource(const std::string& share_id, const std::string& name, const std::string& location);
+    // Many at once, all or none: one transaction, and their records travel in as few messages
+    // as the payload limit allows.
+    void addResources(const std::string& share_id, const std::vector<std::pair<std::string, std::string>>& named_locations);
+    // The items of the folder at `folder_location`, each as (its name, its location), sorted by
+    // name: to add a folder's children as separate resources.
+    std::vector<std::pair<std::string, std::string>> childrenOf(const std::string& folder_location);
     // The creator's later definitions of its share (terminal_share_changes.cpp): each is the
     // next version, sent to the relay, which passes it to current and former members. Each
     // returns the definition as stored; CommandError for anyone but the creator.

@@ -12,6 +12,7 @@ class TerminalEngineTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(createShareRefusesNonMembersOfTheGroup);
     CPPUNIT_TEST(addResourceRecordsDetailsAndPublishesThem);
     CPPUNIT_TEST(addResourceAtAnUnknownPrefixChangesNothing);
+    CPPUNIT_TEST(addResourcesAddsAllInOneMessageOrNone);
     CPPUNIT_TEST(checkStoresAndPublishesTheNewVersion);
     CPPUNIT_TEST(checkAbortedByTheDeletionLimitChangesNothing);
     CPPUNIT_TEST(entriesOwnedByThisTerminalAreNotRewrittenByOthers);
@@ -93,6 +94,31 @@ public:
         CPPUNIT_ASSERT_THROW(engine().createShare(kGroup, "tab\there", {}), CommandError);
         CPPUNIT_ASSERT(engine().shares().entries(share_id).empty());
         CPPUNIT_ASSERT(engine().messages().outbox().empty());
+    }
+
+    // Many at once: one update message for all (under the payload limit), and one bad pair adds
+    // none. A folder's children come in name order with their own locations.
+    void addResourcesAddsAllInOneMessageOrNone() {
+        const auto share_id = engine().createShare(kGroup, "workspace1", {});
+        for (int i = 0; i < 5; ++i) t_->store->putFile("docs/f" + std::to_string(i) + ".txt", 10 + i, 100);
+        t_->clearOutbox();
+        CPPUNIT_ASSERT_THROW(engine().addResources(share_id, {{"f0", "c:/docs/f0.txt"}, {"gone", "c:/docs/missing"}}),
+                             CommandError);
+        CPPUNIT_ASSERT_THROW(engine().addResources(share_id, {{"f0", "c:/docs/f0.txt"}, {"f0", "c:/docs/f1.txt"}}),
+                             CommandError);
+        CPPUNIT_ASSERT(engine().shares().entries(share_id).empty());
+        CPPUNIT_ASSERT(engine().messages().outbox().empty());
+
+        const auto children = engine().childrenOf("c:/docs");
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5}, children.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("f0.txt"), children[0].first);
+        CPPUNIT_ASSERT_EQUAL(std::string("c:/docs/f0.txt"), children[0].second);
+        engine().addResources(share_id, children);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5}, engine().shares().entries(share_id).size());
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t{14}, engine().shares().entry(share_id, "f4.txt")->details.size);
+        const auto sent = outboxOf(engine(), MessageType::update_resource_info);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{5}, entriesFromJson(sent[0].body, "entries", "body").size());
     }
 
     void checkStoresAndPublishesTheNewVersion() {

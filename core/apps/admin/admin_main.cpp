@@ -47,6 +47,8 @@ Terminal commands (Fig. 12-16):
   remove-share-members SHARE MEMBER...       the share's creator removes members; they drop it
   delete-share SHARE                         the share's creator deletes it at every node
   add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
+  add-resources SHARE NAME LOCATION...       share many at once (NAME LOCATION pairs): one transaction
+  add-children SHARE FOLDER                  share each item in FOLDER (e.g. c:/docs) under its own name
   remove-resource SHARE NAME                 the resource's owner takes it out of the share
   accept-store-root PREFIX                   accept the root store PREFIX has now as its own,
                                              after a remount or replacement was intended
@@ -197,6 +199,8 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"remove-share-members", {{"share"}, {}, "members", 1}},
         {"delete-share", {{"share"}, {}, ""}},
         {"add-resource", {{"share", "name", "location"}, {}, ""}},
+        {"add-resources", {{"share"}, {}, "pairs", 2}},
+        {"add-children", {{"share", "folder"}, {}, ""}},
         {"remove-resource", {{"share", "name"}, {}, ""}},
         {"accept-store-root", {{"prefix"}, {}, ""}},
         {"check", {{"share"}, {}, "names"}},
