@@ -156,6 +156,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("dead_letters"));
         CPPUNIT_ASSERT_EQUAL(0, queues->getValue<int>("deferred"));
 
+        // Many at once: a folder's children each as a resource, and NAME LOCATION pairs.
+        answer = askDaemon(terminal_socket_, request("add-children", args({{"share", share}, {"folder", "c:/folderA"}})));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
+        CPPUNIT_ASSERT_EQUAL(std::string("2"), answer->getValue<std::string>("added"));
+        Poco::JSON::Object::Ptr pairs = new Poco::JSON::Object;
+        pairs->set("share", share);
+        pairs->set("pairs", core::json::toArray({"odd"}));
+        answer = askDaemon(terminal_socket_, request("add-resources", pairs));
+        CPPUNIT_ASSERT(core::json::optionalString(answer, "error").find("NAME LOCATION pairs") != std::string::npos);
+        for (const char* child : {"a.txt", "b.txt"})
+            CPPUNIT_ASSERT(askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", child}})))
+                               ->getValue<bool>("ok"));
+        network_.run();
         // Undo: the owner stops sharing folderA, then the creator deletes the share.
         answer = askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", "folderA"}})));
         CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
@@ -169,6 +182,7 @@ public:
         network_.run();
         answer = askDaemon(relay_socket_, request("status"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), answer->getArray("shares")->size());
+
     }
 
     // Tests run as root here; a child that becomes "nobody" plays another local user.
