@@ -133,11 +133,12 @@ std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
 }
 
 std::int64_t Database::nextCounter(const std::string& name) {
+    // One statement per number (every message takes one): made and counted in one step.
     std::string key = "counter:" + name;
-    session_ << "INSERT INTO meta (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", use(key), now;
-    session_ << "UPDATE meta SET value = value + 1 WHERE name = ?", use(key), now;
     Poco::Int64 value = 0;
-    session_ << "SELECT value FROM meta WHERE name = ?", into(value), use(key), now;
+    session_ << "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                " RETURNING value",
+        into(value), use(key), now;
     return value;
 }
 
