@@ -42,6 +42,9 @@ struct StoreProfile {
 struct LogSettings {
     std::string level = "information";  // Poco level names: fatal ... trace
     std::string file;                   // empty: standard error
+    // false: the daemon rotates the file itself (10 MB, five archives kept); true: something else
+    // (logrotate) does, and SIGHUP makes the daemon reopen the file.
+    bool external_rotation = false;
 };
 
 // The words a profile uses for these: "relay", "terminal"; "mark", "remove".
@@ -52,6 +55,9 @@ struct AdminSettings {
     // The daemon's local admin socket (Unix domain, mode 0600). Empty: next to the database,
     // "<database file>.sock".
     std::string socket;
+    // Empty: only the daemon's own user (and root) may use the socket. Else a group of which the
+    // daemon's user is a member: the socket is given to it with mode 0660.
+    std::string group;
     // What one connection may cost (admin/admin_limits.h has the meaning of each).
     std::int64_t read_timeout_ms = 10'000;
     std::size_t max_request_bytes = 1024 * 1024;

@@ -110,4 +110,23 @@ Profile parseProfile(const std::string& yaml_text, const std::string& source_nam
     return profile;
 }
 
+AdminSocketFields loadAdminSocketFields(const std::string& path) {
+    return loadAdminSocketFields(path, processEnvironment());
+}
+
+AdminSocketFields loadAdminSocketFields(const std::string& path, const EnvironmentLookup& environment) {
+    const YAML::Node root = parseSingleDocument(readWholeFile(path), path);
+    const YamlSource source{path, environment};
+    const YamlMapping document = YamlField::document(root, source).mapping();
+    AdminSocketFields fields;
+    if (const auto admin = document.find("admin")) {
+        const YamlMapping settings = admin->mapping();
+        if (const auto socket = settings.find("socket")) fields.admin_socket = socket->nonEmptyText();
+    }
+    // The database only matters when the socket is not named: its ${VAR}s need not be set.
+    if (fields.admin_socket.empty())
+        if (const auto database = document.find("database")) fields.database = database->nonEmptyText();
+    return fields;
+}
+
 }  // namespace relaysync::core

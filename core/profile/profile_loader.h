@@ -24,4 +24,14 @@ Profile parseProfile(const std::string& yaml_text, const std::string& source_nam
 Profile parseProfile(const std::string& yaml_text, const std::string& source_name,
                      const EnvironmentLookup& environment);
 
+// Only what a client needs to find a running daemon's admin socket: `database` and
+// `admin.socket`, ${VAR}-expanded, and nothing else read or checked, so that relaysync-admin works
+// without the variables and files only the daemon needs. Errors as loadProfile's.
+struct AdminSocketFields {
+    std::string database;
+    std::string admin_socket;  // empty when the profile does not name one
+};
+AdminSocketFields loadAdminSocketFields(const std::string& path);
+AdminSocketFields loadAdminSocketFields(const std::string& path, const EnvironmentLookup& environment);
+
 }  // namespace relaysync::core

@@ -212,19 +212,22 @@ void readPlugins(const YamlField& field, Profile& profile) {
 
 void readLog(const YamlField& field, Profile& profile) {
     const YamlMapping log = field.mapping();
-    log.allowOnly({"level", "file"});
+    log.allowOnly({"level", "file", "rotation"});
     if (const auto level = log.find("level")) {
         profile.log.level = level->choice({"fatal", "critical", "error", "warning", "notice",
                                            "information", "debug", "trace"});
     }
     if (const auto file = log.find("file")) profile.log.file = file->text();
+    if (const auto rotation = log.find("rotation"))
+        profile.log.external_rotation = rotation->choice({"builtin", "external"}) == "external";
 }
 
 void readAdmin(const YamlField& field, Profile& profile) {
     const YamlMapping admin = field.mapping();
-    admin.allowOnly({"socket", "read_timeout_ms", "max_request_bytes", "max_connections", "workers",
+    admin.allowOnly({"socket", "group", "read_timeout_ms", "max_request_bytes", "max_connections", "workers",
                      "write_timeout_ms"});
     if (const auto socket = admin.find("socket")) profile.admin.socket = socket->nonEmptyText();
+    if (const auto group = admin.find("group")) profile.admin.group = group->nonEmptyText();
     const auto readCount = [&](const char* key, std::uint64_t low, std::uint64_t high, auto& into) {
         if (const auto field = admin.find(key)) {
             const auto value = field->count();

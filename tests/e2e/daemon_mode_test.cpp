@@ -3,7 +3,10 @@
 // through --daemon's starting process.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <grp.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -25,6 +28,11 @@ class DaemonModeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(daemonWritesItsPidFileAndStopsOnSigterm);
     CPPUNIT_TEST(profileOfTheOtherRoleIsRefused);
     CPPUNIT_TEST(startUpErrorOfADaemonReachesItsStarter);
+    CPPUNIT_TEST(missingPidFileFolderIsAStartUpError);
+    CPPUNIT_TEST(sighupReopensTheLogFile);
+    CPPUNIT_TEST(adminGroupGetsTheSocket);
+    CPPUNIT_TEST(unknownAdminGroupIsAStartUpError);
+    CPPUNIT_TEST(everyProgramTellsItsVersion);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -32,15 +40,21 @@ public:
         tools_ = cluster::ClusterTools::fromBuildTree();
         dir_ = fs::temp_directory_path() / ("relaysync-daemon-" + std::to_string(std::random_device{}()));
         fs::create_directories(dir_);
-        const auto port = cluster::freePorts(1).front();
         profile_ = dir_ / "relay.yaml";
+        writeProfile("", "");
+    }
+
+    // `log_extra` and `admin_extra` go into the log: and admin: mappings ("rotation: external").
+    void writeProfile(const std::string& log_extra, const std::string& admin_extra) {
+        const auto port = cluster::freePorts(1).front();
         std::ofstream(profile_) << "relaysync: 1\n"
                                    "node: {role: relay, account: relay-server1@net, display_name: Tokyo}\n"
                                    "database: sqlite:" << (dir_ / "relay.db").string() << "\n"
                                    "transport:\n  plugin: direct\n  config: {listen: \"127.0.0.1:" << port
                                 << "\", plaintext: \"true\"}\n"
                                    "plugins: {paths: [" << tools_.plugin_dir.string() << "]}\n"
-                                   "log: {file: " << (dir_ / "relay.log").string() << "}\n";
+                                   "log: {file: " << (dir_ / "relay.log").string() << log_extra << "}\n"
+                                << (admin_extra.empty() ? "" : "admin: {" + admin_extra + "}\n");
     }
 
     void tearDown() override {
@@ -95,13 +109,98 @@ public:
         CPPUNIT_ASSERT_MESSAGE(text, text.find("node.role is relay; run relaysync-relay for it") != std::string::npos);
     }
 
+    void missingPidFileFolderIsAStartUpError() {
+        const auto pid_file = dir_ / "no-such-folder" / "relay.pid";
+        auto starter = run(tools_.bin_dir / "relaysync-relay",
+                           {"--profile=" + profile_.string(), "--daemon", "--pidfile=" + pid_file.string()});
+        CPPUNIT_ASSERT(starter.waitExit(10s));
+        CPPUNIT_ASSERT(starter.exitCode().value_or(0) != 0);
+        const auto text = readFile(dir_ / "relay.out");
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("relaysync-relay: ") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(text, text.find(pid_file.string()) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE("nothing serves", !fs::exists(dir_ / "relay.db.sock"));
+    }
+
+    // logrotate renames the file, then sends SIGHUP: the daemon writes to a new file and lives on.
+    void sighupReopensTheLogFile() {
+        writeProfile(", rotation: external", "");
+        startDaemon();
+        fs::rename(dir_ / "relay.log", dir_ / "relay.log.1");
+        CPPUNIT_ASSERT_EQUAL(0, ::kill(daemon_pid_, SIGHUP));
+        CPPUNIT_ASSERT_MESSAGE("a new log file", waitFor([&] {
+            return readFile(dir_ / "relay.log").find("log file reopened") != std::string::npos;
+        }, 10s));
+        CPPUNIT_ASSERT_EQUAL(std::string("relay-server1@net"), ping()->getValue<std::string>("account"));
+        CPPUNIT_ASSERT(readFile(dir_ / "relay.log.1").find("is running") != std::string::npos);
+    }
+
+    void adminGroupGetsTheSocket() {
+        const auto group = ::getgrgid(::getegid());
+        CPPUNIT_ASSERT(group);
+        writeProfile("", std::string("group: ") + group->gr_name);
+        startDaemon();
+        struct stat socket {};
+        CPPUNIT_ASSERT_EQUAL(0, ::stat((dir_ / "relay.db.sock").c_str(), &socket));
+        CPPUNIT_ASSERT_EQUAL(static_cast<unsigned>(0660), static_cast<unsigned>(socket.st_mode & 0777));
+        CPPUNIT_ASSERT_EQUAL(::getegid(), socket.st_gid);
+        CPPUNIT_ASSERT_EQUAL(std::string("relay-server1@net"), ping()->getValue<std::string>("account"));
+    }
+
+    void unknownAdminGroupIsAStartUpError() {
+        writeProfile("", "group: no-such-group-for-relaysync");
+        auto starter = run(tools_.bin_dir / "relaysync-relay", {"--profile=" + profile_.string(), "--daemon"});
+        CPPUNIT_ASSERT(starter.waitExit(10s));
+        CPPUNIT_ASSERT(starter.exitCode().value_or(0) != 0);
+        const auto text = readFile(dir_ / "relay.out");
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("admin.group 'no-such-group-for-relaysync': no such group") !=
+                                         std::string::npos);
+    }
+
+    void everyProgramTellsItsVersion() {
+        for (const std::string program : {"relaysync-relay", "relaysync-terminal", "relaysync-admin"}) {
+            auto child = run(tools_.bin_dir / program, {"--version"});
+            CPPUNIT_ASSERT(child.waitExit(10s));
+            CPPUNIT_ASSERT_EQUAL(0, child.exitCode().value_or(-1));
+            const auto text = readFile(dir_ / outputName(program));
+            CPPUNIT_ASSERT_MESSAGE(text, text.rfind(program + " (relaysync) ", 0) == 0);
+            CPPUNIT_ASSERT_MESSAGE(text, text.find("protocol ") != std::string::npos);
+        }
+    }
+
 private:
+    void startDaemon() {
+        const auto pid_file = dir_ / "relay.pid";
+        auto starter = run(tools_.bin_dir / "relaysync-relay",
+                           {"--profile=" + profile_.string(), "--daemon", "--pidfile=" + pid_file.string()});
+        CPPUNIT_ASSERT(starter.waitExit(10s));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(readFile(dir_ / "relay.out"), 0, starter.exitCode().value_or(-1));
+        std::ifstream(pid_file) >> daemon_pid_;
+        CPPUNIT_ASSERT(daemon_pid_ > 0);
+    }
+
+    Poco::JSON::Object::Ptr ping() {
+        Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
+        request->set("command", "ping");
+        return core::askDaemon((dir_ / "relay.db.sock").string(), request, Poco::Timespan(10, 0));
+    }
+
+    static std::string outputName(const std::string& program) {
+        if (program == "relaysync-terminal") return "terminal.out";
+        if (program == "relaysync-relay") return "relay.out";
+        return program + ".out";
+    }
+
+    static std::string readFile(const fs::path& path) {
+        std::ifstream in(path);
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+
     cluster::ChildProcess run(const fs::path& program, std::vector<std::string> arguments) {
         cluster::LaunchSpec spec;
         spec.program = program;
         spec.arguments = std::move(arguments);
         for (char** variable = environ; *variable; ++variable) spec.environment.emplace_back(*variable);
-        spec.output = dir_ / (program.filename().string() == "relaysync-terminal" ? "terminal.out" : "relay.out");
+        spec.output = dir_ / outputName(program.filename().string());
         return cluster::ChildProcess(spec);
     }
 

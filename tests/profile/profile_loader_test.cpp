@@ -24,6 +24,8 @@ class ProfileLoaderTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(loadsFromAFileAndRecordsTheSource);
     CPPUNIT_TEST(sourcePositionPrintsWhatIsKnown);
     CPPUNIT_TEST(enumNamesMatchTheProfileWords);
+    CPPUNIT_TEST(readsLogRotationAndAdminGroup);
+    CPPUNIT_TEST(adminSocketFieldsNeedOnlyTheirOwnVariables);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -77,6 +79,47 @@ transport:
         CPPUNIT_ASSERT(p.log.file.empty());
         CPPUNIT_ASSERT_EQUAL(std::size_t{50}, p.deferred_messages_per_sender);
         CPPUNIT_ASSERT_EQUAL(std::size_t{64 * 1024 * 1024}, p.deferred_bytes);
+    }
+
+    void readsLogRotationAndAdminGroup() {
+        const std::string text = "relaysync: 1\nnode: {role: relay, account: relay-server9@net}\n"
+                                 "database: sqlite:relay9.db\ntransport: {plugin: sip}\n";
+        const Profile plain = parseProfile(text, "relay9.yaml", fakeEnvironment({}));
+        CPPUNIT_ASSERT(!plain.log.external_rotation);
+        CPPUNIT_ASSERT(plain.admin.group.empty());
+        const Profile packaged = parseProfile(text + "log: {file: /var/log/r.log, rotation: external}\n"
+                                                     "admin: {group: relaysync}\n",
+                                              "relay9.yaml", fakeEnvironment({}));
+        CPPUNIT_ASSERT(packaged.log.external_rotation);
+        CPPUNIT_ASSERT_EQUAL(std::string("relaysync"), packaged.admin.group);
+        try {
+            parseProfile(text + "log: {rotation: daily}\n", "relay9.yaml", fakeEnvironment({}));
+            CPPUNIT_FAIL("rotation: daily was taken");
+        } catch (const std::exception& e) {
+            RS_ASSERT_CONTAINS(std::string(e.what()), "log.rotation");
+        }
+    }
+
+    // relaysync-admin finds the socket without the variables only the daemon's other keys use.
+    void adminSocketFieldsNeedOnlyTheirOwnVariables() {
+        const auto path = std::filesystem::temp_directory_path() / "relaysync-admin-fields.yaml";
+        std::ofstream(path) << "relaysync: 1\nnode: {role: relay, account: relay-server9@net}\n"
+                               "database: sqlite:${RELAYSYNC_DATA}/relay9.db\n"
+                               "transport: {plugin: direct, config: {certificate: \"${CERTS}/r.pem\"}}\n";
+        const auto fields = loadAdminSocketFields(path.string(), fakeEnvironment());
+        CPPUNIT_ASSERT_EQUAL(std::string("sqlite:/srv/relaysync/relay9.db"), fields.database);
+        CPPUNIT_ASSERT(fields.admin_socket.empty());
+        std::ofstream(path, std::ios::app) << "admin: {socket: /run/r9.sock}\n";
+        const auto named = loadAdminSocketFields(path.string(), fakeEnvironment({}));
+        CPPUNIT_ASSERT_EQUAL(std::string("/run/r9.sock"), named.admin_socket);
+        try {
+            std::ofstream(path) << "relaysync: 1\ndatabase: sqlite:${RELAYSYNC_DATA}/relay9.db\n";
+            loadAdminSocketFields(path.string(), fakeEnvironment({}));
+            CPPUNIT_FAIL("an unset variable the socket depends on was taken");
+        } catch (const std::exception& e) {
+            RS_ASSERT_CONTAINS(std::string(e.what()), "RELAYSYNC_DATA");
+        }
+        std::filesystem::remove(path);
     }
 
     void readsDeferralAndAdminLimits() {

@@ -19,6 +19,7 @@
 #include "admin/admin_socket.h"
 #include "admin/admin_client.h"
 #include "assembly/status_view.h"
+#include "brand/version_text.h"
 #include "profile/profile_loader.h"
 #include "protocol/json_fields.h"
 
@@ -141,6 +142,9 @@ Invocation parse(int argc, char** argv) {
             }
         } else if (arg == "--help" || arg == "-h") {
             std::cout << kUsage;
+            std::exit(0);
+        } else if (arg == "--version" || arg == "-V") {
+            std::cout << brand::versionText(brand::programName("admin"));
             std::exit(0);
         } else if (arg.rfind("--", 0) == 0) usageError("unknown option " + arg);
         else call.command = arg;
@@ -300,7 +304,7 @@ int run(int argc, char** argv) {
     const auto call = parse(argc, argv);
     const Budget budget(call);
     const auto request = requestFor(call);
-    const auto socket = call.socket.empty() ? adminSocketPath(loadProfile(call.profile)) : call.socket;
+    const auto socket = call.socket.empty() ? adminSocketPathOf(call.profile) : call.socket;
     const auto result = ask(socket, request, budget);
     if (call.command == "sync") return awaitSync(call, budget, socket, json::optionalString(result, "sync_id"));
     show(result, call.json);

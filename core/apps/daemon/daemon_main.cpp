@@ -8,6 +8,8 @@
 // One daemon per database: a second start on the same database or admin socket exits with
 // "relaysync-relay: already running (pid N) on sqlite:/path/relay1.db" and leaves the first alone.
 #include <algorithm>
+#include <pthread.h>
+
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -23,7 +25,10 @@
 #include "admin/admin_server.h"
 #include "admin/admin_socket.h"
 #include "admin/instance_lock.h"
+#include "admin/socket_group.h"
 #include "assembly/node_factory.h"
+#include "brand/brand.h"
+#include "brand/version_text.h"
 #include "detach.h"
 #include "logging_setup.h"
 #include "pid_file.h"
@@ -48,6 +53,7 @@ protected:
         options.addOption(Poco::Util::Option("profile", "p", "the node's YAML profile").argument("FILE").repeatable(false));
         options.addOption(Poco::Util::Option("check", "c", "load the profile and its plugins, then exit"));
         options.addOption(Poco::Util::Option("help", "h", "show this help"));
+        options.addOption(Poco::Util::Option("version", "V", "show the version and exit"));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -60,23 +66,32 @@ protected:
         ServerApplication::handleOption(name, value);
         if (name == "profile") profile_path_ = value;
         if (name == "check") check_only_ = true;
-        if (name == "help") {
-            help_ = true;
+        if (name == "help" || name == "version") {
+            (name == "help" ? help_ : version_) = true;
             stopOptionsProcessing();
         }
     }
 
     int main(const std::vector<std::string>&) override {
+        if (version_) {
+            std::cout << brand::versionText(commandName());
+            return EXIT_OK;
+        }
         if (help_) {
             Poco::Util::HelpFormatter help(options());
             help.setCommand(commandName());
             help.setUsage("--profile=FILE [--check] [--daemon] [--pidfile=FILE]");
-            help.setHeader(std::string("Runs a relaysync ") + kRole + " from its YAML profile.");
+            help.setHeader("Runs a " + std::string(brand::kProductName) + " " + kRole + " from its YAML profile.");
+            help.setFooter(brand::helpFooter());
             help.format(std::cout);
             return EXIT_OK;
         }
         if (profile_path_.empty()) return fail(EXIT_USAGE, "--profile=FILE is required (try --help)");
         std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error to handle, not a signal
+        // Before any thread exists, so that every thread inherits the mask and these signals
+        // reach only waitForStopSignal's sigwait (an unblocked thread would take SIGHUP's
+        // default action: the end of the process).
+        blockControlSignals();
         try {
             const auto profile = loadProfile(profile_path_);
             const std::string role = profile.role == NodeRole::relay ? "relay" : "terminal";
@@ -120,16 +135,42 @@ private:
         // Before the node talks to its peers: a second daemon that shares only the socket with
         // a running one must stop here, not after connecting to the peers as the same account.
         admin.claim();
+        if (!settings.group.empty()) grantSocketToGroup(admin.socketPath(), settings.group);
         node.start(Node::Dispatch::background);
         admin.start();
-        log.information("%s %s is running (profile %s, admin socket %s)", std::string(kRole), profile.account,
-                        profile.source, admin.socketPath());
+        log.information("%s %s is running (%s %s; profile %s, admin socket %s)", std::string(kRole), profile.account,
+                        std::string(brand::kProductName), std::string(brand::kVersion), profile.source,
+                        admin.socketPath());
         announceReady();
-        waitForTerminationRequest();
+        waitForStopSignal();
         log.information("%s %s is stopping", std::string(kRole), profile.account);
         admin.stop();
         node.stop();
         return EXIT_OK;
+    }
+
+    static sigset_t controlSignals() {
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (const int each : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) sigaddset(&signals, each);
+        return signals;
+    }
+
+    static void blockControlSignals() {
+        const sigset_t signals = controlSignals();
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    }
+
+    // Returns on SIGINT, SIGQUIT or SIGTERM; SIGHUP (logrotate's) reopens the log file.
+    static void waitForStopSignal() {
+        const sigset_t signals = controlSignals();
+        for (;;) {
+            int received = 0;
+            if (sigwait(&signals, &received) != 0) continue;
+            if (received != SIGHUP) return;
+            reopenLogFile();
+            Poco::Logger::get("relaysync.daemon").information("log file reopened (SIGHUP)");
+        }
     }
 
     int fail(int code, const std::string& message) {
@@ -144,6 +185,7 @@ private:
     std::string pid_file_path_;
     bool check_only_ = false;
     bool help_ = false;
+    bool version_ = false;
     bool logging_configured_ = false;
 };
 
