@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include "admin/share_reference.h"
 #include "assembly/change_view.h"
 #include "assembly/queue_view.h"
 #include "assembly/status_view.h"
@@ -55,6 +56,13 @@ public:
 private:
     Poco::JSON::Object::Ptr args_;
 };
+
+// The share an argument names (share_reference.h), looked up before the handler takes the
+// engine's lock for its own work.
+std::string shareArgument(Node& node, const Arguments& args) {
+    const auto shares = node.withEngine([](EngineBase& engine) { return engine.shares().shares(); });
+    return resolveShareReference(shares, args.text("share"));
+}
 
 Poco::JSON::Object::Ptr result(const std::string& key, const std::string& value) {
     Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
@@ -243,25 +251,29 @@ const std::map<std::string, Command>& commands() {
          }},
         {"add-share-members",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.addShareMembers(args.text("share"), args.texts("members"));
+                 return terminal.addShareMembers(share, args.texts("members"));
              }));
          }},
         {"remove-share-members",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              return shareChangeResult(node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.removeShareMembers(args.text("share"), args.texts("members"));
+                 return terminal.removeShareMembers(share, args.texts("members"));
              }));
          }},
         {"delete-share",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              return shareChangeResult(
-                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(args.text("share")); }));
+                 node.withTerminal([&](TerminalEngine& terminal) { return terminal.deleteShare(share); }));
          }},
         {"remove-resource",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              return removedResourceResult(node.withTerminal([&](TerminalEngine& terminal) {
-                 return terminal.removeResource(args.text("share"), args.text("name"));
+                 return terminal.removeResource(share, args.text("name"));
              }));
          }},
         {"create-share",
@@ -272,26 +284,29 @@ const std::map<std::string, Command>& commands() {
          }},
         {"add-resource",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              node.withTerminal([&](TerminalEngine& terminal) {
-                 terminal.addResource(args.text("share"), args.text("name"), args.text("location"));
+                 terminal.addResource(share, args.text("name"), args.text("location"));
              });
              return empty();
          }},
         {"add-resources",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              const auto pairs = args.texts("pairs");
              if (pairs.empty() || pairs.size() % 2 != 0)
                  throw CommandError("add-resources: give NAME LOCATION pairs");
              std::vector<std::pair<std::string, std::string>> named;
              for (std::size_t i = 0; i < pairs.size(); i += 2) named.emplace_back(pairs[i], pairs[i + 1]);
-             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(args.text("share"), named); });
+             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(share, named); });
              return result("added", std::to_string(named.size()));
          }},
         {"add-children",
          [](Node& node, const Arguments& args) {
+             const auto share = shareArgument(node, args);
              const auto added = node.withTerminal([&](TerminalEngine& terminal) {
                  const auto children = terminal.childrenOf(args.text("folder"));
-                 terminal.addResources(args.text("share"), children);
+                 terminal.addResources(share, children);
                  return children.size();
              });
              return result("added", std::to_string(added));
@@ -304,11 +319,13 @@ const std::map<std::string, Command>& commands() {
          }},
         {"check",
          [](Node& node, const Arguments& args) {
-             return reportResult(node.checkResources(args.text("share"), args.texts("names")));
+             const auto share = shareArgument(node, args);
+             return reportResult(node.checkResources(share, args.texts("names")));
          }},
         {"sync",
          [](Node& node, const Arguments& args) {
-             return result("sync_id", node.synchronize(args.text("share"), args.texts("names")));
+             const auto share = shareArgument(node, args);
+             return result("sync_id", node.synchronize(share, args.texts("names")));
          }},
         {"sync-status",
          [](Node& node, const Arguments& args) {
