@@ -60,8 +60,12 @@ private:
 // The share an argument names (share_reference.h), looked up before the handler takes the
 // engine's lock for its own work.
 std::string shareArgument(Node& node, const Arguments& args) {
-    const auto shares = node.withEngine([](EngineBase& engine) { return engine.shares().shares(); });
-    return resolveShareReference(shares, args.text("share"));
+    const auto given = args.text("share");
+    return node.withEngine([&](EngineBase& engine) {
+        // A full id, a deleted share's too: the engine then says what became of it.
+        if (engine.shares().record(given)) return given;
+        return resolveShareReference(engine.shares().shares(), given);
+    });
 }
 
 Poco::JSON::Object::Ptr result(const std::string& key, const std::string& value) {
