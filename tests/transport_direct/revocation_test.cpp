@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "direct_fixture.h"
 
 namespace relaysync::tests {
@@ -21,6 +24,7 @@ class RevocationTest : public DirectFixture {
     CPPUNIT_TEST(aRevokedRelayIsRefusedWhenDialed);
     CPPUNIT_TEST(replacingTheListCutsOffARevokedPeerAtOnce);
     CPPUNIT_TEST(aBadNewVersionKeepsTheLastGoodList);
+    CPPUNIT_TEST(anOverdueListStillApplies);
     CPPUNIT_TEST(anUnusableListIsAnErrorAtStart);
     CPPUNIT_TEST(aNodeWhoseOwnCertificateIsRevokedDoesNotStart);
     CPPUNIT_TEST_SUITE_END();
@@ -56,6 +60,46 @@ class RevocationTest : public DirectFixture {
         config["certificate"] = certs().siteCertificate(account);
         config["private_key"] = certs().siteKey(account);
         return config;
+    }
+
+    // A list of the network's CA naming `revoked_certificate`, whose next update was yesterday:
+    // make-certs.sh cannot make one, so it is made here, as OpenSSL's own tools would.
+    static std::string overdueList(const std::string& revoked_certificate) {
+        const auto read = [](const std::string& path, auto reader) {
+            FILE* file = std::fopen(path.c_str(), "r");
+            CPPUNIT_ASSERT_MESSAGE("cannot read " + path, file != nullptr);
+            auto* object = reader(file, nullptr, nullptr, nullptr);
+            std::fclose(file);
+            CPPUNIT_ASSERT_MESSAGE("no PEM object in " + path, object != nullptr);
+            return object;
+        };
+        X509* ca = read(certs().ca(), PEM_read_X509);
+        X509* revoked = read(revoked_certificate, PEM_read_X509);
+        EVP_PKEY* key = read(certs().caKey(), PEM_read_PrivateKey);
+        X509_CRL* crl = X509_CRL_new();
+        X509_CRL_set_version(crl, 1);
+        X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca));
+        ASN1_TIME* last = X509_gmtime_adj(nullptr, -2 * 86400);
+        ASN1_TIME* next = X509_gmtime_adj(nullptr, -86400);
+        X509_CRL_set1_lastUpdate(crl, last);
+        X509_CRL_set1_nextUpdate(crl, next);
+        X509_REVOKED* entry = X509_REVOKED_new();
+        X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(revoked));
+        X509_REVOKED_set_revocationDate(entry, last);
+        X509_CRL_add0_revoked(crl, entry);
+        X509_CRL_sort(crl);
+        CPPUNIT_ASSERT(X509_CRL_sign(crl, key, EVP_sha256()) > 0);
+        const std::string path = (certs().scratch() / "crl-overdue.pem").string();
+        FILE* out = std::fopen(path.c_str(), "w");
+        CPPUNIT_ASSERT(out != nullptr && PEM_write_X509_CRL(out, crl) == 1);
+        std::fclose(out);
+        ASN1_TIME_free(last);
+        ASN1_TIME_free(next);
+        X509_CRL_free(crl);
+        EVP_PKEY_free(key);
+        X509_free(revoked);
+        X509_free(ca);
+        return path;
     }
 
     void expectRefusedAtStart(const sdk::PluginConfig& config, const std::string& key, const std::string& about) {
@@ -151,6 +195,23 @@ public:
         fs::remove(crl);  // gone: the same
         ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "crl: the new", "cannot be read", "previous list stays in force");
         ASSERT_STATUS(sdk::StatusCode::unreachable, revoked.transport->send("relay-a@net", "let me in"));
+    }
+
+    // OpenSSL alone would refuse every peer once the list is past its next update; it is the
+    // operator's own file, so it still counts, with a warning.
+    void anOverdueListStillApplies() {
+        const std::uint16_t port = freePort();
+        Node& relay = startNode("relay-a@net", withCrl("relay-a@net", overdueList(certs().certificate("client-a@relay-a.net"))),
+                                port);
+        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "crl: the list of CN=relaysync CA ca was due to be renewed");
+        Node& revoked = startNode("client-a@relay-a.net", tlsConfig("client-a@relay-a.net"), 0,
+                                  {peerAt("relay-a@net", port)});
+        Node& other = startNode("client-c@relay-a.net", siteMadeConfig("client-c@relay-a.net"), 0,
+                                {peerAt("relay-a@net", port)});
+        ASSERT_STATUS(sdk::StatusCode::ok, other.transport->send("relay-a@net", "still welcome"));
+        ASSERT_LOGGED(Poco::Message::PRIO_WARNING, "refused the connection", "revoked", "CN=client-a@relay-a.net");
+        ASSERT_STATUS(sdk::StatusCode::unreachable, revoked.transport->send("relay-a@net", "let me in"));
+        CPPUNIT_ASSERT(relay.listener->waitForMessages(1, kWait));
     }
 
     void anUnusableListIsAnErrorAtStart() {

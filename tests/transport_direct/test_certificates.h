@@ -21,6 +21,7 @@ public:
     static const TestCertificates& get();  // throws if the script fails
 
     std::string ca() const { return (dir_ / "ca.pem").string(); }
+    std::string caKey() const { return (dir_ / "ca.key").string(); }
     std::string certificate(const std::string& account) const { return (dir_ / (account + ".pem")).string(); }
     std::string key(const std::string& account) const { return (dir_ / (account + ".key")).string(); }
 
