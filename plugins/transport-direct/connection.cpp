@@ -60,6 +60,7 @@ Connection::Connection(ConnectionEvents& events, ConnectionSettings settings, Pr
       fd_(io_fd_),
       account_(peer.identity.account),
       identity_(std::move(peer.identity)),
+      peer_certificate_(std::move(peer.certificate)),
       peer_address_(std::move(peer.address)),
       established_(true) {}
 
@@ -131,6 +132,11 @@ std::string Connection::account() const {
 sdk::PeerIdentity Connection::identity() const {
     std::lock_guard lock(mutex_);
     return identity_;
+}
+
+std::shared_ptr<X509> Connection::peerCertificate() const {
+    std::lock_guard lock(mutex_);
+    return peer_certificate_;
 }
 
 std::string Connection::describe() const {
@@ -290,6 +296,10 @@ void Connection::advanceHandshake() {
             certificate_identity_ = wire_->certificateIdentity();
         } catch (const std::runtime_error& e) {
             throw Refusal(e.what());
+        }
+        {
+            std::lock_guard lock(mutex_);
+            peer_certificate_ = wire_->peerCertificate();
         }
         checkRoles(settings_.self, certificate_identity_);
         if (certificate_identity_.account != account())

@@ -93,6 +93,9 @@ public:
     // What the peer proved: its certificate's account and role (plaintext: the HELLO's account,
     // role unknown). Complete once established.
     sdk::PeerIdentity identity() const;
+    // The peer's certificate once TLS is done (null before, and in plaintext mode), to check it
+    // against a newer revocation list.
+    std::shared_ptr<X509> peerCertificate() const;
     // "relay-server2@net at 127.0.0.1:7443 (dialed)", for logs.
     std::string describe() const;
 
@@ -190,6 +193,7 @@ private:
     int fd_ = -1;
     std::string account_;
     sdk::PeerIdentity identity_;
+    std::shared_ptr<X509> peer_certificate_;
     std::string peer_address_;
     bool established_ = false;
     bool started_ = false;

@@ -37,6 +37,7 @@ struct ProvenPeer {
     Poco::Net::StreamSocket socket;  // non-blocking
     std::unique_ptr<Wire> wire;
     sdk::PeerIdentity identity;  // its certificate's account and role (plaintext: HELLO's account)
+    std::shared_ptr<X509> certificate;  // that certificate (null in plaintext mode)
     std::string address;         // "host:port" it connected from
 };
 

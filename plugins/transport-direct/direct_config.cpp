@@ -56,8 +56,9 @@ public:
     }
 
     // A readable regular file; the path is named, the content never is.
-    std::string pemFile(const char* key) const {
+    std::string pemFile(const char* key, bool optional = false) const {
         const std::string path = trim(text(key));
+        if (path.empty() && optional) return path;
         if (path.empty()) fail(key, "required unless plaintext is true");
         struct stat info {};
         if (::stat(path.c_str(), &info) != 0) fail(key, path + " does not exist");
@@ -138,6 +139,7 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
         parsed.certificate = read.pemFile("certificate");
         parsed.private_key = read.pemFile("private_key");
         parsed.ca = read.pemFile("ca");
+        parsed.crl = read.pemFile("crl", true);
     }
 
     parsed.max_frame_bytes = read.number("max_frame_bytes", 1024, std::uint64_t(1) << 30);

@@ -19,6 +19,7 @@ inline constexpr sdk::ConfigKey kConfigKeys[] = {
     {"certificate", "", "PEM file with this node's certificate (subject CN = its account), optionally followed by intermediates; required unless plaintext"},
     {"private_key", "", "PEM file with the certificate's private key, unencrypted, readable only by relaysync; required unless plaintext"},
     {"ca", "", "PEM file with the certificate authority that signs every node's certificate; required unless plaintext"},
+    {"crl", "", "PEM file with the CA's certificate revocation list (make-certs.sh revoke/crl write it); peers whose certificate it names are refused, and cut off when a new version of the file names them; empty: none"},
     {"plaintext", "false", "true: no TLS, accounts taken on trust (tests and isolated labs only)"},
     {"max_frame_bytes", "8388608", "largest frame accepted or sent, in bytes; bigger frames close the connection"},
     {"connect_timeout_ms", "3000", "time allowed to connect, complete the TLS handshake and exchange HELLO"},
@@ -54,6 +55,7 @@ struct DirectConfig {
     std::string certificate;
     std::string private_key;
     std::string ca;
+    std::string crl;  // empty: no revocation list
     bool plaintext = false;
     std::size_t max_frame_bytes = 0;
     std::chrono::milliseconds connect_timeout{};

@@ -3,6 +3,8 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <openssl/x509.h>
+
 #include <algorithm>
 
 #include "descriptor_limits.h"
@@ -116,8 +118,11 @@ void DirectTransport::logStart() const {
                      "any account. Use it only for tests or an isolated lab.",
                      own_account_, where);
     } else {
-        log_.information("direct transport for %s (%s): TLS with certificate %s, CA %s", own_account_, where,
-                         config_.certificate, config_.ca);
+        const std::string crl = tls_->revocations ? ", revocation list " + config_.crl + " (" +
+                                                        tls_->revocations->current()->summary() + ")"
+                                                  : std::string(", no revocation list");
+        log_.information("direct transport for %s (%s): TLS with certificate %s, CA %s%s", own_account_, where,
+                         config_.certificate, config_.ca, crl);
     }
 }
 
@@ -228,10 +233,38 @@ void DirectTransport::superviseLoop() {
         // Outside the lock: resolving a peer's address may wait for DNS.
         for (const auto& connection : dialing) connection->start();
         dialing.clear();
+        cutOffRevoked();
         limiter_.flush();
         lock.lock();
         changed_.wait_for(lock, kSuperviseInterval, [this] { return state_ != State::running || !to_dial_.empty(); });
     }
+}
+
+std::optional<std::string> DirectTransport::revokedNow(const Connection& connection) const {
+    if (!tls_ || !tls_->revocations) return std::nullopt;
+    const auto certificate = connection.peerCertificate();
+    if (!certificate) return std::nullopt;
+    const auto how = tls_->revocations->revocation(certificate.get());
+    if (!how) return std::nullopt;
+    return "its certificate " + plugin_common::nameText(X509_get_subject_name(certificate.get())) + " is revoked (" +
+           *how + ") by the list in " + tls_->revocations->path();
+}
+
+// Handshakes check the list in force; this catches the peers that were let in before it named
+// them. Connections established meanwhile were checked on the way in (onProven, onEstablished).
+void DirectTransport::cutOffRevoked() {
+    if (!tls_ || !tls_->revocations) return;
+    tls_->revocations->current();  // reads the file again if it changed
+    const std::uint64_t generation = tls_->revocations->generation();
+    if (generation == swept_generation_) return;
+    swept_generation_ = generation;
+    std::vector<std::shared_ptr<Connection>> connections;
+    {
+        std::lock_guard lock(mutex_);
+        connections = connections_;
+    }
+    for (const auto& connection : connections)
+        if (const auto why = revokedNow(*connection)) connection->close(CloseReason::Kind::refused, *why);
 }
 
 void DirectTransport::dialLocked(Peer& peer) {
@@ -265,6 +298,10 @@ ConnectionSettings DirectTransport::settings(bool outbound) {
 
 bool DirectTransport::onEstablished(const std::shared_ptr<Connection>& connection) {
     const std::string account = connection->account();
+    if (const auto why = revokedNow(*connection)) {
+        connection->close(CloseReason::Kind::refused, *why);  // the reason the log gives
+        return false;
+    }
     {
         std::lock_guard lock(mutex_);
         if (state_ != State::running) return false;
@@ -286,6 +323,10 @@ void DirectTransport::onProven(ProvenPeer peer) {
     const std::string address = peer.address;
     auto connection = std::make_shared<Connection>(events(), settings(false), std::move(peer));
     const std::string account = connection->account();
+    if (const auto why = revokedNow(*connection)) {
+        limiter_.warning(account, "refused the connection with " + connection->describe() + ": " + *why);
+        return;  // closes it
+    }
     std::vector<std::shared_ptr<Connection>> replaced;
     {
         std::lock_guard lock(mutex_);

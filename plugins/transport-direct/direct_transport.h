@@ -92,6 +92,11 @@ private:
     void dialLocked(Peer& peer);
     std::shared_ptr<Connection> connectionToLocked(const std::string& account) const;
     ConnectionSettings settings(bool outbound);
+    // With a `crl`: why the connection's peer must go now ("its certificate CN=... is revoked"),
+    // or nothing.
+    std::optional<std::string> revokedNow(const Connection& connection) const;
+    // After the revocation list changed: closes the connections of peers it now names.
+    void cutOffRevoked();
     void logStart() const;
     void logPeaks() const;
 
@@ -122,6 +127,7 @@ private:
     std::vector<std::shared_ptr<Connection>> to_dial_;      // made, for the supervisor to start
     std::unique_ptr<Acceptor> acceptor_;
     std::thread supervisor_;
+    std::uint64_t swept_generation_ = 0;  // the revocation list the supervisor last checked peers against
     ReachabilityNotifier notifier_;
 };
 

@@ -56,6 +56,7 @@ bool PendingHandshake::finishTls() {
     if (settings_.tls) {
         try {
             certificate_ = wire_->certificateIdentity();
+            certificate_file_ = wire_->peerCertificate();
         } catch (const std::runtime_error& e) {
             throw Refusal(e.what());
         }
@@ -109,7 +110,7 @@ bool PendingHandshake::readHello() {
 }
 
 ProvenPeer PendingHandshake::release() {
-    return ProvenPeer{std::move(socket_), std::move(wire_), std::move(proven_), address_};
+    return ProvenPeer{std::move(socket_), std::move(wire_), std::move(proven_), std::move(certificate_file_), address_};
 }
 
 }  // namespace relaysync::transport_direct

@@ -60,6 +60,7 @@ private:
     bool tls_done_ = false;
     bool wants_write_ = false;
     sdk::PeerIdentity certificate_;
+    std::shared_ptr<X509> certificate_file_;  // the certificate certificate_ comes from
     std::string hello_out_;
     std::size_t hello_written_ = 0;
     FrameReader hello_in_;

@@ -44,6 +44,7 @@ public:
         }
     }
 
+    std::shared_ptr<X509> peerCertificate() const override { return nullptr; }
     sdk::PeerIdentity certificateIdentity() const override { return {}; }
     std::uint64_t bytesReceived() const override { return received_; }
 

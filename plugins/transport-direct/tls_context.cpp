@@ -155,7 +155,8 @@ void checkSignedByCa(SSL_CTX* ctx, X509* cert, const DirectConfig& config) {
                                 X509_verify_cert_error_string(X509_STORE_CTX_get_error(check.get())));
 }
 
-Poco::Net::Context::Ptr makeContext(Poco::Net::Context::Usage usage, const DirectConfig& config, EVP_PKEY* key) {
+Poco::Net::Context::Ptr makeContext(Poco::Net::Context::Usage usage, const DirectConfig& config, EVP_PKEY* key,
+                                    const Revocations* revocations) {
     Poco::Net::Context::Params params;
     params.caLocation = config.ca;
     params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
@@ -180,6 +181,7 @@ Poco::Net::Context::Ptr makeContext(Poco::Net::Context::Usage usage, const Direc
     // OpenSSL's own verification, without Poco's callback: that one consults the process-wide
     // SSLManager, where another component may have installed a handler that accepts anything.
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    if (revocations) plugin_common::checkPeersAgainstCrl(ctx, revocations->source());
     // No session resumption: every connection proves its certificate afresh.
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_IGNORE_UNEXPECTED_EOF);
@@ -201,10 +203,27 @@ TlsContexts makeTlsContexts(const DirectConfig& config) {
     const PkeyPtr key = readPrivateKey(config.private_key);
     if (countCertificates(config.ca) == 0) fail("ca", config.ca + " holds no PEM certificate");
 
-    made.client = makeContext(Poco::Net::Context::TLS_CLIENT_USE, config, key.get());
-    made.server = makeContext(Poco::Net::Context::TLS_SERVER_USE, config, key.get());
+    if (!config.crl.empty()) {
+        made.revocations = std::make_shared<Revocations>(config.crl, config.ca,
+                                                         Poco::Logger::get("relaysync.transport.direct"));
+        // A node whose own certificate is revoked would be refused by every peer, for a reason
+        // only their logs tell.
+        if (const auto how = made.revocations->revocation(own.get()))
+            fail("certificate", config.certificate + " is revoked by the list in " + config.crl + " (" + *how + ")");
+    }
+    made.client = makeContext(Poco::Net::Context::TLS_CLIENT_USE, config, key.get(), made.revocations.get());
+    made.server = makeContext(Poco::Net::Context::TLS_SERVER_USE, config, key.get(), made.revocations.get());
     checkSignedByCa(made.server->sslContext(), own.get(), config);
     return made;
+}
+
+std::shared_ptr<X509> peerCertificate(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) {
+        X509_free(cert);
+        return nullptr;
+    }
+    return std::shared_ptr<X509>(cert, X509_free);
 }
 
 sdk::PeerIdentity peerIdentity(SSL* ssl) {

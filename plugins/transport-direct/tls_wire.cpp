@@ -10,6 +10,7 @@
 
 #include "openssl_errors.h"
 #include "tls_context.h"
+#include "tls_crl_check.h"
 #include "wire.h"
 
 namespace relaysync::transport_direct {
@@ -71,6 +72,7 @@ public:
     }
 
     sdk::PeerIdentity certificateIdentity() const override { return peerIdentity(ssl_); }
+    std::shared_ptr<X509> peerCertificate() const override { return transport_direct::peerCertificate(ssl_); }
     std::uint64_t bytesReceived() const override { return BIO_number_read(SSL_get_rbio(ssl_)); }
 
 private:
@@ -93,8 +95,14 @@ private:
     std::string describeFailure() const {
         std::string text = plugin_common::opensslErrorQueue();
         const long verify = SSL_get_verify_result(ssl_);
-        if (verify != X509_V_OK)
+        if (verify == X509_V_ERR_CERT_REVOKED) {
+            // Which certificate, from the revocation check: the peer's account is not proven yet.
+            const std::string revoked = plugin_common::revokedPeer(ssl_);
+            text += " (the peer's certificate is revoked" + (revoked.empty() ? std::string() : ": " + revoked) +
+                    "; the list is the crl setting)";
+        } else if (verify != X509_V_OK) {
             text += " (the peer's certificate: " + std::string(X509_verify_cert_error_string(verify)) + ")";
+        }
         return text;
     }
 

@@ -13,6 +13,7 @@
 #include "relaysync/sdk/transport.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
+typedef struct x509_st X509;
 
 namespace relaysync::transport_direct {
 
@@ -38,6 +39,9 @@ public:
     virtual Io write(const char* data, std::size_t size, std::size_t& put) = 0;
     // What the peer's verified certificate proves; an empty account for a plain wire.
     virtual sdk::PeerIdentity certificateIdentity() const = 0;
+    // The peer's verified certificate once the handshake is done, to check it against a newer
+    // revocation list later; null for a plain wire.
+    virtual std::shared_ptr<X509> peerCertificate() const = 0;
     // Bytes taken from the socket so far, handshake included: whether a peer has said anything.
     virtual std::uint64_t bytesReceived() const = 0;
 };

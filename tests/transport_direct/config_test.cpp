@@ -51,6 +51,7 @@ public:
             {"certificate", ""},
             {"private_key", ""},
             {"ca", ""},
+            {"crl", ""},
             {"plaintext", "false"},
             {"max_frame_bytes", "8388608"},
             {"connect_timeout_ms", "3000"},

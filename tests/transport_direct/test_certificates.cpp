@@ -49,6 +49,23 @@ TestCertificates::TestCertificates() {
         " -set_serial 7 -days 30 -out " + quoted(legacy.string() + ".pem");
     if (std::system(("(" + openssl + ") >>" + quoted(log.string()) + " 2>&1").c_str()) != 0)
         throw std::runtime_error("openssl could not make the role-less certificate");
+
+    // A key that never leaves its site: only the request goes to the CA, only the certificate back.
+    const std::string client_c = "terminal:client-c@relay-a.net:relay-a@net";
+    run("request " + quoted((dir_ / "site").string()) + " " + client_c, log);
+    run("sign " + quoted(dir_.string()) + " " + quoted((dir_ / "site" / "client-c@relay-a.net.csr").string()) + " " +
+            client_c,
+        log);
+
+    // The CA's list grows; each stage is kept as a file of its own.
+    const auto keep = [&](const std::string& name) { fs::copy_file(dir_ / "ca.crl.pem", dir_ / name); };
+    run("crl " + quoted(dir_.string()), log);
+    keep("crl-none.pem");
+    run("revoke --reason keyCompromise " + quoted(dir_.string()) + " client-a@relay-a.net", log);
+    keep("crl-client-a.pem");
+    run("revoke " + quoted(dir_.string()) + " relay-c@net", log);
+    keep("crl-client-a-relay-c.pem");
+    run("crl --ca-name rogue-ca " + quoted((dir_ / "rogue").string()), log);
 }
 
 TestCertificates::~TestCertificates() {
