@@ -3,6 +3,8 @@
 # everything is already there it does nothing (no apt-get update, no network).
 #   scripts/setup.sh          the build and the tests, plain and under g++'s sanitizers
 #   scripts/setup.sh --fuzz   also Clang and its sanitizer/libFuzzer runtimes (scripts/test.sh --fuzz)
+#   scripts/setup.sh --package  also what building and checking the Debian package needs
+#                               (scripts/package.sh: dpkg-dev for its dependencies, systemd-analyze)
 set -euo pipefail
 
 packages=(
@@ -24,7 +26,8 @@ for arg in "$@"; do
   case $arg in
     # libFuzzer and Clang's ASan/UBSan runtimes are in libclang-rt-14-dev, only a Recommends of clang.
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    *) echo "usage: $0 [--fuzz]" >&2; exit 2 ;;
+    --package) packages+=(dpkg-dev file systemd) ;;
+    *) echo "usage: $0 [--fuzz] [--package]" >&2; exit 2 ;;
   esac
 done
 

@@ -2,7 +2,7 @@
 # Sets up, builds, and runs the test suites (CppUnit suites registered with CTest), plainly and,
 # when asked, under sanitizers and as fuzz targets, each in its own build folder (docs/testing.md).
 #
-#   scripts/test.sh [--plain] [--asan] [--tsan] [--fuzz] [--all] [CTEST_ARGS...]
+#   scripts/test.sh [--plain] [--asan] [--tsan] [--fuzz] [--package] [--all] [CTEST_ARGS...]
 #
 #   --plain  ./build: every suite (the default when no leg is named)
 #   --asan   ./build-asan: every suite under AddressSanitizer + UndefinedBehaviorSanitizer (g++, -O1)
@@ -11,7 +11,10 @@
 #            only their targets are built
 #   --fuzz   ./build-fuzz: each libFuzzer target of tests/fuzz for RELAYSYNC_FUZZ_SECONDS
 #            (default 45) seconds (Clang; installs clang on first use)
-#   --all    all four, in that order: what CI runs (.ci/run)
+#   --package  ./build-package: the Debian package built and checked (scripts/package.sh), and
+#            docs/deploy.md followed literally with it (tests/deploy/follow_guide.py); then
+#            ./build-package-brand: a vendor's branded package built and checked (--brand)
+#   --all    all five, in that order: what CI runs (.ci/run)
 #
 # Other arguments go to ctest (e.g. -R profile). Every leg runs even when an earlier one failed;
 # the exit code is 1 when any failed. RELAYSYNC_JOBS caps parallel compile jobs (default: nproc).
@@ -26,8 +29,8 @@ legs=()
 ctest_args=()
 for arg in "$@"; do
   case $arg in
-    --plain | --asan | --tsan | --fuzz) legs+=("${arg#--}") ;;
-    --all) legs+=(plain asan tsan fuzz) ;;
+    --plain | --asan | --tsan | --fuzz | --package) legs+=("${arg#--}") ;;
+    --all) legs+=(plain asan tsan fuzz package) ;;
     *) ctest_args+=("$arg") ;;
   esac
 done
@@ -93,6 +96,13 @@ leg_fuzz() {
     fi
   done
   return $failed
+}
+
+leg_package() {
+  RELAYSYNC_JOBS=$jobs "$top/scripts/package.sh"
+  python3 "$top/tests/deploy/follow_guide.py" "$top"/build-package/package/relaysync_*.deb "$top/docs/deploy.md"
+  # Mostly ccache hits: only what the brand names is compiled again.
+  RELAYSYNC_JOBS=$jobs "$top/scripts/package.sh" --brand
 }
 
 failed=()

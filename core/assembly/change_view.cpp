@@ -14,7 +14,10 @@ Poco::JSON::Object::Ptr orderedObject() { return new Poco::JSON::Object(Poco::JS
 
 std::string cellLines(const std::vector<std::string>& values) {
     std::string text;
-    for (const auto& value : values) text += (text.empty() ? "" : "\n") + tableCell(value);
+    for (const auto& value : values) {
+        if (!text.empty()) text += '\n';
+        text += tableCell(value);
+    }
     return text;
 }
 

@@ -44,7 +44,10 @@ bool isSecretKeyPath(std::string_view key_path) {
 
 std::string quoteValue(std::string_view key_path, std::string_view value) {
     if (isSecretKeyPath(key_path)) return "<redacted>";
-    return "'" + std::string(value) + "'";
+    std::string quoted(1, '\'');
+    quoted += value;
+    quoted += '\'';
+    return quoted;
 }
 
 }  // namespace relaysync::core

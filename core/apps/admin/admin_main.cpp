@@ -141,7 +141,7 @@ Invocation parse(int argc, char** argv) {
                 usageError("--timeout takes a whole number of seconds, at least 1");
             }
         } else if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage;
+            std::cout << kUsage << "\n" << brand::helpFooter() << "\n";
             std::exit(0);
         } else if (arg == "--version" || arg == "-V") {
             std::cout << brand::versionText(brand::programName("admin"));

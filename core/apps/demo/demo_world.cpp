@@ -75,7 +75,11 @@ core::Node& DemoWorld::node(const std::string& account) {
 std::string DemoWorld::label(const std::string& account) {
     const auto local = account.substr(0, account.find('@'));
     const std::string relay_prefix = "relay-server";
-    if (local.rfind(relay_prefix, 0) == 0) return "R" + local.substr(relay_prefix.size());
+    if (local.rfind(relay_prefix, 0) == 0) {
+        std::string short_name(1, 'R');
+        short_name += local.substr(relay_prefix.size());
+        return short_name;
+    }
     return local;
 }
 
