@@ -115,8 +115,9 @@ NodeStatus readStatusPage(EngineBase& engine, NodeRole role, const StatusPageReq
                 item.entries.push_back(std::move(entry));
             }
         }
-        // A share whose first entry did not fit is left to the next page.
-        item.on_page = reached && (!item.entries.empty() || !more);
+        // A share whose first entry did not fit is left to the next page; one the previous
+        // page ended with, and that has no more, is done.
+        item.on_page = reached && (!item.entries.empty() || (!more && !item.continued));
         status.shares.push_back(std::move(item));
     }
     status.page = StatusPageInfo{request.limit, request.after.has_value(), more && last ? encodeCursor(*last) : ""};
