@@ -104,9 +104,10 @@ Poco::JSON::Object::Ptr countResult(const std::string& key, std::size_t count, c
 }
 
 // status: which page (docs/admin.md, "status"): args.share, args.limit, args.after, args.count.
-StatusPageRequest statusPageRequest(const Arguments& args) {
+// The share is named as every command names one (share_reference.h).
+StatusPageRequest statusPageRequest(Node& node, const Arguments& args) {
     StatusPageRequest request;
-    request.share = args.optionalText("share");
+    if (!args.optionalText("share").empty()) request.share = shareArgument(node, args);
     if (const auto limit = args.optionalInt("limit")) {
         if (*limit < 0) throw CommandError("args.limit must be 0 or more");
         request.limit = static_cast<std::size_t>(*limit);
@@ -136,7 +137,7 @@ const std::map<std::string, Command>& commands() {
         {"status",
          [](Node& node, const Arguments& args) {
              // One page: a relay never reads more entries than a page holds (status_page.h).
-             const auto status = readStatusPage(node, statusPageRequest(args));
+             const auto status = readStatusPage(node, statusPageRequest(node, args));
              auto answer = statusToJson(status);
              const auto [traffic, queues] = node.withEngine([](EngineBase& engine) {
                  return std::make_pair(engine.traffic(), engine.messages().counts());

@@ -161,9 +161,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(kResources), std::set<std::string>(names.begin(), names.end()).size());
         CPPUNIT_ASSERT(std::is_sorted(names.begin(), names.end()));
 
-        // One share, counted, without entries.
+        // One share (named as every command names one: here by its name), counted, without entries.
         args = new Poco::JSON::Object;
-        args->set("share", share_);
+        args->set("share", std::string("docs"));
         args->set("limit", 0);
         args->set("count", true);
         const auto counted = askDaemon(socket_, request("status", args));
@@ -184,7 +184,7 @@ public:
         refused("after", std::string("bogus"), "'bogus' is not a status cursor");
         refused("limit", 5000, "a status page holds at most 1000 entries, not 5000");
         refused("limit", -1, "args.limit must be 0 or more");
-        refused("share", std::string("nope"), "no share nope is held here");
+        refused("share", std::string("nope"), "unknown share 'nope'");
     }
 
     void cliShowsOnePageOrStreamsAll() {
