@@ -9,6 +9,7 @@
 #include "admin/share_reference.h"
 #include "assembly/change_view.h"
 #include "assembly/queue_view.h"
+#include "assembly/status_page.h"
 #include "assembly/status_view.h"
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
@@ -30,6 +31,14 @@ public:
         }
     }
     std::string optionalText(const std::string& name) const { return json::optionalString(args_, name); }
+    std::optional<std::int64_t> optionalInt(const std::string& name) const {
+        if (!args_->has(name)) return std::nullopt;
+        try {
+            return json::requireInt(args_, name, "args");
+        } catch (const ProtocolError& e) {
+            throw CommandError(e.what());
+        }
+    }
     bool flag(const std::string& name) const { return args_->optValue<bool>(name, false); }
     std::vector<std::string> texts(const std::string& name) const {
         if (!args_->has(name)) return {};
@@ -94,6 +103,20 @@ Poco::JSON::Object::Ptr countResult(const std::string& key, std::size_t count, c
     return object;
 }
 
+// status: which page (docs/admin.md, "status"): args.share, args.limit, args.after, args.count.
+// The share is named as every command names one (share_reference.h).
+StatusPageRequest statusPageRequest(Node& node, const Arguments& args) {
+    StatusPageRequest request;
+    if (!args.optionalText("share").empty()) request.share = shareArgument(node, args);
+    if (const auto limit = args.optionalInt("limit")) {
+        if (*limit < 0) throw CommandError("args.limit must be 0 or more");
+        request.limit = static_cast<std::size_t>(*limit);
+    }
+    if (const auto after = args.optionalText("after"); !after.empty()) request.after = decodeCursor(after);
+    request.count = args.flag("count");
+    return request;
+}
+
 // A report as JSON, with the operator's rendering of it under "text".
 Poco::JSON::Object::Ptr reportResult(const SyncReport& report) {
     auto json = syncReportToJson(report);
@@ -112,8 +135,9 @@ const std::map<std::string, Command>& commands() {
              return answer;
          }},
         {"status",
-         [](Node& node, const Arguments&) {
-             const auto status = readNodeStatus(node);
+         [](Node& node, const Arguments& args) {
+             // One page: a relay never reads more entries than a page holds (status_page.h).
+             const auto status = readStatusPage(node, statusPageRequest(node, args));
              auto answer = statusToJson(status);
              const auto [traffic, queues] = node.withEngine([](EngineBase& engine) {
                  return std::make_pair(engine.traffic(), engine.messages().counts());
@@ -135,10 +159,12 @@ const std::map<std::string, Command>& commands() {
              waiting->set("deferred", queues.deferred);
              waiting->set("deferred_bytes", queues.deferred_bytes);
              answer->set("queues", waiting);
-             answer->set("text", renderNodeStatus(status) + "Messages: " + std::to_string(queues.outbox) + " to send, " +
-                                     std::to_string(queues.dead_letters) + " set aside, " +
-                                     std::to_string(queues.deferred) + " waiting for what they depend on (" +
-                                     std::to_string(queues.deferred_bytes) + " bytes)\n");
+             std::string text = renderNodeStatus(status);
+             if (!status.page->continued)
+                 text += "Messages: " + std::to_string(queues.outbox) + " to send, " +
+                         std::to_string(queues.dead_letters) + " set aside, " + std::to_string(queues.deferred) +
+                         " waiting for what they depend on (" + std::to_string(queues.deferred_bytes) + " bytes)\n";
+             answer->set("text", text);
              return answer;
          }},
         // The outbox and dead letters, for operators (docs/admin.md).

@@ -1,7 +1,5 @@
 #include "assembly/status_view.h"
 
-#include "protocol/bodies.h"
-
 #include <algorithm>
 #include <ctime>
 #include <sstream>
@@ -48,7 +46,7 @@ std::string isoUtc(std::int64_t milliseconds) {
     return text;
 }
 
-NodeStatus readNodeStatus(EngineBase& engine, NodeRole role) {
+NodeStatus readNodeSummary(EngineBase& engine, NodeRole role) {
     NodeStatus status;
     status.account = engine.account();
     status.role = role;
@@ -56,6 +54,12 @@ NodeStatus readNodeStatus(EngineBase& engine, NodeRole role) {
     std::sort(group_ids.begin(), group_ids.end());
     for (const auto& id : group_ids)
         if (auto group = engine.groups().find(id)) status.groups.push_back(std::move(*group));
+    status.syncs = engine.syncs().results();
+    return status;
+}
+
+NodeStatus readNodeStatus(EngineBase& engine, NodeRole role) {
+    auto status = readNodeSummary(engine, role);
     auto shares = engine.shares().shares();
     std::sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) { return a.id < b.id; });
     for (auto& share : shares) {
@@ -64,7 +68,6 @@ NodeStatus readNodeStatus(EngineBase& engine, NodeRole role) {
                   [](const ResourceEntry& a, const ResourceEntry& b) { return a.name < b.name; });
         status.shares.push_back({std::move(share), std::move(entries)});
     }
-    status.syncs = engine.syncs().results();
     return status;
 }
 
@@ -88,30 +91,50 @@ std::string renderGroupTable(const NodeStatus& status) {
     return out;
 }
 
+namespace {
+
+std::string renderEntries(const std::vector<ResourceEntry>& entries) {
+    if (entries.empty()) return "  none\n";
+    TextTable table({{"NAME"}, {"OWNER"}, {"LOCATION"}, {"STATUS"}, {"KIND"}, {"SIZE", Align::right},
+                     {"MODIFIED (UTC)"}, {"VERSION", Align::right}});
+    for (const auto& entry : entries)
+        table.addRow({entry.name, entry.owner, entry.location, entry.status, sdk::toString(entry.details.kind),
+                      std::to_string(entry.details.size), isoUtc(entry.details.modified_ms),
+                      std::to_string(entry.version)});
+    return table.render("  ");
+}
+
+bool continuesAPage(const NodeStatus& status) { return status.page && status.page->continued; }
+
+}  // namespace
+
 std::string renderShareTable(const NodeStatus& status) {
-    if (status.shares.empty()) return "Shared resources: none\n";
-    TextTable shares({{"SHARE"}, {"NAME"}, {"GROUP"}, {"MEMBERS"}});
-    for (const auto& [share, entries] : status.shares)
-        shares.addRow({share.id, share.name, share.group_id, joinLines(share.members)});
-    std::string out = "Shared resources\n" + shares.render("  ");
-    for (const auto& [share, entries] : status.shares) {
-        out += "Entries of " + share.name + " (" + share.id + ")\n";
-        if (entries.empty()) {
-            out += "  none\n";
-            continue;
+    std::string out;
+    if (!continuesAPage(status)) {
+        if (status.shares.empty()) return "Shared resources: none\n";
+        const bool counted = std::any_of(status.shares.begin(), status.shares.end(),
+                                         [](const ShareStatus& each) { return each.entry_count.has_value(); });
+        std::vector<Column> columns{{"SHARE"}, {"NAME"}, {"GROUP"}, {"MEMBERS"}};
+        if (counted) columns.push_back({"ENTRIES", Align::right});
+        TextTable shares(columns);
+        for (const auto& each : status.shares) {
+            const auto& share = each.share;
+            std::vector<std::string> row{share.id, share.name, share.group_id, joinLines(share.members)};
+            if (counted) row.push_back(each.entry_count ? std::to_string(*each.entry_count) : "");
+            shares.addRow(row);
         }
-        TextTable table({{"NAME"}, {"OWNER"}, {"LOCATION"}, {"STATUS"}, {"KIND"}, {"SIZE", Align::right},
-                         {"MODIFIED (UTC)"}, {"VERSION", Align::right}});
-        for (const auto& entry : entries)
-            table.addRow({entry.name, entry.owner, entry.location, entry.status, sdk::toString(entry.details.kind),
-                          std::to_string(entry.details.size), isoUtc(entry.details.modified_ms),
-                          std::to_string(entry.version)});
-        out += table.render("  ");
+        out = "Shared resources\n" + shares.render("  ");
+    }
+    for (const auto& each : status.shares) {
+        if (!each.on_page) continue;
+        out += "Entries of " + each.share.name + " (" + each.share.id + ")" + (each.continued ? ", continued" : "") + "\n";
+        out += renderEntries(each.entries);
     }
     return out;
 }
 
 std::string renderNodeStatus(const NodeStatus& status) {
+    if (continuesAPage(status)) return renderShareTable(status);
     return "== " + status.account + " (" + roleWord(status.role) + ")\n" + renderGroupTable(status) +
            renderShareTable(status);
 }
@@ -171,7 +194,11 @@ Poco::JSON::Object::Ptr statusToJson(const NodeStatus& status) {
     object->set("groups", groups);
 
     Poco::JSON::Array::Ptr shares = new Poco::JSON::Array;
-    for (const auto& [share, entries] : status.shares) {
+    std::size_t on_page = 0;
+    for (const auto& each : status.shares) {
+        const auto& share = each.share;
+        const auto& entries = each.entries;
+        on_page += entries.size();
         auto item = orderedObject();
         item->set("id", share.id);
         item->set("name", share.name);
@@ -179,6 +206,7 @@ Poco::JSON::Object::Ptr statusToJson(const NodeStatus& status) {
         item->set("creator", share.creator);
         item->set("members", stringArray(share.members));
         item->set("version", share.version);
+        if (each.entry_count) item->set("entry_count", static_cast<Poco::Int64>(*each.entry_count));
         Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
         for (const auto& entry : entries) {
             auto e = orderedObject();
@@ -202,6 +230,13 @@ Poco::JSON::Object::Ptr statusToJson(const NodeStatus& status) {
     Poco::JSON::Array::Ptr syncs = new Poco::JSON::Array;
     for (const auto& report : status.syncs) syncs->add(syncReportToJson(report));
     object->set("syncs", syncs);
+    if (status.page) {
+        auto page = orderedObject();
+        page->set("limit", static_cast<Poco::UInt64>(status.page->limit));
+        page->set("entries", static_cast<Poco::UInt64>(on_page));
+        page->set("next", status.page->next);
+        object->set("page", page);
+    }
     return object;
 }
 

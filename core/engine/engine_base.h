@@ -114,6 +114,8 @@ public:
     ShareRepository& shares() { return shares_; }
     MessageStore& messages() { return messages_; }
     SyncStore& syncs() { return syncs_; }
+    // The database itself, for read-only queries of their own (status pages).
+    Database& database() { return database_; }
 
 protected:
     virtual HandleResult handle(const Message& message) = 0;

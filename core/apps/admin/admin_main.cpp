@@ -58,7 +58,12 @@ Both:
   sync SHARE [NAME...]                       synchronize the share (or the named resources) and
                                              wait for the report, showing who is still checking
   sync-status SYNC_ID                        the report of an earlier synchronize, or who it waits for
-  status                                     relay groups and shared resources as this node stores them
+  status [--share ID] [--limit N] [--after CURSOR] [--count] [--all]
+                                             relay groups and shared resources as this node stores
+                                             them, one page of entries (at most 1000) at a time;
+                                             --after: the page after CURSOR (printed with each page),
+                                             --count: each share's entries counted, --all: every
+                                             page, printed as it comes (--json: one object a line)
   ping                                       the daemon's account and role
 Outbox and dead letters (both):
   outbox                                     per destination: messages waiting, the oldest's seq, type, id
@@ -124,7 +129,12 @@ Invocation parse(int argc, char** argv) {
         if (!call.command.empty()) {
             // An option after the command is never taken for an account or a name.
             if (arg == "--force") call.force = true;
-            else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters
+            else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters, status
+            else if (call.command == "status" && arg == "--count") call.args.push_back(arg);
+            else if (call.command == "status" && (arg == "--share" || arg == "--limit" || arg == "--after")) {
+                call.args.push_back(arg);
+                call.args.push_back(value());
+            }
             else if (arg.rfind("--", 0) == 0) usageError("unknown option " + arg + " after " + call.command);
             else call.args.push_back(arg);
         }
@@ -173,12 +183,36 @@ Poco::JSON::Object::Ptr deadLetterArgs(const Invocation& call) {
     return args;
 }
 
+// status: --share ID, --limit N, --after CURSOR, --count (--all is the CLI's: see streamStatus).
+Poco::JSON::Object::Ptr statusArgs(const Invocation& call) {
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    for (std::size_t i = 0; i < call.args.size(); ++i) {
+        const auto& option = call.args[i];
+        if (option == "--all") continue;
+        if (option == "--count") {
+            args->set("count", true);
+            continue;
+        }
+        if (option.rfind("--", 0) != 0 || i + 1 >= call.args.size())
+            usageError("status takes --share ID, --limit N, --after CURSOR, --count and --all, not '" + option + "'");
+        const auto& value = call.args[++i];
+        if (option == "--share") args->set("share", value);
+        else if (option == "--after") args->set("after", value);
+        else if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos)
+            usageError("--limit takes a number of entries (a page holds at most 1000)");
+        else args->set("limit", std::stoi(value));
+    }
+    return args;
+}
+
 // Builds the request for a command line, checking the number of arguments.
 Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
-    if (call.command == "resend-dead-letter" || call.command == "purge-dead-letters") {
+    const bool own_arguments =
+        call.command == "resend-dead-letter" || call.command == "purge-dead-letters" || call.command == "status";
+    if (own_arguments) {
         Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
         request->set("command", call.command);
-        request->set("args", deadLetterArgs(call));
+        request->set("args", call.command == "status" ? statusArgs(call) : deadLetterArgs(call));
         return request;
     }
     struct Shape {
@@ -188,7 +222,6 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     };
     static const std::map<std::string, Shape> shapes{
         {"ping", {}},
-        {"status", {}},
         {"create-group", {{}, {"peer"}, ""}},
         {"add-group", {{"relay", "group"}, {}, ""}},
         {"invitations", {}},
@@ -263,6 +296,41 @@ void show(Poco::JSON::Object::Ptr result, bool as_json) {
     }
 }
 
+// The cursor of the page after this one, or "" when it was the last (or not a page).
+std::string nextPage(const Poco::JSON::Object::Ptr& status) {
+    const auto page = status->getObject("page");
+    return page ? json::optionalString(page, "next") : std::string();
+}
+
+// status: one page, with how to get the next; with --all every page, each printed as it comes
+// (a million entries are never in memory at once, here or at the daemon). --json --all prints
+// one JSON object a line, a page each.
+int showStatus(const Invocation& call, const Budget& budget, const std::string& socket,
+               const Poco::JSON::Object::Ptr& request) {
+    const bool all = std::find(call.args.begin(), call.args.end(), "--all") != call.args.end();
+    auto args = request->getObject("args");
+    for (;;) {
+        auto page = ask(socket, request, budget);
+        const auto next = nextPage(page);
+        if (!all) {
+            show(page, call.json);
+            if (!call.json && !next.empty())
+                std::cout << "More entries: status --after " << next << " (or status --all)\n";
+            return 0;
+        }
+        if (call.json) {
+            page->remove("text");
+            std::cout << toJsonText(page, 0) << "\n";
+        } else {
+            std::cout << json::optionalString(page, "text");
+        }
+        std::cout.flush();
+        if (next.empty()) return 0;
+        args->set("after", next);
+        args->remove("count");  // counted once, on the first page
+    }
+}
+
 // Waits for a synchronize, showing on standard error who it still waits for.
 int awaitSync(const Invocation& call, const Budget& budget, const std::string& socket, const std::string& sync_id) {
     Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
@@ -305,6 +373,7 @@ int run(int argc, char** argv) {
     const Budget budget(call);
     const auto request = requestFor(call);
     const auto socket = call.socket.empty() ? adminSocketPathOf(call.profile) : call.socket;
+    if (call.command == "status") return showStatus(call, budget, socket, request);
     const auto result = ask(socket, request, budget);
     if (call.command == "sync") return awaitSync(call, budget, socket, json::optionalString(result, "sync_id"));
     show(result, call.json);

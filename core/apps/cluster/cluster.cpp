@@ -297,7 +297,9 @@ Poco::JSON::Object::Ptr Cluster::ask(const std::string& node, const std::string&
     return response;
 }
 
-NodeStatusView Cluster::status(const std::string& node) { return parseNodeStatus(ask(node, "status")); }
+NodeStatusView Cluster::status(const std::string& node) {
+    return readAllPages([&](const Poco::JSON::Object::Ptr& args) { return ask(node, "status", args); });
+}
 
 std::string Cluster::createGroup(const std::string& relay, const std::string& peer) {
     auto args = object();

@@ -1,5 +1,7 @@
 #include "cluster/node_status.h"
 
+#include <algorithm>
+
 #include <Poco/JSON/Array.h>
 
 #include "cluster/cluster_error.h"
@@ -21,6 +23,7 @@ public:
     std::string text(const std::string& key) const {
         return convert<std::string>(key);
     }
+    bool has(const std::string& key) const { return object_->has(key); }
     std::string optionalText(const std::string& key) const {
         return object_->has(key) ? text(key) : std::string();
     }
@@ -137,6 +140,7 @@ NodeStatusView parseNodeStatus(const Poco::JSON::Object::Ptr& status) {
         item.creator = share.text("creator");
         item.members = share.texts("members");
         item.version = share.number<std::int64_t>("version");
+        if (share.has("entry_count")) item.entry_count = share.number<std::int64_t>("entry_count");
         item.entries = share.items<EntryView>("entries", [](const Reader& entry) {
             EntryView e;
             e.name = entry.text("name");
@@ -153,7 +157,26 @@ NodeStatusView parseNodeStatus(const Poco::JSON::Object::Ptr& status) {
         return item;
     });
     view.syncs = in.items<SyncReportView>("syncs", readReport);
+    if (const auto page = status->getObject("page")) view.next = Reader(page, "status.page").text("next");
     return view;
+}
+
+NodeStatusView readAllPages(const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr& args)>& ask) {
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    auto whole = parseNodeStatus(ask(args));
+    for (auto next = whole.next; !next.empty();) {
+        args->set("after", next);
+        const auto page = parseNodeStatus(ask(args));
+        for (const auto& share : page.shares) {
+            const auto into = std::find_if(whole.shares.begin(), whole.shares.end(),
+                                           [&](const ShareView& each) { return each.id == share.id; });
+            if (into == whole.shares.end()) whole.shares.push_back(share);  // made since the first page
+            else into->entries.insert(into->entries.end(), share.entries.begin(), share.entries.end());
+        }
+        next = page.next;
+    }
+    whole.next.clear();
+    return whole;
 }
 
 }  // namespace relaysync::cluster

@@ -3,6 +3,7 @@
 // back from the JSON into plain values that a test or a program can compare and search.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,8 @@ struct ShareView {
     std::string id, name, group_id, creator;
     std::vector<std::string> members;
     std::int64_t version = 0;
-    std::vector<EntryView> entries;  // live entries, by name
+    std::vector<EntryView> entries;  // live entries, by name (of one page, or gathered from all)
+    std::optional<std::int64_t> entry_count;  // when the status was asked to count
     bool operator==(const ShareView&) const = default;
     const EntryView* entry(const std::string& name) const;
 };
@@ -61,7 +63,8 @@ struct NodeStatusView {
     std::vector<GroupView> groups;  // by id
     std::vector<ShareView> shares;  // by id
     std::vector<SyncReportView> syncs;
-    std::string text;  // the rendered tables (the answer's "text")
+    std::string text;  // the rendered tables (the answer's "text"; of the first page)
+    std::string next;  // where the next page starts (the answer's "page.next"); empty: none
 
     const GroupView* group(const std::string& id) const;
     const ShareView* share(const std::string& id) const;
@@ -72,5 +75,10 @@ struct NodeStatusView {
 // Both throw ClusterError naming the field when the JSON is not what status_view.h writes.
 NodeStatusView parseNodeStatus(const Poco::JSON::Object::Ptr& status);
 SyncReportView parseSyncReport(const Poco::JSON::Object::Ptr& report);
+
+// `status` asked page after page (`ask` sends the command with these args and returns the
+// answer), each share's entries gathered from every page: for tests and tools that compare
+// whole shares. The groups, syncs and text are the first page's.
+NodeStatusView readAllPages(const std::function<Poco::JSON::Object::Ptr(const Poco::JSON::Object::Ptr& args)>& ask);
 
 }  // namespace relaysync::cluster
