@@ -27,7 +27,16 @@ EngineBase::EngineBase(Database& database, std::string account)
       messages_(database),
       syncs_(database),
       account_(std::move(account)),
-      fanout_(syncs_, [this](const SyncSession& finished) { onSyncFinished(finished); }),
+      fanout_(
+          syncs_,
+          [this](const SyncSession& finished) {
+              const auto& report = finished.report;
+              metrics_.syncFinished(finished.reply_to.empty(),
+                                    report.unreachable_nodes.empty() && report.problems.empty(),
+                                    static_cast<double>(nowMs() - finished.opened_ms) / 1000.0);
+              onSyncFinished(finished);
+          },
+          [this](const SyncSession& opened) { metrics_.syncStarted(opened.reply_to.empty()); }),
       logger_(Poco::Logger::get("relaysync.engine")) {}
 
 void EngineBase::onSyncFinished(const SyncSession& finished) {
@@ -116,12 +125,14 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
     try {
         message = decode(payload);
     } catch (const ProtocolError& e) {
+        metrics_.refused(metrics::NodeMetrics::Refusal::malformed);
         warnAbout(sender, "dropped a message from " + logValue(sender) + ": " + logValue(e.what()));
         return Outcome::done;
     }
     // Ids are "<from>#<epoch>.<n>": a node can only use up its own ids, never block another's.
     const auto id = parseMessageId(message.id, sender);
     if (message.from != sender || message.to != account_ || !id) {
+        metrics_.refused(metrics::NodeMetrics::Refusal::misaddressed);
         warnAbout(sender, "dropped " + std::string(wireName(message.type)) + " " + logValue(message.id) +
                               ": it claims to be from " + logValue(message.from) + " to " + logValue(message.to) +
                               " but came from " + logValue(sender) + " (ids must be '<from>#<epoch>.<n>')");
@@ -129,6 +140,7 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
     }
     // A terminal talks only to the relay its credentials name, whatever the message says.
     if (peer.role == sdk::PeerRole::terminal && peer.home_relay != account_) {
+        metrics_.refused(metrics::NodeMetrics::Refusal::foreign_terminal);
         warnAbout(sender, "dropped " + std::string(wireName(message.type)) + " " + logValue(message.id) + " from " +
                               logValue(sender) + ": it is a terminal of " + logValue(peer.home_relay) +
                               ", not of this node");
@@ -139,13 +151,17 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         auto& count = traffic_[wireName(message.type)];
         ++count.received;
         count.received_bytes += static_cast<std::int64_t>(payload.size());
+        metrics_.received(wireName(message.type));
     }
     try {
         HandleResult result;
         {
             Transaction transaction(database_);
             // A deferred message was counted when it came; its retry is not a duplicate.
-            if (delivery == Delivery::fresh && messages_.seen(sender, *id)) return Outcome::done;
+            if (delivery == Delivery::fresh && messages_.seen(sender, *id)) {
+                metrics_.duplicate();
+                return Outcome::done;
+            }
             try {
                 result = handle(message);
             } catch (const ProtocolError& e) {
@@ -167,9 +183,11 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
                     warnAbout(sender, "did not take " + std::string(wireName(message.type)) + " " +
                                           logValue(message.id) + " from " + logValue(sender) + ": " +
                                           logValue(result.reason) + ", and " + refusal + "; the sender keeps it");
+                    metrics_.refused(metrics::NodeMetrics::Refusal::busy);
                     return Outcome::busy;
                 }
                 messages_.defer(peer, payload, result.reason, result.waits_for, nowMs());
+                metrics_.deferred();
                 messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
                                     logValue(message.id), logValue(sender), logValue(result.reason));
@@ -181,12 +199,14 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
         if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
             answer(message, false, result.reason);
         transaction.commit();
+        metrics_.refused(metrics::NodeMetrics::Refusal::rejected);
         warnAbout(sender, "refused " + std::string(wireName(message.type)) + " " + logValue(message.id) + " from " +
                               logValue(sender) + ": " + logValue(result.reason));
         return Outcome::done;
     } catch (const std::exception& e) {
         // A storage failure: nothing was committed; the transport does not acknowledge, so the
         // sender tries again.
+        metrics_.error(metrics::NodeMetrics::Error::receive);
         logger_.error("%s: could not handle %s %s from %s: %s", account_, std::string(wireName(message.type)),
                       logValue(message.id), logValue(sender), logValue(e.what()));
         return Outcome::failed;
@@ -255,6 +275,7 @@ void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Objec
     auto& count = traffic_[wireName(type)];
     ++count.sent;
     count.sent_bytes += static_cast<std::int64_t>(encoded.size());
+    metrics_.sent(wireName(type));
 }
 
 std::string EngineBase::nextMessageId() {
@@ -301,6 +322,7 @@ void EngineBase::resent(std::int64_t seq, const Message& message) {
     auto& count = traffic_[wireName(message.type)];
     ++count.sent;
     count.sent_bytes += static_cast<std::int64_t>(encode(message).size());
+    metrics_.sent(wireName(message.type));
     logger_.information("%s: dead letter %s (%s for %s) is back in the outbox as %s", account_, std::to_string(seq),
                         std::string(wireName(message.type)), message.to, message.id);
 }

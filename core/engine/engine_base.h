@@ -12,6 +12,7 @@
 #include "engine/handle_result.h"
 #include "engine/sync_fanout.h"
 #include "engine/warning_limiter.h"
+#include "metrics/node_metrics.h"
 #include "persistence/database.h"
 #include "persistence/group_repository.h"
 #include "persistence/message_store.h"
@@ -114,8 +115,10 @@ public:
     ShareRepository& shares() { return shares_; }
     MessageStore& messages() { return messages_; }
     SyncStore& syncs() { return syncs_; }
-    // The database itself, for read-only queries of their own (status pages).
+    // The database itself, for read-only queries of their own (status pages, metrics).
     Database& database() { return database_; }
+    // What this node counts for its /metrics page (docs/metrics.md); thread-safe.
+    metrics::NodeMetrics& metrics() { return metrics_; }
 
 protected:
     virtual HandleResult handle(const Message& message) = 0;
@@ -202,6 +205,7 @@ private:
     std::size_t max_payload_bytes_ = kMaxMessageBytes;
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
+    metrics::NodeMetrics metrics_;
 };
 
 }  // namespace relaysync::core

@@ -16,6 +16,7 @@ void SyncFanout::open(const std::string& sync_id, const std::string& reply_to,
     session.report = std::move(report_so_far);
     session.report.bound();
     session.report.sync_id = sync_id;
+    if (opened_) opened_(session);
     if (session.waiting_for.empty())
         finish(session);
     else

@@ -17,8 +17,11 @@ public:
     // Takes a finished session: sends its summed report to `reply_to` (a relay or terminal);
     // an empty `reply_to` means this node asked itself, and the report is stored as a result.
     using ReportSink = std::function<void(const SyncSession& finished)>;
+    // Told of every session opened, before it may finish (metrics).
+    using OpenSink = std::function<void(const SyncSession& opened)>;
 
-    SyncFanout(SyncStore& store, ReportSink sink) : store_(store), sink_(std::move(sink)) {}
+    SyncFanout(SyncStore& store, ReportSink sink, OpenSink opened = {})
+        : store_(store), sink_(std::move(sink)), opened_(std::move(opened)) {}
 
     // Opens a sync that waits for `waiting_for`; with nobody to wait for it finishes at once.
     // Waits until `deadline_ms` at most. `whole_share`: a whole-share sync; `repair_to` the
@@ -40,6 +43,7 @@ private:
 
     SyncStore& store_;
     ReportSink sink_;
+    OpenSink opened_;
 };
 
 }  // namespace relaysync::core

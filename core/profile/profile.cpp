@@ -1,5 +1,9 @@
 #include "profile/profile.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string>
+
 namespace relaysync::core {
 
 std::string SourcePosition::toString() const {
@@ -25,6 +29,25 @@ std::string_view toString(GoneEntityMode mode) {
         case GoneEntityMode::remove: return "remove";
     }
     return "?";
+}
+
+// 127.0.0.0/8 written as four decimal parts, "::1" or "localhost"; anything else (a name, an
+// address of an interface, 0.0.0.0) may be reached from elsewhere.
+bool isLoopbackHost(std::string_view host) {
+    if (host == "localhost" || host == "::1") return true;
+    if (host.substr(0, 4) != "127.") return false;
+    int parts = 0;
+    for (std::size_t at = 0; at <= host.size();) {
+        const auto dot = std::min(host.find('.', at), host.size());
+        const auto part = host.substr(at, dot - at);
+        if (part.empty() || part.size() > 3) return false;
+        for (const char c : part)
+            if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+        if (std::stoi(std::string(part)) > 255) return false;
+        ++parts;
+        at = dot + 1;
+    }
+    return parts == 4;
 }
 
 }  // namespace relaysync::core

@@ -66,6 +66,26 @@ struct AdminSettings {
     std::int64_t write_timeout_ms = 10'000;
 };
 
+// `metrics:` the Prometheus endpoint (docs/metrics.md). No section: no endpoint.
+struct MetricsSettings {
+    std::string listen;  // as written: "127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464"; empty: none
+    std::string host;    // its parts ("::1" without brackets)
+    unsigned port = 0;
+    // TLS when `certificate` is set (with `private_key`); `ca` also asks every client for a
+    // certificate signed by it.
+    std::string certificate, private_key, ca;
+    // A listen address other than loopback serves plain HTTP only with this set to true.
+    bool allow_plaintext_remote = false;
+    // What one connection may cost (metrics/endpoint_settings.h has the meaning of each).
+    std::int64_t read_timeout_ms = 5'000;
+    std::size_t max_request_bytes = 8 * 1024;
+    std::size_t max_connections = 16;
+    std::int64_t write_timeout_ms = 10'000;
+};
+
+// Whether `host` (an IP literal or "localhost") can only be reached from this machine.
+bool isLoopbackHost(std::string_view host);
+
 struct Profile {
     std::string source;  // the file it was read from
 
@@ -109,6 +129,7 @@ struct Profile {
     std::vector<std::string> plugin_paths;  // searched in order before the built-in default
     LogSettings log;
     AdminSettings admin;
+    MetricsSettings metrics;
 };
 
 }  // namespace relaysync::core

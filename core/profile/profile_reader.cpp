@@ -244,6 +244,70 @@ void readAdmin(const YamlField& field, Profile& profile) {
     readCount("write_timeout_ms", 100, 3'600'000, profile.admin.write_timeout_ms);
 }
 
+// "host:port" or "[v6 address]:port"; the port 1-65535.
+void readListen(const YamlField& field, MetricsSettings& metrics) {
+    const std::string listen = field.nonEmptyText();
+    const std::string expected = "expected 'host:port' or '[IPv6 address]:port', got " + field.quoted(listen);
+    std::string host, port;
+    if (listen.front() == '[') {
+        const auto close = listen.find(']');
+        if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':')
+            field.failAtValue(expected);
+        host = listen.substr(1, close - 1);
+        port = listen.substr(close + 2);
+    } else {
+        const auto colon = listen.rfind(':');
+        if (colon == std::string::npos || listen.find(':') != colon) field.failAtValue(expected);
+        host = listen.substr(0, colon);
+        port = listen.substr(colon + 1);
+    }
+    if (host.empty() || hasWhitespace(host)) field.failAtValue(expected);
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](unsigned char c) {
+            return std::isdigit(c) != 0;
+        }))
+        field.failAtValue(expected);
+    const auto number = std::stoul(port);
+    if (number < 1 || number > 65535) field.failAtValue("the port must be between 1 and 65535");
+    metrics.listen = listen;
+    metrics.host = host;
+    metrics.port = static_cast<unsigned>(number);
+}
+
+void readMetrics(const YamlField& field, Profile& profile) {
+    const YamlMapping section = field.mapping();
+    section.allowOnly({"listen", "certificate", "private_key", "ca", "allow_plaintext_remote", "read_timeout_ms",
+                       "max_request_bytes", "max_connections", "write_timeout_ms"});
+    auto& metrics = profile.metrics;
+    const YamlField listen = section.require("listen", "where the endpoint listens, e.g. 127.0.0.1:9464");
+    readListen(listen, metrics);
+    if (const auto certificate = section.find("certificate")) metrics.certificate = certificate->nonEmptyText();
+    if (const auto key = section.find("private_key")) metrics.private_key = key->nonEmptyText();
+    if (const auto ca = section.find("ca")) metrics.ca = ca->nonEmptyText();
+    if (metrics.certificate.empty() != metrics.private_key.empty())
+        field.failAtKey("certificate and private_key go together: TLS needs both");
+    if (!metrics.ca.empty() && metrics.certificate.empty())
+        field.failAtKey("ca checks clients' certificates over TLS: it needs certificate and private_key");
+    if (const auto plaintext = section.find("allow_plaintext_remote"))
+        metrics.allow_plaintext_remote = plaintext->choice({"true", "false"}) == "true";
+    if (!isLoopbackHost(metrics.host) && metrics.certificate.empty() && !metrics.allow_plaintext_remote)
+        listen.failAtValue("listening on " + listen.quoted(metrics.listen) +
+                           " (not loopback) without TLS would show the metrics to the network in clear: add "
+                           "certificate and private_key, or allow_plaintext_remote: true");
+    const auto readCount = [&](const char* key, std::uint64_t low, std::uint64_t high, auto& into) {
+        if (const auto value_field = section.find(key)) {
+            const auto value = value_field->count();
+            if (value < low || value > high)
+                value_field->failAtValue(std::string(key) + " must be between " + std::to_string(low) + " and " +
+                                         std::to_string(high));
+            into = static_cast<std::remove_reference_t<decltype(into)>>(value);
+        }
+    };
+    readCount("read_timeout_ms", 100, 600'000, metrics.read_timeout_ms);
+    readCount("max_request_bytes", 1024, 1024 * 1024, metrics.max_request_bytes);
+    readCount("max_connections", 2, 1024, metrics.max_connections);
+    readCount("write_timeout_ms", 100, 600'000, metrics.write_timeout_ms);
+}
+
 }  // namespace
 
 Profile readProfile(const YamlField& document) {
@@ -251,7 +315,7 @@ Profile readProfile(const YamlField& document) {
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
     root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync", "groups",
-                    "retention", "limits", "plugins", "log", "admin"});
+                    "retention", "limits", "plugins", "log", "admin", "metrics"});
 
     Profile profile;
     readNode(root.require("node"), profile);
@@ -272,6 +336,7 @@ Profile readProfile(const YamlField& document) {
     if (const auto plugins = root.find("plugins")) readPlugins(*plugins, profile);
     if (const auto log = root.find("log")) readLog(*log, profile);
     if (const auto admin = root.find("admin")) readAdmin(*admin, profile);
+    if (const auto metrics = root.find("metrics")) readMetrics(*metrics, profile);
     return profile;
 }
 

@@ -3,6 +3,22 @@
 #include <stdexcept>
 
 namespace relaysync::core {
+namespace {
+
+// Looks at the stores for one check and counts it (entities looked at, time taken).
+CheckInspection inspectCounted(TerminalEngine& terminal, const CheckSnapshot& snapshot) {
+    const auto started = std::chrono::steady_clock::now();
+    auto inspection = terminal.inspect(snapshot);
+    std::size_t entities = 0;
+    for (const auto& [location, outcomes] : inspection) entities += outcomes.size();
+    terminal.metrics().checkRun(entities, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return inspection;
+}
+
+}  // namespace
+}  // namespace relaysync::core
+
+namespace relaysync::core {
 
 Node::Node(Parts parts) : parts_(std::move(parts)) {}
 
@@ -14,7 +30,8 @@ std::unique_ptr<Node> Node::relay(Parts parts, const std::string& account, const
     auto engine = std::make_unique<RelayEngine>(*node->parts_.database, account, display_name, std::move(policy));
     node->relay_ = engine.get();
     node->engine_ = std::move(engine);
-    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
+    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport,
+                                                           &node->engine_->metrics());
     return node;
 }
 
@@ -27,7 +44,8 @@ std::unique_ptr<Node> Node::terminal(Parts parts, const std::string& account, co
     node->terminal_ = engine.get();
     engine->setChecksOutsideLock(true);
     node->engine_ = std::move(engine);
-    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport);
+    node->dispatcher_ = std::make_unique<OutboxDispatcher>(node->engine_->messages(), *node->parts_.transport,
+                                                           &node->engine_->metrics());
     return node;
 }
 
@@ -93,6 +111,7 @@ void Node::startSenders() {
             try {
                 delivered = dispatcher_->flushDestination(destination, &mutex_);
             } catch (const std::exception& e) {
+                metrics().error(metrics::NodeMetrics::Error::send);
                 Poco::Logger::get("relaysync.outbox").error("%s: sending to %s failed: %s", account(), destination,
                                                             std::string(e.what()));
             }
@@ -147,6 +166,7 @@ void Node::dispatchLoop() {
             joinFinishedSenders();
             startSenders();
         } catch (const std::exception& e) {
+            metrics().error(metrics::NodeMetrics::Error::dispatch);
             Poco::Logger::get("relaysync.outbox").error("%s: outbox flush failed: %s", account(), std::string(e.what()));
         }
     }
@@ -161,7 +181,7 @@ sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& pa
 SyncReport Node::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
     std::lock_guard checking(check_mutex_);
     const auto snapshot = withTerminal([&](TerminalEngine& t) { return t.prepareCheck("check", share_id, names); });
-    const auto inspection = terminal_->inspect(snapshot);
+    const auto inspection = inspectCounted(*terminal_, snapshot);
     return locked([&] { return terminal_->finishCheck(snapshot, inspection); });
 }
 
@@ -170,7 +190,7 @@ std::string Node::synchronize(const std::string& share_id, const std::vector<std
     std::lock_guard checking(check_mutex_);
     const auto snapshot =
         withTerminal([&](TerminalEngine& t) { return t.prepareCheck("synchronize", share_id, names); });
-    const auto inspection = terminal_->inspect(snapshot);
+    const auto inspection = inspectCounted(*terminal_, snapshot);
     return locked([&] { return terminal_->finishSynchronize(snapshot, inspection); });
 }
 
@@ -179,6 +199,7 @@ void Node::requestChecks() {
         try {
             runPendingChecks();
         } catch (const std::exception& e) {
+            metrics().error(metrics::NodeMetrics::Error::check);
             Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
                                                        std::string(e.what()));
         }
@@ -196,7 +217,7 @@ void Node::runPendingChecks() {
     for (;;) {
         const auto pending = locked([&] { return terminal_->nextPendingCheck(); });
         if (!pending) return;
-        const auto inspection = terminal_->inspect(pending->snapshot);
+        const auto inspection = inspectCounted(*terminal_, pending->snapshot);
         locked([&] { terminal_->finishPendingCheck(*pending, inspection); });
     }
 }
@@ -213,6 +234,7 @@ void Node::checkLoop() {
         try {
             runPendingChecks();
         } catch (const std::exception& e) {
+            metrics().error(metrics::NodeMetrics::Error::check);
             Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
                                                        std::string(e.what()));
         }
@@ -220,6 +242,7 @@ void Node::checkLoop() {
 }
 
 void Node::onReachabilityChanged(const std::string& account, bool reachable) {
+    metrics().peerReachable(account, reachable);
     if (!reachable) return;
     {
         std::lock_guard lock(wake_mutex_);

@@ -37,6 +37,8 @@ public:
     ~Node() override;
 
     const std::string& account() const { return engine_->account(); }
+    // The node's counters (docs/metrics.md); thread-safe, no lock taken.
+    metrics::NodeMetrics& metrics() { return engine_->metrics(); }
     bool isRelay() const { return relay_ != nullptr; }
 
     // How the outbox reaches the transport.

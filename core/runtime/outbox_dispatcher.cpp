@@ -4,8 +4,8 @@
 
 namespace relaysync::core {
 
-OutboxDispatcher::OutboxDispatcher(MessageStore& messages, sdk::Transport& transport)
-    : messages_(messages), transport_(transport), logger_(Poco::Logger::get("relaysync.outbox")) {}
+OutboxDispatcher::OutboxDispatcher(MessageStore& messages, sdk::Transport& transport, metrics::NodeMetrics* metrics)
+    : messages_(messages), transport_(transport), logger_(Poco::Logger::get("relaysync.outbox")), metrics_(metrics) {}
 
 namespace {
 template <class Action>
@@ -42,6 +42,7 @@ bool OutboxDispatcher::deliver(const OutboxItem& item, std::mutex* database_lock
     const auto status = transport_.send(item.destination, item.payload);
     if (status.isOk()) {
         withLock(database_lock, [&] { messages_.removeFromOutbox(item.seq); });
+        if (metrics_) metrics_->delivered();
     } else if (status.isUnreachable()) {
         // Kept for a later flush (and so is everything after it for this peer, to keep order);
         // the transport tells us when the peer is back.
@@ -50,6 +51,7 @@ bool OutboxDispatcher::deliver(const OutboxItem& item, std::mutex* database_lock
     } else {
         // It can never go as it is; set aside, so that it does not hold up the peer's others.
         withLock(database_lock, [&] { messages_.moveToDeadLetters(item, status.toString()); });
+        if (metrics_) metrics_->deadLettered();
         logger_.error("message %s for %s cannot be delivered and was set aside: %s", std::to_string(item.seq),
                       item.destination, status.toString());
     }

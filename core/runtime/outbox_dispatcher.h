@@ -8,6 +8,7 @@
 
 #include <Poco/Logger.h>
 
+#include "metrics/node_metrics.h"
 #include "persistence/message_store.h"
 #include "relaysync/sdk/transport.h"
 
@@ -15,7 +16,8 @@ namespace relaysync::core {
 
 class OutboxDispatcher {
 public:
-    OutboxDispatcher(MessageStore& messages, sdk::Transport& transport);
+    // `metrics`, when given, counts what was delivered and set aside.
+    OutboxDispatcher(MessageStore& messages, sdk::Transport& transport, metrics::NodeMetrics* metrics = nullptr);
 
     // Returns how many messages the transport took. `database_lock`, when given, is taken for
     // each database access and released while the transport sends, which may block until the
@@ -32,6 +34,7 @@ private:
     MessageStore& messages_;
     sdk::Transport& transport_;
     Poco::Logger& logger_;
+    metrics::NodeMetrics* metrics_;
 };
 
 }  // namespace relaysync::core

@@ -31,6 +31,7 @@
 #include "brand/version_text.h"
 #include "detach.h"
 #include "logging_setup.h"
+#include "metrics/node_endpoint.h"
 #include "pid_file.h"
 #include "profile/profile_loader.h"
 
@@ -131,19 +132,37 @@ private:
                                  std::chrono::milliseconds(settings.write_timeout_ms)};
         AdminServer admin(
             adminSocketPath(profile),
-            [&node](const Poco::JSON::Object::Ptr& request) { return runAdminCommand(node, request); }, limits);
+            [&node](const Poco::JSON::Object::Ptr& request) {
+                try {
+                    auto reply = runAdminCommand(node, request);
+                    node.metrics().adminCommand(true);
+                    return reply;
+                } catch (...) {
+                    node.metrics().adminCommand(false);
+                    throw;
+                }
+            },
+            limits);
         // Before the node talks to its peers: a second daemon that shares only the socket with
         // a running one must stop here, not after connecting to the peers as the same account.
         admin.claim();
         if (!settings.group.empty()) grantSocketToGroup(admin.socketPath(), settings.group);
+        // Bound before the node starts: a port in use or a bad key is a start-up error.
+        std::optional<metrics::NodeEndpoint> metrics;
+        if (!profile.metrics.listen.empty()) metrics.emplace(profile.metrics, node, kRole);
         node.start(Node::Dispatch::background);
         admin.start();
+        if (metrics) {
+            metrics->start();
+            log.information("metrics at %s", metrics->url());
+        }
         log.information("%s %s is running (%s %s; profile %s, admin socket %s)", std::string(kRole), profile.account,
                         std::string(brand::kProductName), std::string(brand::kVersion), profile.source,
                         admin.socketPath());
         announceReady();
         waitForStopSignal();
         log.information("%s %s is stopping", std::string(kRole), profile.account);
+        if (metrics) metrics->stop();
         admin.stop();
         node.stop();
         return EXIT_OK;
