@@ -8,6 +8,7 @@
 
 #include "admin/share_reference.h"
 #include "assembly/change_view.h"
+#include "assembly/peer_view.h"
 #include "assembly/queue_view.h"
 #include "assembly/status_page.h"
 #include "assembly/status_view.h"
@@ -168,6 +169,12 @@ const std::map<std::string, Command>& commands() {
              return answer;
          }},
         // The outbox and dead letters, for operators (docs/admin.md).
+        {"peers",
+         [](Node& node, const Arguments&) {
+             const auto outbox = node.withEngine([](EngineBase& engine) { return readOutbox(engine.messages()); });
+             return peersResult(readPeers(node.peerLog().snapshot(), outbox,
+                                          [&node](const std::string& account) { return node.reachabilityOf(account); }));
+         }},
         {"outbox",
          [](Node& node, const Arguments&) {
              return outboxResult(node.withEngine([](EngineBase& engine) { return readOutbox(engine.messages()); }));

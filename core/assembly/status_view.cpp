@@ -7,6 +7,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSONString.h>
 
+#include "assembly/plain_units.h"
 #include "assembly/text_table.h"
 #include "protocol/bodies.h"
 
@@ -96,10 +97,10 @@ namespace {
 std::string renderEntries(const std::vector<ResourceEntry>& entries) {
     if (entries.empty()) return "  none\n";
     TextTable table({{"NAME"}, {"OWNER"}, {"LOCATION"}, {"STATUS"}, {"KIND"}, {"SIZE", Align::right},
-                     {"MODIFIED (UTC)"}, {"VERSION", Align::right}});
+                     {"MODIFIED", Align::left}, {"VERSION", Align::right}});
     for (const auto& entry : entries)
         table.addRow({entry.name, entry.owner, entry.location, entry.status, sdk::toString(entry.details.kind),
-                      std::to_string(entry.details.size), isoUtc(entry.details.modified_ms),
+                      plainSize(entry.details.size), localTime(entry.details.modified_ms),
                       std::to_string(entry.version)});
     return table.render("  ");
 }

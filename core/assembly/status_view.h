@@ -60,7 +60,7 @@ NodeStatus readNodeSummary(EngineBase& engine, NodeRole role);
 // shareable terminal (GROUP, TERMINAL, RELAY, DISPLAY NAME, DEPARTMENT).
 std::string renderGroupTable(const NodeStatus& status);
 // Shares (SHARE, NAME, GROUP, MEMBERS one per line, ENTRIES when counted), then per share its
-// entries (NAME, OWNER, LOCATION, STATUS, KIND, SIZE, MODIFIED (UTC), VERSION). A page shows
+// entries (NAME, OWNER, LOCATION, STATUS, KIND, SIZE in B/KB/MB/GB, MODIFIED in local time, VERSION). A page shows
 // only the shares it covers; one that continues a previous page shows its entries alone.
 std::string renderShareTable(const NodeStatus& status);
 // Both, under a heading naming the node; a page that continues another: its entries alone.

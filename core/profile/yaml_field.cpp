@@ -4,6 +4,7 @@
 #include <charconv>
 #include <utility>
 
+#include "profile/closest_name.h"
 #include "profile/profile_error.h"
 #include "profile/secret_keys.h"
 
@@ -33,37 +34,6 @@ std::string joinNames(std::initializer_list<std::string_view> names) {
 std::string childPath(const std::string& parent, std::string_view key) {
     if (parent.empty()) return std::string(key);
     return parent + "." + std::string(key);
-}
-
-// Levenshtein distance, to suggest the key a typo meant.
-std::size_t editDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-std::optional<std::string_view> closestName(std::string_view key,
-                                            std::initializer_list<std::string_view> names) {
-    std::optional<std::string_view> best;
-    std::size_t best_distance = 3;  // suggest only near misses
-    for (const std::string_view name : names) {
-        const std::size_t distance = editDistance(key, name);
-        if (distance < best_distance && distance < name.size()) {
-            best = name;
-            best_distance = distance;
-        }
-    }
-    return best;
 }
 
 bool allDigits(std::string_view text) {
@@ -202,7 +172,7 @@ void YamlMapping::allowOnly(std::initializer_list<std::string_view> allowed) con
     for (const auto& [name, field] : entries_) {
         if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
         std::string problem = "unknown key";
-        if (const auto guess = closestName(name, allowed)) {
+        if (const auto guess = closestName(name, std::vector<std::string_view>(allowed))) {
             problem += " (did you mean '" + std::string(*guess) + "'?)";
         }
         field.failAtKey(problem + "; allowed keys here: " + joinNames(allowed));

@@ -173,6 +173,7 @@ void Node::dispatchLoop() {
 }
 
 sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
+    peer_log_.messageFrom(from.account);
     const bool taken = locked([&] { return engine_->receive(from, payload); });
     if (terminal_) requestChecks();
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
@@ -242,6 +243,7 @@ void Node::checkLoop() {
 }
 
 void Node::onReachabilityChanged(const std::string& account, bool reachable) {
+    peer_log_.reachabilityChanged(account, reachable);
     metrics().peerReachable(account, reachable);
     if (!reachable) return;
     {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/peer_log.h"
 #include "engine/relay_engine.h"
 #include "engine/terminal_engine.h"
 #include "persistence/database.h"
@@ -77,6 +78,11 @@ public:
     sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;
 
+    // What this node has seen of each peer (peers command).
+    const PeerLog& peerLog() const { return peer_log_; }
+    // What the transport says of `account` now.
+    sdk::Reachability reachabilityOf(const std::string& account) const { return parts_.transport->reachability(account); }
+
 private:
     explicit Node(Parts parts);
     RelayEngine& requireRelay();
@@ -106,6 +112,7 @@ private:
     void startSenders();
     void joinFinishedSenders();
 
+    PeerLog peer_log_;
     std::mutex mutex_;
     // Taken before mutex_, never after: one check at a time (plugins need not be re-entrant).
     std::mutex check_mutex_;

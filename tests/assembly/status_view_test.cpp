@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "assembly/plain_units.h"
 #include "assembly/status_view.h"
 #include "assembly_test_support.h"
 #include "engine/relay_engine.h"
@@ -68,9 +69,31 @@ class StatusViewTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(jsonHasAStableKeyOrder);
     CPPUNIT_TEST(syncReportJson);
     CPPUNIT_TEST(readsAnEnginesStoredState);
+    CPPUNIT_TEST(sizesAndTimesAreInPlainUnits);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // The tables show local time: these tests read it in UTC.
+    void setUp() override {
+        ::setenv("TZ", "UTC", 1);
+        ::tzset();
+    }
+
+    void sizesAndTimesAreInPlainUnits() {
+        CPPUNIT_ASSERT_EQUAL(std::string("0 B"), plainSize(0));
+        CPPUNIT_ASSERT_EQUAL(std::string("1023 B"), plainSize(1023));
+        CPPUNIT_ASSERT_EQUAL(std::string("1.0 KB"), plainSize(1024));
+        CPPUNIT_ASSERT_EQUAL(std::string("1.5 KB"), plainSize(1536));
+        CPPUNIT_ASSERT_EQUAL(std::string("1.0 MB"), plainSize(1024 * 1024 - 1));
+        CPPUNIT_ASSERT_EQUAL(std::string("2.3 GB"), plainSize(2469606195ULL));
+        CPPUNIT_ASSERT_EQUAL(std::string("2007-10-01 15:00:32"), localTime(kPatentTime + 999));
+        ::setenv("TZ", "JST-9", 1);
+        ::tzset();
+        CPPUNIT_ASSERT_EQUAL(std::string("2007-10-02 00:00:32"), localTime(kPatentTime));
+        ::setenv("TZ", "UTC", 1);
+        ::tzset();
+    }
+
     void isoUtcFormatsMillisecondsToTheSecond() {
         CPPUNIT_ASSERT_EQUAL(std::string("1970-01-01T00:00:00Z"), isoUtc(0));
         CPPUNIT_ASSERT_EQUAL(std::string("2007-10-01T15:00:32Z"), isoUtc(kPatentTime));
@@ -101,11 +124,11 @@ public:
                            "client21@relay-server2.net\n");
         RS_ASSERT_CONTAINS(text, "Entries of workspace1 (20071001150032client11@relay-server1.net)\n");
         RS_ASSERT_CONTAINS(text, "  NAME         OWNER                       LOCATION             STATUS          KIND    "
-                                 "SIZE  MODIFIED (UTC)        VERSION\n");
+                                 "    SIZE  MODIFIED             VERSION\n");
         RS_ASSERT_CONTAINS(text, "  file100.pdf  client31@relay-server3.net  c:/docs/file100.pdf  file not found  file      "
-                                 "18  2007-10-01T15:00:33Z        2\n");
+                                 "  18 B  2007-10-01 15:00:33        2\n");
         RS_ASSERT_CONTAINS(text, "  folderA      client11@relay-server1.net  c:/folderA           ok              folder  "
-                                 "2048  2007-10-01T15:00:32Z        1\n");
+                                 "2.0 KB  2007-10-01 15:00:32        1\n");
     }
 
     void emptyStateSaysNone() {

@@ -168,12 +168,37 @@ void checkPatentScenario(E2eSite& site) {
     for (const auto& [node, type] : watched)
         CPPUNIT_ASSERT_EQUAL_MESSAGE(node + " " + type, before[node] + asked.at(node), received(node, type));
 
-    // A name not in the share is reported, not silently dropped.
+    // A name not in the share is reported, not silently dropped, and the exit code says so.
     const auto unknown = cluster.adminCli(C11, {"--json", "sync", ids.workspace1, "folderB", "no-such-entry"});
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(unknown.err, 0, unknown.exit_code);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(unknown.err, 4, unknown.exit_code);
     const auto unknown_report = cluster::parseSyncReport(parseJson(unknown.out));
     CPPUNIT_ASSERT_EQUAL(std::int64_t(1), unknown_report.checked);
     CPPUNIT_ASSERT(unknown_report.unknown_resources == std::vector<std::string>{"no-such-entry"});
+
+    // A share by its name, and by the start of its id.
+    const auto by_name = cluster.adminCli(C11, {"sync", "workspace1", "folderB"});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(by_name.err, 0, by_name.exit_code);
+    const auto by_start = cluster.adminCli(C11, {"check", ids.workspace1.substr(0, 8)});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(by_start.err, 0, by_start.exit_code);
+    const auto unknown_share = cluster.adminCli(C11, {"sync", "no-such-share"});
+    CPPUNIT_ASSERT_EQUAL(1, unknown_share.exit_code);
+    CPPUNIT_ASSERT_MESSAGE(unknown_share.err, unknown_share.err.find("unknown share 'no-such-share'") != std::string::npos);
+    // A mistyped command: the nearest one is suggested.
+    const auto typo = cluster.adminCli(C11, {"stauts"});
+    CPPUNIT_ASSERT_EQUAL(2, typo.exit_code);
+    CPPUNIT_ASSERT_MESSAGE(typo.err, typo.err.find("unknown command 'stauts' (did you mean 'status'?)") != std::string::npos);
+
+    // R1's peers: the other relays and its terminals, connected over TLS.
+    const auto peers = cluster.adminCli(R1, {"peers"});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(peers.err, 0, peers.exit_code);
+    const auto connected = [&](const std::string& account) {
+        const auto start = peers.out.find("  " + account + " ");
+        if (start == std::string::npos) return false;
+        const auto line = peers.out.substr(start, peers.out.find('\n', start) - start);
+        return line.find(" connected ") != std::string::npos && line.find("not connected") == std::string::npos;
+    };
+    CPPUNIT_ASSERT_MESSAGE(peers.out, connected("relay-server2@net"));
+    CPPUNIT_ASSERT_MESSAGE(peers.out, connected("client11@relay-server1.net"));
 
     // The CLI's errors: one line on standard error and exit code 1.
     const auto refused = cluster.adminCli(C11, {"add-resource", ids.workspace1, "ghost", "c:/no/such/file"});

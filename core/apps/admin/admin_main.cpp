@@ -20,15 +20,25 @@
 #include "admin/admin_client.h"
 #include "assembly/status_view.h"
 #include "brand/version_text.h"
+#include "profile/closest_name.h"
 #include "profile/profile_loader.h"
 #include "protocol/json_fields.h"
 
 namespace relaysync::core {
 namespace {
 
+// Exit codes (docs/admin.md, "Exit codes"). A synchronize that ended but did not do all it was
+// asked says which way it fell short, the first that applies in this order.
 constexpr int kExitFailed = 1, kExitUsage = 2, kExitTimeout = 3;
+constexpr int kExitSyncUnknownResources = 4, kExitSyncNodesUnreachable = 5, kExitSyncProblems = 6;
 
-const char* kUsage = R"(usage: relaysync-admin (--profile FILE | --socket PATH) [--json] [--timeout SECONDS] COMMAND [ARG...]
+// "relaysync-admin", or a vendor's name for it (docs/branding.md).
+const std::string& programName() {
+    static const std::string name = brand::programName("admin");
+    return name;
+}
+
+const char* kUsage = R"(usage: ADMIN (--profile FILE | --socket PATH) [--json] [--timeout SECONDS] COMMAND [ARG...]
 
 Relay commands (patent Fig. 10-11):
   create-group [PEER] [--force]              new group, inviting the relay account PEER
@@ -65,6 +75,8 @@ Both:
                                              --count: each share's entries counted, --all: every
                                              page, printed as it comes (--json: one object a line)
   ping                                       the daemon's account and role
+  peers                                      each peer: connected or not and since when, its last
+                                             message, messages waiting for it
 Outbox and dead letters (both):
   outbox                                     per destination: messages waiting, the oldest's seq, type, id
   dead-letters                               messages set aside as undeliverable, with the reason
@@ -73,7 +85,18 @@ Outbox and dead letters (both):
   purge-outbox DESTINATION                   drop every message waiting for DESTINATION
 --timeout SECONDS bounds the whole command: connecting, every answer and a synchronize's wait
 (default: 60 s for an answer, 300 s for a synchronize's wait).
+SHARE is a share's id, its name when no other share on the node has it, or the start of its id.
+Exit codes: 0 done; 1 the daemon refused (the reason is printed); 2 wrong command line or no
+daemon; 3 --timeout passed; sync only: 4 resources named are not in the share, 5 some nodes could
+not be reached, 6 problems were reported or entries could not be reached.
 )";
+
+// kUsage with this build's program name.
+std::string usageText() {
+    std::string text = kUsage;
+    text.replace(text.find("ADMIN"), 5, programName());
+    return text;
+}
 
 struct Invocation {
     std::string profile, socket, command;
@@ -114,7 +137,7 @@ private:
 };
 
 [[noreturn]] void usageError(const std::string& message) {
-    std::cerr << "relaysync-admin: " << message << "\n" << kUsage;
+    std::cerr << programName() << ": " << message << "\n" << usageText();
     std::exit(kExitUsage);
 }
 
@@ -151,7 +174,7 @@ Invocation parse(int argc, char** argv) {
                 usageError("--timeout takes a whole number of seconds, at least 1");
             }
         } else if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage << "\n" << brand::helpFooter() << "\n";
+            std::cout << usageText() << "\n" << brand::helpFooter() << "\n";
             std::exit(0);
         } else if (arg == "--version" || arg == "-V") {
             std::cout << brand::versionText(brand::programName("admin"));
@@ -222,6 +245,7 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     };
     static const std::map<std::string, Shape> shapes{
         {"ping", {}},
+        {"peers", {}},
         {"create-group", {{}, {"peer"}, ""}},
         {"add-group", {{"relay", "group"}, {}, ""}},
         {"invitations", {}},
@@ -248,7 +272,13 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
         {"purge-outbox", {{"destination"}, {}, ""}},
     };
     const auto shape = shapes.find(call.command);
-    if (shape == shapes.end()) usageError("unknown command '" + call.command + "'");
+    if (shape == shapes.end()) {
+        std::vector<std::string_view> known;
+        for (const auto& [name, unused] : shapes) known.push_back(name);
+        const auto guess = closestName(call.command, known);
+        usageError("unknown command '" + call.command + "'" +
+                   (guess ? " (did you mean '" + std::string(*guess) + "'?)" : std::string()));
+    }
     const auto& [required, optional, rest, rest_min] = shape->second;
     if (call.args.size() < required.size() + rest_min)
         usageError(call.command + " needs " + (rest_min > 0 ? "at least " : "") +
@@ -277,7 +307,7 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
 Poco::JSON::Object::Ptr ask(const std::string& socket, const Poco::JSON::Object::Ptr& request, const Budget& budget) {
     auto response = askDaemon(socket, request, budget.forAnswer());
     if (!response->optValue<bool>("ok", false)) {
-        std::cerr << "relaysync-admin: " << json::optionalString(response, "error") << "\n";
+        std::cerr << programName() << ": " << json::optionalString(response, "error") << "\n";
         std::exit(kExitFailed);
     }
     response->remove("ok");
@@ -331,6 +361,18 @@ int showStatus(const Invocation& call, const Budget& budget, const std::string& 
     }
 }
 
+// The exit code of a finished synchronize: 0 when it did all it was asked.
+int syncOutcome(const Poco::JSON::Object::Ptr& report) {
+    const auto any = [&](const char* list, const char* more) {
+        const auto items = report->getArray(list);
+        return (items && items->size() > 0) || report->optValue<Poco::Int64>(more, 0) > 0;
+    };
+    if (any("unknown_resources", "more_unknown_resources")) return kExitSyncUnknownResources;
+    if (any("unreachable_nodes", "more_unreachable_nodes")) return kExitSyncNodesUnreachable;
+    if (any("problems", "more_problems") || report->optValue<Poco::Int64>("unreachable", 0) > 0) return kExitSyncProblems;
+    return 0;
+}
+
 // Waits for a synchronize, showing on standard error who it still waits for.
 int awaitSync(const Invocation& call, const Budget& budget, const std::string& socket, const std::string& sync_id) {
     Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
@@ -346,15 +388,16 @@ int awaitSync(const Invocation& call, const Budget& budget, const std::string& s
     for (bool first = true;; first = false) {
         // Past the timeout, exit 3 rather than ask with no time left (that would be exit 2).
         if (!first && Clock::now() >= give_up) {
-            std::cerr << "\nrelaysync-admin: synchronize " << sync_id << " has not finished after " << budget.syncWaitText()
+            std::cerr << "\n" << programName() << ": synchronize " << sync_id << " has not finished after " << budget.syncWaitText()
                       << "; ask again with: sync-status " << sync_id << "\n";
             return kExitTimeout;
         }
         const auto status = ask(socket, request, budget);
         if (status->optValue<bool>("finished", false)) {
             if (!call.json) std::cerr << "\n";
-            show(status->getObject("report"), call.json);
-            return 0;
+            const auto report = status->getObject("report");
+            show(report, call.json);
+            return syncOutcome(report);
         }
         std::string waiting;
         for (const auto& node : json::requireStrings(status, "waiting_for", "sync-status")) waiting += " " + node;
@@ -387,10 +430,10 @@ int main(int argc, char** argv) {
     try {
         return relaysync::core::run(argc, argv);
     } catch (const relaysync::core::AdminConnectionError& e) {
-        std::cerr << "relaysync-admin: " << e.what() << "\n";
+        std::cerr << relaysync::core::programName() << ": " << e.what() << "\n";
         return relaysync::core::kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "relaysync-admin: " << e.what() << "\n";
+        std::cerr << relaysync::core::programName() << ": " << e.what() << "\n";
         return relaysync::core::kExitFailed;
     }
 }
