@@ -9,6 +9,7 @@ namespace relaysync::core {
 
 std::string pathBeneath(const std::string& folder, const std::string& relative) {
     if (folder.empty()) return relative;
+    if (relative.empty()) return folder;
     std::string path = folder;
     path += '/';
     path += relative;
