@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "engine/folder_contents.h"
+#include "engine/parallel_inspection.h"
 
 namespace relaysync::core {
 
@@ -83,12 +84,14 @@ sdk::Status describeSubject(sdk::EntityChecker& checker, sdk::ResourceStore& sto
     }
 }
 
-// Steps 1 and 2 of a folder to hash, on this thread; ok, or why the folder could not be read.
+// Steps 1 and 2 of a folder to hash, its files on as many threads as the checker allows; ok, or
+// why the folder could not be read.
 sdk::Status readFolder(sdk::EntityChecker& checker, const StoreRouter::Route& route, const sdk::CallContext& call,
                        FolderUnderCheck& folder) {
     if (auto status = listFolderContents(*route.store, route.path, call, folder.beneath); !status.isOk()) return status;
     folder.read.assign(folder.beneath.size(), sdk::Status::ok());
-    for (std::size_t i = 0; i < folder.beneath.size(); ++i) describeFileBeneath(checker, route, call, folder, i);
+    runOnThreads(folder.beneath.size(), ParallelInspection::threadsFor(checker),
+                 [&](std::size_t i) { describeFileBeneath(checker, route, call, folder, i); });
     return sdk::Status::ok();
 }
 

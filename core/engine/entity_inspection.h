@@ -30,7 +30,8 @@ sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRo
                                       const sdk::EntityDetails& recorded, const sdk::CallContext& call,
                                       const sdk::EntityDetails& listed);
 
-// The details to record for a new entry at `route`: the store's, with what the checker adds.
+// The details to record for a new entry at `route`: the store's, with what the checker adds. A
+// folder's files are read on several threads when the checker allows it (parallel_inspection.h).
 sdk::Status describeEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route, const sdk::CallContext& call,
                            sdk::EntityDetails& details);
 
