@@ -7,8 +7,8 @@
 #   --plain  ./build: every suite (the default when no leg is named)
 #   --asan   ./build-asan: every suite under AddressSanitizer + UndefinedBehaviorSanitizer (g++, -O1)
 #   --tsan   ./build-tsan: the runtime (core_engine), transports (transport_direct,
-#            transport_sip), admin and store_conformance suites under ThreadSanitizer (g++, -O1);
-#            only their targets are built
+#            transport_sip), admin, store_conformance and checker_hash suites under
+#            ThreadSanitizer (g++, -O1); only their targets are built
 #   --fuzz   ./build-fuzz: each libFuzzer target of tests/fuzz for RELAYSYNC_FUZZ_SECONDS
 #            (default 45) seconds (Clang; installs clang on first use)
 #   --package  ./build-package: the Debian package built and checked (scripts/package.sh), and
@@ -61,10 +61,10 @@ leg_tsan() {
   "$top/scripts/setup.sh"
   cmake -S "$top" -B "$top/build-tsan" "${sanitizer_config[@]}" -DRELAYSYNC_SANITIZE=thread >/dev/null
   ninja -C "$top/build-tsan" -j "$jobs" test_core_engine test_transport_direct test_transport_sip test_admin \
-    test_store_conformance
+    test_store_conformance test_checker_hash
   # A report makes the suite exit 66. The suppressions cover Poco's uninstrumented TCPServer.
   TSAN_OPTIONS="suppressions=$top/scripts/tsan.supp second_deadlock_stack=1" \
-    run_ctest "$top/build-tsan" -R '^(core_engine|transport_direct|transport_sip|admin|store_conformance)$'
+    run_ctest "$top/build-tsan" -R '^(core_engine|transport_direct|transport_sip|admin|store_conformance|checker_hash)$'
 }
 
 leg_fuzz() {

@@ -5,6 +5,7 @@
 
 #include "engine/entity_inspection.h"
 #include "engine/folder_listings.h"
+#include "engine/parallel_inspection.h"
 
 namespace relaysync::core {
 
@@ -14,17 +15,23 @@ namespace {
 // replaced root makes every entity in it unreachable, never gone.
 using RootConfirmations = std::map<std::string, sdk::Status>;
 
-sdk::CheckOutcome inspect(const ResourceEntry& entry, const StoreRouter& router, sdk::EntityChecker& checker,
-                          std::chrono::milliseconds store_timeout, RootConfirmations& roots, FolderListings& folders) {
+// `outcome` is written at once or by checks.finish().
+void inspect(const ResourceEntry& entry, const StoreRouter& router, ParallelInspection& checks,
+             std::chrono::milliseconds store_timeout, RootConfirmations& roots, FolderListings& folders,
+             sdk::CheckOutcome& outcome) {
     StoreRouter::Route route;
-    if (auto status = router.route(entry.location, route); !status.isOk())
-        return {sdk::Verdict::unreachable, {}, status.toString()};
+    if (auto status = router.route(entry.location, route); !status.isOk()) {
+        outcome = {sdk::Verdict::unreachable, {}, status.toString()};
+        return;
+    }
     const auto call = sdk::CallContext::within(store_timeout);
     auto root = roots.find(route.prefix);
     if (root == roots.end()) root = roots.emplace(route.prefix, router.confirmRoot(route.prefix, call)).first;
-    if (!root->second.isOk()) return {sdk::Verdict::unreachable, {}, root->second.toString()};
-    if (const auto listed = folders.listed(route)) return inspectListedEntity(checker, route, entry.details, call, *listed);
-    return inspectEntity(checker, route, entry.details, call);
+    if (!root->second.isOk()) {
+        outcome = {sdk::Verdict::unreachable, {}, root->second.toString()};
+        return;
+    }
+    checks.inspect(route, entry.details, call, folders.listed(route), outcome);
 }
 
 ResourceEntry nextVersion(const ResourceEntry& entry) {
@@ -59,18 +66,23 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
     CheckInspection inspection;
     RootConfirmations roots;
     FolderListings folders(store_call_timeout);
+    ParallelInspection checks(checker);
     for (const auto& [location, listed] : snapshot.listings) {
         StoreRouter::Route route;
         if (router.route(location, route).isOk()) folders.expect(route);
     }
     for (const auto& [location, listed] : snapshot.listings) {
         auto& looked_at = inspection[location];
+        looked_at.reserve(listed.size());  // outcomes are written in place by checks.finish()
         for (const auto& entry : listed) {
             const bool known = std::any_of(looked_at.begin(), looked_at.end(),
                                            [&](const auto& seen) { return seen.first == entry.details; });
-            if (!known) looked_at.emplace_back(entry.details, inspect(entry, router, checker, store_call_timeout, roots, folders));
+            if (!known)
+                inspect(entry, router, checks, store_call_timeout, roots, folders,
+                        looked_at.emplace_back(entry.details, sdk::CheckOutcome{}).second);
         }
     }
+    checks.finish();  // on several threads, when the checker allows it
     return inspection;
 }
 

@@ -40,6 +40,7 @@ HashConfig parseConfig(const sdk::PluginConfig& config) {
     const std::string trust = text(config, "trust_cache");
     if (trust != "true" && trust != "false") plugin_common::failKey("trust_cache", "'" + trust + "' is not true or false");
     parsed.trust_cache = trust == "true";
+    parsed.threads = plugin_common::wholeNumber("threads", text(config, "threads"), 0, 64);
     return parsed;
 }
 

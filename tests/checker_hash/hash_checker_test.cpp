@@ -13,7 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
+#include <vector>
 
+#include "relaysync/sdk/concurrent_checks.h"
+#include "relaysync/sdk/folder_hashing.h"
 #include "relaysync/sdk/plugin.h"
 
 namespace relaysync::tests {
@@ -80,6 +84,36 @@ sdk::CheckSubject subjectFor(const std::string& content, std::uint64_t file_id, 
 
 const std::string kAbcSha256 = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
+sdk::FolderHashing& folderHashing(sdk::EntityChecker& checker) {
+    auto* hashing = static_cast<sdk::FolderHashing*>(checker.extension(sdk::kFolderHashingExtension));
+    CPPUNIT_ASSERT(hashing);
+    return *hashing;
+}
+
+sdk::FolderEntry folderEntry(const std::string& path) { return {path, {sdk::EntityKind::folder, 0, 0, {}, {}}}; }
+
+// A folder as core hands it over: "docs" with a.txt, sub/b<TAB>c (both "abc") and an empty
+// folder; each file described by the checker, as core does, through `readers` (one per file).
+struct Docs {
+    sdk::CheckSubject folder;
+    sdk::FolderContents beneath;
+};
+Docs describedDocs(sdk::EntityChecker& checker, CountingReader& a, CountingReader& b, std::int64_t b_changed_ns = 1) {
+    Docs docs;
+    docs.folder = subjectFor("", 0);
+    docs.folder.path = "docs";
+    docs.folder.current = {sdk::EntityKind::folder, 1700000000000, 6, {}, {}};
+    const auto file = [&](const std::string& path, CountingReader& reader, std::uint64_t id, std::int64_t changed_ns) {
+        auto subject = subjectFor("abc", id, changed_ns);
+        subject.path = "docs/" + path;
+        sdk::FolderEntry entry{path, {}};
+        CPPUNIT_ASSERT(checker.describe(sdk::CallContext::unbounded(), subject, &reader, entry.details).isOk());
+        return entry;
+    };
+    docs.beneath = {file("a.txt", a, 101, 1), folderEntry("empty"), folderEntry("sub"), file("sub/b\tc", b, 102, b_changed_ns)};
+    return docs;
+}
+
 }  // namespace
 
 class HashCheckerTest : public CppUnit::TestFixture {
@@ -90,6 +124,11 @@ class HashCheckerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testRecordsOfOtherCheckersAreNotChanges);
     CPPUNIT_TEST(testUnreadableContentIsUnreachable);
     CPPUNIT_TEST(testSettingsAreChecked);
+    CPPUNIT_TEST(testFolderHashIsTheDocumentedOne);
+    CPPUNIT_TEST(testFolderHashFollowsNamesAndStructure);
+    CPPUNIT_TEST(testUnchangedFolderIsNotReadAndAContentChangeBeneathIsAChange);
+    CPPUNIT_TEST(testFolderRecordsOfOtherCheckersAreNotChanges);
+    CPPUNIT_TEST(testManyThreadsAtOnceGetTheRightHashes);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -122,7 +161,7 @@ public:
         CountingReader again("abc");
         CPPUNIT_ASSERT(sha512->describe(sdk::CallContext::unbounded(), subjectFor("abc", 3), &again, details).isOk());
         CPPUNIT_ASSERT_EQUAL(std::string("sha512:ddaf35a193617aba"), details.hash.substr(0, 23));
-        // Folders carry no hash.
+        // A folder handed to describe() itself (by a host without folder hashing) gets no hash.
         auto folder = subjectFor("", 4);
         folder.current.kind = sdk::EntityKind::folder;
         CPPUNIT_ASSERT(checker->describe(sdk::CallContext::unbounded(), folder, nullptr, details).isOk());
@@ -214,6 +253,121 @@ public:
         CPPUNIT_ASSERT(!create({{"trust_cache", "maybe"}}, &error));
         CPPUNIT_ASSERT(!create({{"colour", "blue"}}, &error));
         CPPUNIT_ASSERT_MESSAGE(error, error.find("colour") != std::string::npos);
+        CPPUNIT_ASSERT(!create({{"threads", "65"}}, &error));
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("threads") != std::string::npos);
+    }
+
+    // docs/checker-hash.md, "A folder's hash", worked through by hand with printf | sha256sum.
+    void testFolderHashIsTheDocumentedOne() {
+        std::string error;
+        auto checker = create({}, &error);
+        CountingReader a("abc"), b("abc");
+        auto docs = describedDocs(*checker, a, b);
+        sdk::EntityDetails details;
+        CPPUNIT_ASSERT(folderHashing(*checker).describeFolder(sdk::CallContext::unbounded(), docs.folder, docs.beneath, details).isOk());
+        CPPUNIT_ASSERT_EQUAL(std::string("sha256:d683c948e252f75508859282d55fdf5a069ddde5d8a218946bb193d177591ef4"), details.hash);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t{6}, details.size);  // core's aggregate stays
+        // The order core lists items in does not matter.
+        std::reverse(docs.beneath.begin(), docs.beneath.end());
+        sdk::EntityDetails reversed;
+        CPPUNIT_ASSERT(folderHashing(*checker).describeFolder(sdk::CallContext::unbounded(), docs.folder, docs.beneath, reversed).isOk());
+        CPPUNIT_ASSERT_EQUAL(details.hash, reversed.hash);
+    }
+
+    void testFolderHashFollowsNamesAndStructure() {
+        std::string error;
+        auto checker = create({}, &error);
+        CountingReader a("abc"), b("abc");
+        const auto docs = describedDocs(*checker, a, b);
+        const auto hashOf = [&](const sdk::FolderContents& beneath) {
+            sdk::EntityDetails details;
+            CPPUNIT_ASSERT(folderHashing(*checker).describeFolder(sdk::CallContext::unbounded(), docs.folder, beneath, details).isOk());
+            return details.hash;
+        };
+        const auto original = hashOf(docs.beneath);
+        auto renamed = docs.beneath;
+        renamed[0].path = "A.txt";
+        auto moved = docs.beneath;
+        moved[3].path = "empty/b\tc";
+        auto without_empty = docs.beneath;
+        without_empty.erase(without_empty.begin() + 1);
+        auto extra = docs.beneath;
+        extra.push_back(folderEntry("empty/deeper"));
+        for (const auto& other : {renamed, moved, without_empty, extra}) CPPUNIT_ASSERT(hashOf(other) != original);
+    }
+
+    void testUnchangedFolderIsNotReadAndAContentChangeBeneathIsAChange() {
+        std::string error;
+        auto checker = create({{"cache_file", (dir_ / "hashes").string()}}, &error);
+        auto& hashing = folderHashing(*checker);
+        CountingReader a("abc"), b("abc");
+        const auto docs = describedDocs(*checker, a, b);
+        sdk::EntityDetails recorded;
+        CPPUNIT_ASSERT(hashing.describeFolder(sdk::CallContext::unbounded(), docs.folder, docs.beneath, recorded).isOk());
+        // The next check: every file beneath comes from the cache, nothing is read.
+        CountingReader a2("abc"), b2("abc");
+        const auto again = describedDocs(*checker, a2, b2);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, a2.served() + b2.served());
+        auto outcome = hashing.checkFolder(sdk::CallContext::unbounded(), recorded, again.folder, again.beneath);
+        CPPUNIT_ASSERT(outcome.verdict == sdk::Verdict::unchanged);
+        CPPUNIT_ASSERT_EQUAL(recorded.hash, outcome.current.hash);
+        // sub/b<TAB>c rewritten with the same size and time set back: only its change time moved.
+        CountingReader a3("abc"), b3("xyz");
+        const auto rewritten = describedDocs(*checker, a3, b3, 2);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, a3.served());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, b3.served());
+        outcome = hashing.checkFolder(sdk::CallContext::unbounded(), recorded, rewritten.folder, rewritten.beneath);
+        CPPUNIT_ASSERT(outcome.verdict == sdk::Verdict::changed);
+        CPPUNIT_ASSERT(outcome.current.hash != recorded.hash);
+        CPPUNIT_ASSERT_EQUAL(std::string("sha256:"), outcome.current.hash.substr(0, 7));
+    }
+
+    void testFolderRecordsOfOtherCheckersAreNotChanges() {
+        std::string error;
+        auto checker = create({}, &error);
+        CountingReader a("abc"), b("abc");
+        const auto docs = describedDocs(*checker, a, b);
+        const auto by_timestamp_size = docs.folder.current;  // no hash: as recorded before folders had one
+        auto outcome = folderHashing(*checker).checkFolder(sdk::CallContext::unbounded(), by_timestamp_size, docs.folder, docs.beneath);
+        CPPUNIT_ASSERT(outcome.verdict == sdk::Verdict::unchanged);
+        CPPUNIT_ASSERT(outcome.current.hash.empty());
+        auto grown = docs.folder;
+        grown.current.size = 7;
+        outcome = folderHashing(*checker).checkFolder(sdk::CallContext::unbounded(), by_timestamp_size, grown, docs.beneath);
+        CPPUNIT_ASSERT(outcome.verdict == sdk::Verdict::changed);
+        CPPUNIT_ASSERT_EQUAL(std::string("sha256:"), outcome.current.hash.substr(0, 7));
+    }
+
+    // ThreadSanitizer runs this suite too (scripts/test.sh --tsan): the cache is the only state
+    // the threads share.
+    void testManyThreadsAtOnceGetTheRightHashes() {
+        std::string error;
+        auto checker = create({{"cache_file", (dir_ / "hashes").string()}, {"threads", "4"}}, &error);
+        CPPUNIT_ASSERT_MESSAGE(error, checker);
+        auto* concurrent = static_cast<sdk::ConcurrentChecks*>(checker->extension(sdk::kConcurrentChecksExtension));
+        CPPUNIT_ASSERT(concurrent);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{4}, concurrent->maxConcurrentCalls());
+        CPPUNIT_ASSERT(!checker->extension("relaysync.checker.unknown/1"));
+        std::vector<std::thread> threads;
+        std::vector<int> wrong(4, 0);
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 50; ++i) {
+                    // Half the files are the same for every thread (the cache), half its own.
+                    const std::uint64_t id = i % 2 ? 1000 + i : 2000 + t * 100 + i;
+                    CountingReader reader("abc");
+                    sdk::EntityDetails details;
+                    if (!checker->describe(sdk::CallContext::unbounded(), subjectFor("abc", id), &reader, details).isOk() ||
+                        details.hash != kAbcSha256)
+                        ++wrong[t];
+                    CountingReader again("abc");
+                    if (checker->check(sdk::CallContext::unbounded(), details, subjectFor("abc", id), &again).verdict !=
+                        sdk::Verdict::unchanged)
+                        ++wrong[t];
+                }
+            });
+        for (auto& thread : threads) thread.join();
+        for (const int count : wrong) CPPUNIT_ASSERT_EQUAL(0, count);
     }
 
 private:

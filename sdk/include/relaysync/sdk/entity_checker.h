@@ -88,7 +88,8 @@ public:
     // every entry as changed: a checker compares only what `recorded` has (a hash checker given
     // a record without a hash compares kind, time and size, and keeps the hash in its own cache).
     // Never throws (an escaping exception is reported as `unreachable` with its text).
-    // Threads: called from one thread at a time per checker instance.
+    // Threads: called from one thread at a time per checker instance, unless the checker offers
+    // ConcurrentChecks (concurrent_checks.h).
     virtual CheckOutcome check(const CallContext& call, const EntityDetails& recorded, const CheckSubject& subject,
                                ContentReader* content) = 0;
 
@@ -102,7 +103,8 @@ public:
         return Status::ok();
     }
 
-    // Optional interfaces added after 2.0 (see docs/sdk-abi.md); none in 2.0.
+    // Optional interfaces added after 2.0 (see docs/sdk-abi.md); none in 2.0. Since 2.1:
+    // kConcurrentChecksExtension (concurrent_checks.h), kFolderHashingExtension (folder_hashing.h).
     virtual void* extension(const char* /*name*/) { return nullptr; }
 };
 
