@@ -67,9 +67,13 @@ private:
     Poco::JSON::Object::Ptr args_;
 };
 
+// Who may run a command that names a share.
+enum class Holder { terminal, relay_or_terminal };
+
 // The share an argument names (share_reference.h), looked up before the handler takes the
-// engine's lock for its own work.
-std::string shareArgument(Node& node, const Arguments& args) {
+// engine's lock for its own work. A terminal's command at a relay is refused as such first.
+std::string shareArgument(Node& node, const Arguments& args, Holder holder = Holder::terminal) {
+    if (holder == Holder::terminal && node.isRelay()) node.withTerminal([](TerminalEngine&) {});
     const auto given = args.text("share");
     return node.withEngine([&](EngineBase& engine) {
         // A full id, a deleted share's too: the engine then says what became of it.
@@ -108,7 +112,7 @@ Poco::JSON::Object::Ptr countResult(const std::string& key, std::size_t count, c
 // The share is named as every command names one (share_reference.h).
 StatusPageRequest statusPageRequest(Node& node, const Arguments& args) {
     StatusPageRequest request;
-    if (!args.optionalText("share").empty()) request.share = shareArgument(node, args);
+    if (!args.optionalText("share").empty()) request.share = shareArgument(node, args, Holder::relay_or_terminal);
     if (const auto limit = args.optionalInt("limit")) {
         if (*limit < 0) throw CommandError("args.limit must be 0 or more");
         request.limit = static_cast<std::size_t>(*limit);
@@ -361,7 +365,7 @@ const std::map<std::string, Command>& commands() {
          }},
         {"sync",
          [](Node& node, const Arguments& args) {
-             const auto share = shareArgument(node, args);
+             const auto share = shareArgument(node, args, Holder::relay_or_terminal);
              return result("sync_id", node.synchronize(share, args.texts("names")));
          }},
         {"sync-status",

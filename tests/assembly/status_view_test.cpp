@@ -124,9 +124,9 @@ public:
                            "client21@relay-server2.net\n");
         RS_ASSERT_CONTAINS(text, "Entries of workspace1 (20071001150032client11@relay-server1.net)\n");
         RS_ASSERT_CONTAINS(text, "  NAME         OWNER                       LOCATION             STATUS          KIND    "
-                                 "    SIZE  MODIFIED             VERSION\n");
+                                 "  SIZE  MODIFIED             VERSION\n");
         RS_ASSERT_CONTAINS(text, "  file100.pdf  client31@relay-server3.net  c:/docs/file100.pdf  file not found  file      "
-                                 "  18 B  2007-10-01 15:00:33        2\n");
+                                 "18 B  2007-10-01 15:00:33        2\n");
         RS_ASSERT_CONTAINS(text, "  folderA      client11@relay-server1.net  c:/folderA           ok              folder  "
                                  "2.0 KB  2007-10-01 15:00:32        1\n");
     }

@@ -178,10 +178,11 @@ public:
             return std::string("(accepted)");
         };
         const auto sync_refused = refusal([&] { cluster.startSync(C12, secret); });
-        CPPUNIT_ASSERT_MESSAGE(sync_refused, sync_refused.find("not a member of share " + secret) != std::string::npos);
+        // It does not even hold it: to it the share is unknown.
+        CPPUNIT_ASSERT_MESSAGE(sync_refused, sync_refused.find("unknown share '" + secret + "'") != std::string::npos);
         site_->writeEntity(C22, "c:/mine.txt", "an entity that exists\n");
         const auto add_refused = refusal([&] { cluster.addResource(C22, secret, "mine", "c:/mine.txt"); });
-        CPPUNIT_ASSERT_MESSAGE(add_refused, add_refused.find("not a member of share " + secret) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(add_refused, add_refused.find("unknown share '" + secret + "'") != std::string::npos);
         CPPUNIT_ASSERT(!cluster.status(C22).share(secret));
     }
 

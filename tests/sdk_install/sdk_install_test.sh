@@ -292,8 +292,12 @@ expect_entries() {  # what the relay and the terminal must both show
         wait_until "$node shows readme.txt ($readme_size bytes)" 30 shows "$node" readme.txt file "$readme_size"
     done
 }
-run_sync() {  # runs a synchronize of the share from the terminal; prints its report
-    admin terminal sync "$share" || fail "sync $share failed or did not finish"
+run_sync() {  # SHORTFALL_CODE: runs a synchronize of the share from the terminal; prints its report
+    # relaysync-admin's sync exits 0 when it did all it was asked, and 4-6 when it ended short
+    # of that (docs/admin.md): here only the code the caller expects is accepted.
+    local rc=0
+    admin terminal sync "$share" || rc=$?
+    ((rc == ${1:-0})) || fail "sync $share exited $rc, expected ${1:-0}"
 }
 synchronize() {  # a synchronize that must find everything reachable; prints its report
     local report
@@ -323,7 +327,7 @@ expect_entries
 printf 'read me first; the archive was replaced\n' >"$tree/readme.txt"
 tar -cf "$archive.new" -C "$tree" .
 mv "$archive.new" "$archive"
-report=$(run_sync)
+report=$(run_sync 6)  # 6: entries whose store could not be reached
 say "synchronize after the archive was replaced: $(jq -c '{checked, changed, gone, unreachable}' <<<"$report")"
 jq -e '.unreachable >= 1 and .gone == 0 and .changed == 0' <<<"$report" >/dev/null ||
     fail "a replaced archive was not held as unreachable: $report"

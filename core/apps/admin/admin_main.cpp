@@ -273,7 +273,8 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     };
     const auto shape = shapes.find(call.command);
     if (shape == shapes.end()) {
-        std::vector<std::string_view> known;
+        // The commands of the table and those with their own options.
+        std::vector<std::string_view> known{"status", "resend-dead-letter", "purge-dead-letters"};
         for (const auto& [name, unused] : shapes) known.push_back(name);
         const auto guess = closestName(call.command, known);
         usageError("unknown command '" + call.command + "'" +
