@@ -1,37 +1,55 @@
 #include "engine/folder_listings.h"
 
+#include <algorithm>
+
 namespace relaysync::core {
 
-std::optional<std::pair<FolderListings::Folder, std::string>> FolderListings::split(const StoreRouter::Route& route) {
-    if (route.path.empty()) return std::nullopt;  // the root itself has no folder to list
-    if ((route.store->capabilities() & sdk::StoreCapability::list_details) == 0) return std::nullopt;
-    const auto slash = route.path.rfind('/');
-    const std::string folder = slash == std::string::npos ? std::string() : route.path.substr(0, slash);
-    const std::string name = slash == std::string::npos ? route.path : route.path.substr(slash + 1);
-    return std::make_pair(Folder{route.prefix, folder}, name);
+FolderListings::Listing* FolderListings::listingOf(const StoreRouter::Route& route, std::string_view& name) {
+    if (route.path.empty()) return nullptr;  // the root itself has no folder to list
+    if ((route.store->capabilities() & sdk::StoreCapability::list_details) == 0) return nullptr;
+    const std::string_view path = route.path;
+    const auto slash = path.rfind('/');
+    const std::string_view folder = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+    name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    key_.assign(route.prefix);
+    key_ += '\0';
+    key_.append(folder);
+    if (last_ && key_ == last_key_) return last_;
+    last_ = &folders_[key_];
+    last_key_ = key_;
+    return last_;
 }
 
 void FolderListings::expect(const StoreRouter::Route& route) {
-    if (const auto where = split(route)) ++folders_[where->first].expected;
+    std::string_view name;
+    if (auto* listing = listingOf(route, name)) ++listing->expected;
 }
 
-std::optional<sdk::EntityDetails> FolderListings::listed(const StoreRouter::Route& route) {
-    const auto where = split(route);
-    if (!where) return std::nullopt;
-    auto& listing = folders_[where->first];
-    if (listing.expected < kListFrom) return std::nullopt;
-    if (!listing.read) {
-        listing.read = true;
-        sdk::FolderListing items;
+const sdk::EntityDetails* FolderListings::listed(const StoreRouter::Route& route) {
+    std::string_view name;
+    auto* listing = listingOf(route, name);
+    if (!listing || listing->expected < kListFrom) return nullptr;
+    if (!listing->read) {
+        listing->read = true;
+        const auto slash = route.path.rfind('/');
+        const std::string folder = slash == std::string::npos ? std::string() : route.path.substr(0, slash);
         // A failed listing (unreachable, timed out) leaves each entity to its own stat, whose
         // answer is then the store's word on it.
-        if (route.store->list(sdk::CallContext::within(timeout_), where->first.second, items).isOk())
-            for (auto& item : items)
-                if (item.details.kind == sdk::EntityKind::file) listing.files.emplace(std::move(item.name), item.details);
+        if (route.store->list(sdk::CallContext::within(timeout_), folder, listing->files).isOk()) {
+            auto& files = listing->files;
+            files.erase(std::remove_if(files.begin(), files.end(),
+                                       [](const auto& item) { return item.details.kind != sdk::EntityKind::file; }),
+                        files.end());
+            std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        } else {
+            listing->files.clear();
+        }
     }
-    const auto found = listing.files.find(where->second);
-    if (found == listing.files.end()) return std::nullopt;
-    return found->second;
+    const auto& files = listing->files;
+    const auto found = std::lower_bound(files.begin(), files.end(), name,
+                                        [](const sdk::FolderItem& item, std::string_view wanted) { return item.name < wanted; });
+    if (found == files.end() || found->name != name) return nullptr;
+    return &found->details;
 }
 
 }  // namespace relaysync::core

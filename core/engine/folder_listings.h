@@ -10,9 +10,8 @@
 
 #include <chrono>
 #include <map>
-#include <optional>
 #include <string>
-#include <utility>
+#include <string_view>
 
 #include "engine/store_router.h"
 #include "relaysync/sdk/entity.h"
@@ -30,20 +29,24 @@ public:
     // Counts `route` for its folder; call for every entity before asking listed().
     void expect(const StoreRouter::Route& route);
     // The entity's details from its folder's listing, when that folder is listed and shows it
-    // as a file; nothing when it must be stat-ed.
-    std::optional<sdk::EntityDetails> listed(const StoreRouter::Route& route);
+    // as a file; null when it must be stat-ed. Valid as long as this object.
+    const sdk::EntityDetails* listed(const StoreRouter::Route& route);
 
 private:
-    using Folder = std::pair<std::string, std::string>;  // store prefix, folder path
     struct Listing {
         std::size_t expected = 0;
         bool read = false;
-        std::map<std::string, sdk::EntityDetails> files;  // empty when the listing failed
+        sdk::FolderListing files;  // sorted by name; empty when the listing failed
     };
-    static std::optional<std::pair<Folder, std::string>> split(const StoreRouter::Route& route);
+    // The listing of the route's folder, and the entity's name in it; null when the route has no
+    // folder to list. Entities come mostly folder by folder: the last folder is kept at hand.
+    Listing* listingOf(const StoreRouter::Route& route, std::string_view& name);
 
     std::chrono::milliseconds timeout_;
-    std::map<Folder, Listing> folders_;
+    std::map<std::string, Listing, std::less<>> folders_;  // by store prefix, '\0', folder path
+    std::string key_;                                      // reused for look-ups
+    Listing* last_ = nullptr;
+    std::string last_key_;
 };
 
 }  // namespace relaysync::core

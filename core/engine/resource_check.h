@@ -39,19 +39,20 @@ struct CheckPlan {
 // a transaction: snapshot (with the lock), inspect (without), then plan and apply (with it).
 
 // What is to be looked at: every record of `owner` that lists one of the entities asked for,
-// in any share (CheckAnotherResourceInfo), by location.
+// in any share (CheckAnotherResourceInfo), sorted by location, so that the records of one
+// entity are next to each other and the entities of one folder mostly are too.
 struct CheckSnapshot {
     std::string owner;
     std::string share_id;
     std::vector<std::string> names;  // empty: the whole share
-    std::map<std::string, std::vector<ResourceEntry>> listings;
+    std::vector<ResourceEntry> records;
 };
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
                                     const std::vector<std::string>& names, ShareRepository& shares);
 
-// What the checker said of each entity, once per distinct record of it (normally exactly once),
-// by location. Reads only the stores.
-using CheckInspection = std::map<std::string, std::vector<std::pair<sdk::EntityDetails, sdk::CheckOutcome>>>;
+// What the checker said of each record of the snapshot, by its index there. An entity is looked
+// at once per distinct recorded details (normally exactly once). Reads only the stores.
+using CheckInspection = std::vector<sdk::CheckOutcome>;
 CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
                                 sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout);
 

@@ -5,10 +5,13 @@
 #include <random>
 
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
 #include "persistence/schema.h"
+#include "persistence/sql_query.h"
+#include "persistence/statement_cache.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -61,7 +64,10 @@ std::string readOrMakeEpoch(Poco::Data::Session& session) {
 
 }  // namespace
 
-Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
+Database::Database(const std::string& url)
+    : url_(url),
+      session_(connect(url)),
+      statements_(std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(session_))) {
     try {
         if (url.rfind("sqlite:", 0) == 0) {
             // WAL with NORMAL sync: a committed transaction survives a crash of the process
@@ -79,6 +85,8 @@ Database::Database(const std::string& url) : url_(url), session_(connect(url)) {
         throw DatabaseError("database '" + url + "': " + e.displayText());
     }
 }
+
+Database::~Database() = default;
 
 int Database::schemaVersion() {
     std::vector<Poco::Int64> values;
@@ -134,12 +142,13 @@ std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
 
 std::int64_t Database::nextCounter(const std::string& name) {
     // One statement per number (every message takes one): made and counted in one step.
-    std::string key = "counter:" + name;
-    Poco::Int64 value = 0;
-    session_ << "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
-                " RETURNING value",
-        into(value), use(key), now;
-    return value;
+    std::string key = "counter:";
+    key += name;
+    Query query(*this, "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
+                       " RETURNING value");
+    query.bind(key);
+    if (!query.next()) throw DatabaseError("database '" + url_ + "': counter " + name + " gave no value");
+    return query.integer(0);
 }
 
 Transaction::Transaction(Database& database) : database_(database) { database_.session().begin(); }

@@ -10,6 +10,8 @@
 
 namespace relaysync::core {
 
+class StatementCache;
+
 // Schema version this build writes; opening a newer database is refused.
 inline constexpr int kSchemaVersion = 4;
 
@@ -22,8 +24,12 @@ class Database {
 public:
     // Opens (creating if needed) and migrates. Throws DatabaseError naming the URL and reason.
     explicit Database(const std::string& url);
+    ~Database();
 
     Poco::Data::Session& session() { return session_; }
+    // The connection's compiled statements, for Query (persistence/sql_query.h): the statements
+    // run per message and per entry go there.
+    StatementCache& statements() { return *statements_; }
     const std::string& url() const { return url_; }
 
     // Next value of a named counter, stored in the database (message ids, versions, group ids).
@@ -47,6 +53,7 @@ private:
 
     std::string url_;
     Poco::Data::Session session_;
+    std::unique_ptr<StatementCache> statements_;  // after session_: finalized before it closes
     std::string epoch_;
 };
 

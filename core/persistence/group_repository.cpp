@@ -3,6 +3,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
+#include "persistence/sql_query.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace relaysync::core {
@@ -14,32 +16,28 @@ std::vector<std::string> GroupRepository::groupIds() {
 }
 
 bool GroupRepository::exists(const std::string& group_id) {
-    std::string id = group_id;
-    int count = 0;
-    session_ << "SELECT COUNT(*) FROM relay_groups WHERE group_id = ?", into(count), use(id), now;
-    return count > 0;
+    Query known(database_, "SELECT 1 FROM relay_groups WHERE group_id = ?");
+    return known.bind(group_id).next();
 }
 
 std::optional<RelayGroup> GroupRepository::find(const std::string& group_id) {
     if (!exists(group_id)) return std::nullopt;
-    std::string id = group_id;
     RelayGroup group;
     group.id = group_id;
-    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64, int>> relays;
-    session_ << "SELECT relay_account, display_name, version, removed FROM group_relays WHERE group_id = ?"
-                " ORDER BY relay_account",
-        into(relays), use(id), now;
-    for (const auto& row : relays) {
-        const bool removed = row.get<3>() != 0;
-        (removed ? group.removed_relays : group.relays).push_back({row.get<0>(), row.get<1>(), row.get<2>(), removed});
+    Query relays(database_, "SELECT relay_account, display_name, version, removed FROM group_relays WHERE group_id = ?"
+                            " ORDER BY relay_account");
+    relays.bind(group_id);
+    while (relays.next()) {
+        const bool removed = relays.integer(3) != 0;
+        (removed ? group.removed_relays : group.relays)
+            .push_back({relays.text(0), relays.text(1), relays.integer(2), removed});
     }
-
-    std::vector<Poco::Tuple<std::string, std::string, std::string, std::string, Poco::Int64>> terminals;
-    session_ << "SELECT terminal_account, relay_account, display_name, department, version FROM group_terminals"
-                " WHERE group_id = ? AND removed = 0 ORDER BY terminal_account",
-        into(terminals), use(id), now;
-    for (const auto& row : terminals)
-        group.terminals.push_back({row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>(), false});
+    Query terminals(database_, "SELECT terminal_account, relay_account, display_name, department, version"
+                               " FROM group_terminals WHERE group_id = ? AND removed = 0 ORDER BY terminal_account");
+    terminals.bind(group_id);
+    while (terminals.next())
+        group.terminals.push_back({terminals.text(0), terminals.text(1), terminals.text(2), terminals.text(3),
+                                   terminals.integer(4), false});
     return group;
 }
 
@@ -49,12 +47,10 @@ void GroupRepository::addGroup(const std::string& group_id) {
 }
 
 std::optional<GroupRelay> GroupRepository::relayRecord(const std::string& group_id, const std::string& account) {
-    std::string id = group_id, who = account;
-    std::vector<Poco::Tuple<std::string, Poco::Int64, int>> rows;
-    session_ << "SELECT display_name, version, removed FROM group_relays WHERE group_id = ? AND relay_account = ?",
-        into(rows), use(id), use(who), now;
-    if (rows.empty()) return std::nullopt;
-    return GroupRelay{account, rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>() != 0};
+    Query record(database_,
+                 "SELECT display_name, version, removed FROM group_relays WHERE group_id = ? AND relay_account = ?");
+    if (!record.bind(group_id).bind(account).next()) return std::nullopt;
+    return GroupRelay{account, record.text(0), record.integer(1), record.integer(2) != 0};
 }
 
 bool GroupRepository::putRelay(const std::string& group_id, const GroupRelay& relay) {
@@ -91,14 +87,11 @@ bool GroupRepository::setRelayDisplayName(const std::string& group_id, const std
 
 std::optional<ShareableTerminal> GroupRepository::terminalRecord(const std::string& group_id,
                                                                  const std::string& account) {
-    std::string id = group_id, who = account;
-    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64, int>> rows;
-    session_ << "SELECT relay_account, display_name, department, version, removed FROM group_terminals"
-                " WHERE group_id = ? AND terminal_account = ?",
-        into(rows), use(id), use(who), now;
-    if (rows.empty()) return std::nullopt;
-    const auto& row = rows.front();
-    return ShareableTerminal{account, row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>(), row.get<4>() != 0};
+    Query record(database_, "SELECT relay_account, display_name, department, version, removed FROM group_terminals"
+                            " WHERE group_id = ? AND terminal_account = ?");
+    if (!record.bind(group_id).bind(account).next()) return std::nullopt;
+    return ShareableTerminal{account,           record.text(0),         record.text(1), record.text(2),
+                             record.integer(3), record.integer(4) != 0};
 }
 
 bool GroupRepository::putTerminalIfNewer(const std::string& group_id, const ShareableTerminal& terminal) {
@@ -119,18 +112,14 @@ bool GroupRepository::putTerminalIfNewer(const std::string& group_id, const Shar
 }
 
 bool GroupRepository::isTerminal(const std::string& account) {
-    std::string who = account;
-    int count = 0;
-    session_ << "SELECT COUNT(*) FROM group_terminals WHERE terminal_account = ?", into(count), use(who), now;
-    return count > 0;
+    Query known(database_, "SELECT 1 FROM group_terminals WHERE terminal_account = ? LIMIT 1");
+    return known.bind(account).next();
 }
 
 bool GroupRepository::isTerminalOf(const std::string& terminal, const std::string& relay) {
-    std::string who = terminal, at = relay;
-    int count = 0;
-    session_ << "SELECT COUNT(*) FROM group_terminals WHERE terminal_account = ? AND relay_account = ? AND removed = 0",
-        into(count), use(who), use(at), now;
-    return count > 0;
+    Query known(database_, "SELECT 1 FROM group_terminals WHERE terminal_account = ? AND relay_account = ?"
+                           " AND removed = 0 LIMIT 1");
+    return known.bind(terminal).bind(relay).next();
 }
 
 void GroupRepository::markLeft(const std::string& group_id, std::int64_t version) {
@@ -142,11 +131,9 @@ void GroupRepository::markLeft(const std::string& group_id, std::int64_t version
 }
 
 std::optional<std::int64_t> GroupRepository::leftVersion(const std::string& group_id) {
-    std::string id = group_id;
-    std::vector<Poco::Int64> versions;
-    session_ << "SELECT version FROM left_groups WHERE group_id = ?", into(versions), use(id), now;
-    if (versions.empty()) return std::nullopt;
-    return versions.front();
+    Query left(database_, "SELECT version FROM left_groups WHERE group_id = ?");
+    if (!left.bind(group_id).next()) return std::nullopt;
+    return left.integer(0);
 }
 
 void GroupRepository::forgetLeft(const std::string& group_id) {

@@ -12,7 +12,7 @@ namespace relaysync::core {
 
 class GroupRepository {
 public:
-    explicit GroupRepository(Database& database) : session_(database.session()) {}
+    explicit GroupRepository(Database& database) : database_(database), session_(database.session()) {}
 
     std::vector<std::string> groupIds();
     // The group with its relays and admitted terminals; nullopt when this node does not know it.
@@ -50,6 +50,7 @@ public:
     void forgetLeft(const std::string& group_id);
 
 private:
+    Database& database_;
     Poco::Data::Session& session_;
 };
 

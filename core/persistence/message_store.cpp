@@ -3,6 +3,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
+#include "persistence/sql_query.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace relaysync::core {
@@ -18,16 +20,14 @@ QueueCounts MessageStore::counts() {
 }
 
 void MessageStore::enqueue(const std::string& destination, const std::string& payload) {
-    Poco::Int64 seq = database_.nextCounter("outbox");
-    std::string to = destination, bytes = payload;
-    session_ << "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)", use(seq), use(to), use(bytes), now;
+    Query insert(database_, "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)");
+    insert.bind(database_.nextCounter("outbox")).bind(destination).bind(payload).run();
 }
 
 std::size_t MessageStore::outboxCount(const std::string& destination) {
-    std::string to = destination;
-    Poco::Int64 count = 0;
-    session_ << "SELECT COUNT(*) FROM outbox WHERE destination = ?", into(count), use(to), now;
-    return static_cast<std::size_t>(count);
+    Query count(database_, "SELECT COUNT(*) FROM outbox WHERE destination = ?");
+    count.bind(destination);
+    return count.next() ? static_cast<std::size_t>(count.integer(0)) : 0;
 }
 
 std::vector<OutboxItem> MessageStore::outbox() {
@@ -39,14 +39,14 @@ std::vector<OutboxItem> MessageStore::outbox() {
 }
 
 std::vector<std::string> MessageStore::outboxDestinations() {
+    Query distinct(database_, "SELECT DISTINCT destination FROM outbox ORDER BY destination");
     std::vector<std::string> destinations;
-    session_ << "SELECT DISTINCT destination FROM outbox ORDER BY destination", into(destinations), now;
+    while (distinct.next()) destinations.push_back(distinct.text(0));
     return destinations;
 }
 
 void MessageStore::removeFromOutbox(std::int64_t seq) {
-    Poco::Int64 key = seq;
-    session_ << "DELETE FROM outbox WHERE seq = ?", use(key), now;
+    Query(database_, "DELETE FROM outbox WHERE seq = ?").bind(seq).run();
 }
 
 void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& reason) {
@@ -59,27 +59,22 @@ void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& 
 }
 
 bool MessageStore::seen(const std::string& sender, const MessageId& id) {
-    std::string from = sender, epoch = id.epoch;
-    Poco::Int64 n = id.n;
-    int count = 0;
-    session_ << "SELECT COUNT(*) FROM peer_sequences WHERE sender = ? AND epoch = ? AND high_water >= ?", into(count),
-        use(from), use(epoch), use(n), now;
-    return count > 0;
+    Query mark(database_, "SELECT 1 FROM peer_sequences WHERE sender = ? AND epoch = ? AND high_water >= ?");
+    mark.bind(sender).bind(id.epoch).bind(id.n);
+    return mark.next();
 }
 
 void MessageStore::markSeen(const std::string& sender, const MessageId& id, std::int64_t now_ms) {
-    std::string from = sender, epoch = id.epoch;
-    Poco::Int64 n = id.n, at = now_ms, keep = kEpochsPerSender;
-    session_ << "INSERT INTO peer_sequences (sender, epoch, high_water, last_ms) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (sender, epoch) DO UPDATE SET last_ms = excluded.last_ms,"
-                " high_water = CASE WHEN excluded.high_water > peer_sequences.high_water"
-                " THEN excluded.high_water ELSE peer_sequences.high_water END",
-        use(from), use(epoch), use(n), use(at), now;
+    Query raise(database_, "INSERT INTO peer_sequences (sender, epoch, high_water, last_ms) VALUES (?, ?, ?, ?)"
+                           " ON CONFLICT (sender, epoch) DO UPDATE SET last_ms = excluded.last_ms,"
+                           " high_water = CASE WHEN excluded.high_water > peer_sequences.high_water"
+                           " THEN excluded.high_water ELSE peer_sequences.high_water END");
+    raise.bind(sender).bind(id.epoch).bind(id.n).bind(now_ms).run();
     // A sender that keeps making new epochs (a database made again and again, or a liar) costs
     // a bounded number of rows.
-    session_ << "DELETE FROM peer_sequences WHERE sender = ? AND epoch NOT IN (SELECT epoch FROM peer_sequences"
-                " WHERE sender = ? ORDER BY last_ms DESC, epoch LIMIT ?)",
-        use(from), use(from), use(keep), now;
+    Query trim(database_, "DELETE FROM peer_sequences WHERE sender = ? AND epoch NOT IN (SELECT epoch FROM peer_sequences"
+                          " WHERE sender = ? ORDER BY last_ms DESC, epoch LIMIT ?)");
+    trim.bind(sender).bind(sender).bind(std::int64_t{kEpochsPerSender}).run();
 }
 
 void MessageStore::defer(const sdk::PeerIdentity& sender, const std::string& payload, const std::string& reason,
@@ -116,8 +111,9 @@ std::vector<DeferredMessage> MessageStore::deferred() {
 }
 
 std::vector<std::string> MessageStore::deferredDependencies() {
+    Query distinct(database_, "SELECT DISTINCT waits_for FROM deferred_messages ORDER BY waits_for");
     std::vector<std::string> keys;
-    session_ << "SELECT DISTINCT waits_for FROM deferred_messages ORDER BY waits_for", into(keys), now;
+    while (distinct.next()) keys.push_back(distinct.text(0));
     return keys;
 }
 
@@ -129,17 +125,15 @@ std::vector<DeferredMessage> MessageStore::deferredWaitingFor(const std::string&
 }
 
 DeferredLoad MessageStore::deferredLoad(const std::string& sender) {
-    std::string from = sender;
-    Poco::Int64 count = 0, bytes = 0;
-    session_ << "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages WHERE sender = ?", into(count),
-        into(bytes), use(from), now;
-    return {static_cast<std::size_t>(count), static_cast<std::size_t>(bytes)};
+    Query load(database_, "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages WHERE sender = ?");
+    if (!load.bind(sender).next()) return {};
+    return {static_cast<std::size_t>(load.integer(0)), static_cast<std::size_t>(load.integer(1))};
 }
 
 DeferredLoad MessageStore::deferredLoad() {
-    Poco::Int64 count = 0, bytes = 0;
-    session_ << "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages", into(count), into(bytes), now;
-    return {static_cast<std::size_t>(count), static_cast<std::size_t>(bytes)};
+    Query load(database_, "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM deferred_messages");
+    if (!load.next()) return {};
+    return {static_cast<std::size_t>(load.integer(0)), static_cast<std::size_t>(load.integer(1))};
 }
 
 void MessageStore::removeDeferred(std::int64_t seq) {
@@ -218,11 +212,9 @@ std::size_t MessageStore::purgeDeadLetters() {
 }
 
 std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination) {
-    std::string to = destination;
-    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
-    session_ << "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1", into(rows), use(to), now;
-    if (rows.empty()) return std::nullopt;
-    return OutboxItem{rows[0].get<0>(), destination, rows[0].get<1>()};
+    Query oldest(database_, "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1");
+    if (!oldest.bind(destination).next()) return std::nullopt;
+    return OutboxItem{oldest.integer(0), destination, oldest.text(1)};
 }
 
 std::size_t MessageStore::pruneDeadLetters(std::size_t keep) { return database_.keepNewest("dead_letters", keep); }

@@ -7,6 +7,8 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
+#include "persistence/sql_query.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace relaysync::core {
@@ -21,9 +23,6 @@ const char* kEntryColumns =
     "SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash, version, removed"
     " FROM resource_entries ";
 
-using EntryRow = Poco::Tuple<std::string, std::string, std::string, std::string, std::string, std::string,
-                             Poco::Int64, Poco::Int64, std::string, Poco::Int64, int>;
-
 // SQL true when the record in `table` belongs to an owner the share's stored definition lists,
 // or the share has no stored definition (records alone, as in a repository's own tests).
 std::string ownerListed(const std::string& table) {
@@ -32,19 +31,20 @@ std::string ownerListed(const std::string& table) {
            table + ".owner))";
 }
 
-ResourceEntry entryFromRow(const EntryRow& row) {
+// A row of kEntryColumns, read in place.
+ResourceEntry entryFromRow(const Query& row) {
     ResourceEntry entry;
-    entry.share_id = row.get<0>();
-    entry.name = row.get<1>();
-    entry.owner = row.get<2>();
-    entry.location = row.get<3>();
-    entry.status = row.get<4>();
-    entry.details.kind = row.get<5>() == "folder" ? sdk::EntityKind::folder : sdk::EntityKind::file;
-    entry.details.modified_ms = row.get<6>();
-    entry.details.size = static_cast<std::uint64_t>(row.get<7>());
-    entry.details.hash = row.get<8>();
-    entry.version = row.get<9>();
-    entry.removed = row.get<10>() != 0;
+    entry.share_id = row.view(0);
+    entry.name = row.view(1);
+    entry.owner = row.view(2);
+    entry.location = row.view(3);
+    entry.status = row.view(4);
+    entry.details.kind = row.view(5) == "folder" ? sdk::EntityKind::folder : sdk::EntityKind::file;
+    entry.details.modified_ms = row.integer(6);
+    entry.details.size = static_cast<std::uint64_t>(row.integer(7));
+    entry.details.hash = row.view(8);
+    entry.version = row.integer(9);
+    entry.removed = row.integer(10) != 0;
     return entry;
 }
 }  // namespace
@@ -65,20 +65,19 @@ std::optional<Share> ShareRepository::find(const std::string& share_id) {
 }
 
 std::optional<Share> ShareRepository::record(const std::string& share_id) {
-    std::string id = share_id;
-    std::vector<Poco::Tuple<std::string, std::string, std::string, Poco::Int64, int>> rows;
-    session_ << "SELECT group_id, name, creator, version, removed FROM shares WHERE share_id = ?", into(rows), use(id),
-        now;
-    if (rows.empty()) return std::nullopt;
+    Query definition(database_, "SELECT group_id, name, creator, version, removed FROM shares WHERE share_id = ?");
+    definition.bind(share_id);
+    if (!definition.next()) return std::nullopt;
     Share share;
     share.id = share_id;
-    share.group_id = rows.front().get<0>();
-    share.name = rows.front().get<1>();
-    share.creator = rows.front().get<2>();
-    share.version = rows.front().get<3>();
-    share.removed = rows.front().get<4>() != 0;
-    session_ << "SELECT account FROM share_members WHERE share_id = ? ORDER BY account", into(share.members), use(id),
-        now;
+    share.group_id = definition.text(0);
+    share.name = definition.text(1);
+    share.creator = definition.text(2);
+    share.version = definition.integer(3);
+    share.removed = definition.integer(4) != 0;
+    Query members(database_, "SELECT account FROM share_members WHERE share_id = ? ORDER BY account");
+    members.bind(share_id);
+    while (members.next()) share.members.push_back(members.text(0));
     return share;
 }
 
@@ -117,16 +116,14 @@ std::vector<std::string> ShareRepository::shareIdsOfGroup(const std::string& gro
     return ids;
 }
 
-std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& where_clause,
-                                                          std::vector<std::string> values) {
-    std::vector<EntryRow> rows;
-    Poco::Data::Statement select(session_);
-    select << kEntryColumns << where_clause << " ORDER BY share_id, name", into(rows);
-    for (auto& value : values) select, use(value);
-    select.execute();
+std::vector<ResourceEntry> ShareRepository::selectEntries(const std::string& where_and_order,
+                                                          const std::vector<std::string>& values) {
+    std::string sql = kEntryColumns;
+    sql += where_and_order;
+    Query select(database_, sql);
+    for (const auto& value : values) select.bind(value);
     std::vector<ResourceEntry> entries;
-    entries.reserve(rows.size());
-    for (const auto& row : rows) entries.push_back(entryFromRow(row));
+    while (select.next()) entries.push_back(entryFromRow(select));
     return entries;
 }
 
@@ -135,24 +132,51 @@ std::vector<ResourceEntry> ShareRepository::entries(const std::string& share_id)
     return selectEntries("WHERE share_id = ? AND removed = 0 AND " + ownerListed("resource_entries") +
                              " AND owner = (SELECT MIN(o.owner) FROM resource_entries o"
                              " WHERE o.share_id = resource_entries.share_id AND o.name = resource_entries.name"
-                             " AND o.removed = 0 AND " + ownerListed("o") + ")",
+                             " AND o.removed = 0 AND " + ownerListed("o") + ") ORDER BY share_id, name",
                          {share_id});
 }
 
+bool ShareRepository::smallerOwnerHasLiveRecords(const std::string& share_id, const std::string& owner,
+                                                 const std::optional<Share>& share) {
+    if (!share) {
+        // Records alone, without a definition (a repository's own tests): a scan of the share.
+        Query any(database_, "SELECT 1 FROM resource_entries WHERE share_id = ? AND owner < ? AND removed = 0 LIMIT 1");
+        any.bind(share_id).bind(owner);
+        return any.next();
+    }
+    // Members are few: one index look-up (owner, location) each.
+    for (const auto& member : share->members) {
+        if (member >= owner) break;  // sorted
+        Query any(database_, "SELECT 1 FROM resource_entries WHERE owner = ? AND share_id = ? AND removed = 0 LIMIT 1");
+        any.bind(member).bind(share_id);
+        if (any.next()) return true;
+    }
+    return false;
+}
+
 std::set<std::string> ShareRepository::hiddenNamesOf(const std::string& share_id, const std::string& owner) {
-    std::string share = share_id, who = owner;
-    std::vector<std::string> names;
-    session_ << "SELECT name FROM resource_entries WHERE share_id = ? AND owner = ? AND removed = 0 AND (NOT " +
-                    ownerListed("resource_entries") +
-                    " OR EXISTS (SELECT 1 FROM resource_entries o WHERE o.share_id = resource_entries.share_id"
-                    " AND o.name = resource_entries.name AND o.removed = 0 AND o.owner < resource_entries.owner AND " +
-                    ownerListed("o") + "))",
-        into(names), use(share), use(who), now;
-    return {names.begin(), names.end()};
+    std::set<std::string> names;
+    const auto share = record(share_id);
+    if (share && !share->isMember(owner)) {
+        // Not listed: none of its records is shown.
+        Query all(database_, "SELECT name FROM resource_entries WHERE share_id = ? AND owner = ? AND removed = 0");
+        all.bind(share_id).bind(owner);
+        while (all.next()) names.emplace(all.view(0));
+        return names;
+    }
+    // Usually no smaller owner has anything live in the share, and nothing is looked up per name.
+    if (!smallerOwnerHasLiveRecords(share_id, owner, share)) return names;
+    Query shadowed(database_,
+                   "SELECT r.name FROM resource_entries r WHERE r.share_id = ? AND r.owner = ? AND r.removed = 0"
+                   " AND EXISTS (SELECT 1 FROM resource_entries o WHERE o.share_id = r.share_id AND o.name = r.name"
+                   " AND o.owner < r.owner AND o.removed = 0 AND " + ownerListed("o") + ")");
+    shadowed.bind(share_id).bind(owner);
+    while (shadowed.next()) names.emplace(shadowed.view(0));
+    return names;
 }
 
 std::vector<ResourceEntry> ShareRepository::entriesWithTombstones(const std::string& share_id) {
-    return selectEntries("WHERE share_id = ?", {share_id});
+    return selectEntries("WHERE share_id = ? ORDER BY share_id, name", {share_id});
 }
 
 const ResourceEntry* ShareRepository::visibleEntry(const std::vector<ResourceEntry>& records) {
@@ -172,7 +196,8 @@ const ResourceEntry* ShareRepository::visibleEntry(const std::vector<ResourceEnt
 }
 
 std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id, const std::string& name) {
-    const auto records = selectEntries("WHERE share_id = ? AND name = ? AND " + ownerListed("resource_entries"),
+    const auto records = selectEntries("WHERE share_id = ? AND name = ? AND " + ownerListed("resource_entries") +
+                                           " ORDER BY owner",
                                        {share_id, name});
     if (const auto* shown = visibleEntry(records)) return *shown;
     return std::nullopt;
@@ -180,25 +205,32 @@ std::optional<ResourceEntry> ShareRepository::entry(const std::string& share_id,
 
 std::optional<ResourceEntry> ShareRepository::entryOf(const std::string& share_id, const std::string& name,
                                                       const std::string& owner) {
-    auto found = selectEntries("WHERE share_id = ? AND name = ? AND owner = ?", {share_id, name, owner});
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    Query select(database_, std::string(kEntryColumns) + "WHERE share_id = ? AND name = ? AND owner = ?");
+    select.bind(share_id).bind(name).bind(owner);
+    if (!select.next()) return std::nullopt;
+    return entryFromRow(select);
 }
 
 OwnerDigests ShareRepository::ownerDigests(const std::string& share_id) {
-    std::string id = share_id;
-    std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
-    session_ << "SELECT owner, name, version FROM resource_entries WHERE share_id = ? AND removed = 0 AND " +
-                    ownerListed("resource_entries") + " ORDER BY owner, name",
-        into(rows), use(id), now;
-    std::map<std::string, std::uint64_t> hashes;
-    const auto mix = [](std::uint64_t hash, const std::string& text) {
+    Query rows(database_, "SELECT owner, name, version FROM resource_entries WHERE share_id = ? AND removed = 0 AND " +
+                              ownerListed("resource_entries") + " ORDER BY owner, name");
+    rows.bind(share_id);
+    std::map<std::string, std::uint64_t, std::less<>> hashes;
+    const auto mix = [](std::uint64_t hash, std::string_view text) {
         for (const unsigned char c : text) hash = (hash ^ c) * 0x100000001b3ULL;
         return (hash ^ 0xffU) * 0x100000001b3ULL;  // a separator no UTF-8 text contains
     };
-    for (const auto& row : rows) {
-        auto& hash = hashes.try_emplace(row.get<0>(), 0xcbf29ce484222325ULL).first->second;
-        hash = mix(mix(hash, row.get<1>()), std::to_string(row.get<2>()));
+    // Rows come by owner: its running hash is looked up once per owner, not per row.
+    std::uint64_t* hash = nullptr;
+    std::string_view current_owner;
+    while (rows.next()) {
+        const auto owner = rows.view(0);
+        if (!hash || owner != current_owner) {
+            const auto found = hashes.try_emplace(std::string(owner), 0xcbf29ce484222325ULL).first;
+            hash = &found->second;
+            current_owner = found->first;
+        }
+        *hash = mix(mix(*hash, rows.view(1)), std::to_string(rows.integer(2)));
     }
     OwnerDigests digests;
     for (const auto& [owner, hash] : hashes) {
@@ -210,7 +242,7 @@ OwnerDigests ShareRepository::ownerDigests(const std::string& share_id) {
 }
 
 std::vector<ResourceEntry> ShareRepository::recordsOf(const std::string& share_id, const std::string& owner) {
-    return selectEntries("WHERE share_id = ? AND owner = ?", {share_id, owner});
+    return selectEntries("WHERE share_id = ? AND owner = ? ORDER BY share_id, name", {share_id, owner});
 }
 
 void ShareRepository::removeRecordsOf(const std::string& share_id, const std::string& owner) {
@@ -219,7 +251,11 @@ void ShareRepository::removeRecordsOf(const std::string& share_id, const std::st
 }
 
 std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& owner) {
-    return selectEntries("WHERE owner = ? AND removed = 0", {owner});
+    return selectEntries("WHERE owner = ? AND removed = 0 ORDER BY location", {owner});
+}
+
+std::vector<ResourceEntry> ShareRepository::entriesOwnedAt(const std::string& owner, const std::string& location) {
+    return selectEntries("WHERE owner = ? AND location = ? AND removed = 0 ORDER BY share_id, name", {owner, location});
 }
 
 // Versions order the changes of one owner to its own record; records of different owners never
@@ -228,23 +264,25 @@ std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& ow
 // rule. Relays refuse a terminal's claim of a name that is live for another owner
 // (RelayEngine::onResourceInfo); two claims made at once are settled by that rule.
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
-    const auto stored = entryOf(entry.share_id, entry.name, entry.owner);
-    if (stored && stored->version >= entry.version) return false;
-    std::string share = entry.share_id, name = entry.name, owner = entry.owner, location = entry.location,
-                status = entry.status, kind = sdk::toString(entry.details.kind), hash = entry.details.hash;
-    Poco::Int64 modified = entry.details.modified_ms, size = static_cast<Poco::Int64>(entry.details.size),
-                version = entry.version;
-    int removed = entry.removed ? 1 : 0;
-    Poco::Int64 stored_ms = nowMs();
-    session_ << "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
-                " version, removed, stored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (share_id, name, owner) DO UPDATE SET"
-                " location = excluded.location, status = excluded.status,"
-                " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
-                " hash = excluded.hash, version = excluded.version, removed = excluded.removed,"
-                " stored_ms = excluded.stored_ms",
-        use(share), use(name), use(owner), use(location), use(status), use(kind), use(modified), use(size), use(hash),
-        use(version), use(removed), use(stored_ms), now;
+    {
+        // Only the stored version decides: the record itself is not read.
+        Query stored(database_, "SELECT version FROM resource_entries WHERE share_id = ? AND name = ? AND owner = ?");
+        stored.bind(entry.share_id).bind(entry.name).bind(entry.owner);
+        if (stored.next() && stored.integer(0) >= entry.version) return false;
+    }
+    Query upsert(database_,
+                 "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
+                 " version, removed, stored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                 " ON CONFLICT (share_id, name, owner) DO UPDATE SET"
+                 " location = excluded.location, status = excluded.status,"
+                 " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
+                 " hash = excluded.hash, version = excluded.version, removed = excluded.removed,"
+                 " stored_ms = excluded.stored_ms");
+    upsert.bind(entry.share_id).bind(entry.name).bind(entry.owner).bind(entry.location).bind(entry.status);
+    upsert.bind(sdk::toString(entry.details.kind)).bind(entry.details.modified_ms);
+    upsert.bind(static_cast<std::int64_t>(entry.details.size)).bind(entry.details.hash).bind(entry.version);
+    upsert.bind(std::int64_t{entry.removed ? 1 : 0}).bind(nowMs());
+    upsert.run();
     return true;
 }
 

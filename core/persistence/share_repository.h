@@ -14,7 +14,7 @@ namespace relaysync::core {
 
 class ShareRepository {
 public:
-    explicit ShareRepository(Database& database) : session_(database.session()) {}
+    explicit ShareRepository(Database& database) : database_(database), session_(database.session()) {}
 
     // Live shares, by id (deleted ones are left out).
     std::vector<Share> shares();
@@ -53,8 +53,11 @@ public:
     // `owner`'s own record of a name, tombstone included.
     std::optional<ResourceEntry> entryOf(const std::string& share_id, const std::string& name,
                                          const std::string& owner);
-    // Live records of `owner` in every share this node holds, by location.
+    // Live records of `owner` in every share this node holds, by location: one pass over the
+    // (owner, location) index, no sorting.
     std::vector<ResourceEntry> entriesOwnedBy(const std::string& owner);
+    // The same, at one location only (an index look-up).
+    std::vector<ResourceEntry> entriesOwnedAt(const std::string& owner, const std::string& location);
     // Stores the record if its version is newer than the same owner's stored one; true if it was.
     bool putEntryIfNewer(const ResourceEntry& entry);
 
@@ -76,8 +79,13 @@ public:
     static const ResourceEntry* visibleEntry(const std::vector<ResourceEntry>& records);
 
 private:
-    std::vector<ResourceEntry> selectEntries(const std::string& where_clause, std::vector<std::string> values);
+    std::vector<ResourceEntry> selectEntries(const std::string& where_and_order, const std::vector<std::string>& values);
+    // Whether a listed owner whose account sorts before `owner` has a live record in the share:
+    // only then can one of `owner`'s names be shadowed.
+    bool smallerOwnerHasLiveRecords(const std::string& share_id, const std::string& owner,
+                                    const std::optional<Share>& share);
 
+    Database& database_;
     Poco::Data::Session& session_;
 };
 

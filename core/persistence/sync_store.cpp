@@ -6,6 +6,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Tuple.h>
 
+#include "persistence/sql_query.h"
 #include "protocol/bodies.h"
 #include "protocol/json_fields.h"
 
@@ -46,11 +47,9 @@ SyncSession sessionFromJson(const std::string& sync_id, const std::string& body)
 }  // namespace
 
 std::optional<SyncSession> SyncStore::session(const std::string& sync_id) {
-    std::string id = sync_id;
-    std::vector<std::string> bodies;
-    session_ << "SELECT body FROM sync_sessions WHERE sync_id = ?", into(bodies), use(id), now;
-    if (bodies.empty()) return std::nullopt;
-    return sessionFromJson(sync_id, bodies.front());
+    Query select(database_, "SELECT body FROM sync_sessions WHERE sync_id = ?");
+    if (!select.bind(sync_id).next()) return std::nullopt;
+    return sessionFromJson(sync_id, select.text(0));
 }
 
 std::vector<SyncSession> SyncStore::sessions() {
@@ -73,23 +72,20 @@ void SyncStore::putSession(const SyncSession& session) {
     for (const auto& [owner, digest] : session.digests) digests->set(owner, digest);
     object->set("digests", digests);
     object->set("repair_to", json::toArray({session.repair_to.begin(), session.repair_to.end()}));
-    std::string id = session.sync_id, body = stringify(object);
-    session_ << "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
-                " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",
-        use(id), use(body), now;
+    Query upsert(database_, "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
+                            " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body");
+    upsert.bind(session.sync_id).bind(stringify(object)).run();
 }
 
 void SyncStore::removeSession(const std::string& sync_id) {
-    std::string id = sync_id;
-    session_ << "DELETE FROM sync_sessions WHERE sync_id = ?", use(id), now;
+    Query(database_, "DELETE FROM sync_sessions WHERE sync_id = ?").bind(sync_id).run();
 }
 
 void SyncStore::putResult(const SyncReport& report) {
-    std::string id = report.sync_id, body = stringify(toJson(report));
-    Poco::Int64 seq = database_.nextCounter("sync_result");
-    session_ << "INSERT INTO sync_results (sync_id, seq, body) VALUES (?, ?, ?)"
-                " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body",
-        use(id), use(seq), use(body), now;
+    const auto seq = database_.nextCounter("sync_result");
+    Query upsert(database_, "INSERT INTO sync_results (sync_id, seq, body) VALUES (?, ?, ?)"
+                            " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body");
+    upsert.bind(report.sync_id).bind(seq).bind(stringify(toJson(report))).run();
 }
 
 std::size_t SyncStore::pruneResults(std::size_t keep) { return database_.keepNewest("sync_results", keep); }
@@ -111,21 +107,18 @@ std::vector<SyncReport> SyncStore::results() {
 }
 
 void SyncStore::addPendingCheck(const Poco::JSON::Object::Ptr& request) {
-    Poco::Int64 seq = database_.nextCounter("pending_check");
-    std::string body = stringify(request);
-    session_ << "INSERT INTO pending_checks (seq, body) VALUES (?, ?)", use(seq), use(body), now;
+    const auto seq = database_.nextCounter("pending_check");
+    Query(database_, "INSERT INTO pending_checks (seq, body) VALUES (?, ?)").bind(seq).bind(stringify(request)).run();
 }
 
 std::optional<SyncStore::PendingCheck> SyncStore::oldestPendingCheck() {
-    std::vector<Poco::Tuple<Poco::Int64, std::string>> rows;
-    session_ << "SELECT seq, body FROM pending_checks ORDER BY seq LIMIT 1", into(rows), now;
-    if (rows.empty()) return std::nullopt;
-    return PendingCheck{rows.front().get<0>(), parse(rows.front().get<1>())};
+    Query oldest(database_, "SELECT seq, body FROM pending_checks ORDER BY seq LIMIT 1");
+    if (!oldest.next()) return std::nullopt;
+    return PendingCheck{oldest.integer(0), parse(oldest.text(1))};
 }
 
 void SyncStore::removePendingCheck(std::int64_t seq) {
-    Poco::Int64 key = seq;
-    session_ << "DELETE FROM pending_checks WHERE seq = ?", use(key), now;
+    Query(database_, "DELETE FROM pending_checks WHERE seq = ?").bind(seq).run();
 }
 
 }  // namespace relaysync::core
