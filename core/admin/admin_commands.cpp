@@ -327,7 +327,9 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments& args) {
              const auto share = shareArgument(node, args);
              node.withTerminal([&](TerminalEngine& terminal) {
-                 terminal.addResource(share, args.text("name"), args.text("location"));
+                 terminal.addResource(share, args.text("name"), args.text("location"),
+                                      args.flag("replace") ? TerminalEngine::Existing::replace
+                                                           : TerminalEngine::Existing::refuse);
              });
              return empty();
          }},

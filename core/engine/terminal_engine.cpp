@@ -86,12 +86,14 @@ std::string TerminalEngine::createShare(const std::string& group_id, const std::
     });
 }
 
-void TerminalEngine::addResource(const std::string& share_id, const std::string& name, const std::string& location) {
-    addResources(share_id, {{name, location}});
+void TerminalEngine::addResource(const std::string& share_id, const std::string& name, const std::string& location,
+                                 Existing existing) {
+    addResources(share_id, {{name, location}}, existing);
 }
 
 void TerminalEngine::addResources(const std::string& share_id,
-                                  const std::vector<std::pair<std::string, std::string>>& named_locations) {
+                                  const std::vector<std::pair<std::string, std::string>>& named_locations,
+                                  Existing existing) {
     runCommand([&] {
         const auto share = shares_.find(share_id);
         if (!share || !share->isMember(account_))
@@ -103,9 +105,14 @@ void TerminalEngine::addResources(const std::string& share_id,
             if (const auto problem = nameProblem(location, kMaxLocationBytes); !problem.empty())
                 throw CommandError("addResource: the location " + problem);
             if (!names.insert(name).second) throw CommandError("addResource: '" + name + "' is named twice");
-            const auto existing = shares_.entry(share_id, name);
-            if (existing && !existing->removed && existing->owner != account_)
-                throw CommandError("addResource: '" + name + "' is already shared by " + existing->owner);
+            const auto shared = shares_.entry(share_id, name);
+            if (shared && !shared->removed && shared->owner != account_)
+                throw CommandError("addResource: '" + name + "' is already shared by " + shared->owner);
+            // Silently pointing a shared name at another entity would change what every member
+            // sees under it: only when asked.
+            if (shared && !shared->removed && shared->location != location && existing == Existing::refuse)
+                throw CommandError("addResource: '" + name + "' is already shared from " + shared->location +
+                                   "; add --replace to share " + location + " under that name instead");
         }
         // One transaction and one message (in chunks under the payload limit) for all of them:
         // adding thousands must not cost a transaction and a message each.

@@ -28,11 +28,17 @@ public:
     // CreateSharedResource: a share of `group_id` with `members` (this terminal is added).
     std::string createShare(const std::string& group_id, const std::string& name,
                             std::vector<std::string> members);
-    // addResource: shares the entity at `location` (e.g. "c:/folderA") under `name`.
-    void addResource(const std::string& share_id, const std::string& name, const std::string& location);
+    // What adding does with a name this terminal already shares from another location.
+    enum class Existing { refuse, replace };
+    // addResource: shares the entity at `location` (e.g. "c:/folderA") under `name`. A name
+    // this terminal already shares from elsewhere is refused unless `existing` is replace; the
+    // same name and location again changes nothing but the entry's details.
+    void addResource(const std::string& share_id, const std::string& name, const std::string& location,
+                     Existing existing = Existing::refuse);
     // Many at once, all or none: one transaction, and their records travel in as few messages
     // as the payload limit allows.
-    void addResources(const std::string& share_id, const std::vector<std::pair<std::string, std::string>>& named_locations);
+    void addResources(const std::string& share_id, const std::vector<std::pair<std::string, std::string>>& named_locations,
+                      Existing existing = Existing::refuse);
     // The items of the folder at `folder_location`, each as (its name, its location), sorted by
     // name: to add a folder's children as separate resources.
     std::vector<std::pair<std::string, std::string>> childrenOf(const std::string& folder_location);

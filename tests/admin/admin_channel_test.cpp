@@ -129,6 +129,24 @@ public:
                            request("add-resource", args({{"share", share}, {"name", "folderA"}, {"location", "c:/folderA"}})));
         CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
         network_.run();
+        // The same name from elsewhere: refused unless --replace; the same name and place again is fine.
+        store_->putFile("other/a.txt", 3, 1000);
+        answer = askDaemon(terminal_socket_,
+                           request("add-resource", args({{"share", share}, {"name", "folderA"}, {"location", "c:/other"}})));
+        CPPUNIT_ASSERT(!answer->getValue<bool>("ok"));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"),
+                               core::json::optionalString(answer, "error").find("is already shared from c:/folderA; add "
+                                                                               "--replace") != std::string::npos);
+        answer = askDaemon(terminal_socket_,
+                           request("add-resource", args({{"share", share}, {"name", "folderA"}, {"location", "c:/folderA"}})));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
+        Poco::JSON::Object::Ptr replacing = args({{"share", share}, {"name", "spare"}, {"location", "c:/other"}});
+        CPPUNIT_ASSERT(askDaemon(terminal_socket_, request("add-resource", replacing))->getValue<bool>("ok"));
+        replacing->set("location", "c:/folderA/a.txt");
+        replacing->set("replace", true);
+        answer = askDaemon(terminal_socket_, request("add-resource", replacing));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
+        network_.run();
 
         store_->putFile("folderA/b.txt", 5, 2000);
         answer = askDaemon(terminal_socket_, request("sync", args({{"share", share}})));
@@ -169,6 +187,8 @@ public:
             CPPUNIT_ASSERT(askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", child}})))
                                ->getValue<bool>("ok"));
         network_.run();
+        CPPUNIT_ASSERT(askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", "spare"}})))
+                           ->getValue<bool>("ok"));
         // Undo: the owner stops sharing folderA, then the creator deletes the share.
         answer = askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", "folderA"}})));
         CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));

@@ -57,7 +57,9 @@ Terminal commands (Fig. 12-16):
   add-share-members SHARE MEMBER...          the share's creator adds members; they get all of it
   remove-share-members SHARE MEMBER...       the share's creator removes members; they drop it
   delete-share SHARE                         the share's creator deletes it at every node
-  add-resource SHARE NAME LOCATION           share the entity at LOCATION (e.g. c:/folderA)
+  add-resource SHARE NAME LOCATION [--replace]
+                                             share the entity at LOCATION (e.g. c:/folderA); a NAME
+                                             already shared from elsewhere needs --replace
   add-resources SHARE NAME LOCATION...       share many at once (NAME LOCATION pairs): one transaction
   add-children SHARE FOLDER                  share each item in FOLDER (e.g. c:/docs) under its own name
   remove-resource SHARE NAME                 the resource's owner takes it out of the share
@@ -103,6 +105,7 @@ struct Invocation {
     std::vector<std::string> args;
     bool json = false;
     bool force = false;
+    bool replace = false;  // add-resource --replace
     std::optional<int> timeout_seconds;  // --timeout
 };
 
@@ -152,6 +155,7 @@ Invocation parse(int argc, char** argv) {
         if (!call.command.empty()) {
             // An option after the command is never taken for an account or a name.
             if (arg == "--force") call.force = true;
+            else if (arg == "--replace" && call.command == "add-resource") call.replace = true;
             else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters, status
             else if (call.command == "status" && arg == "--count") call.args.push_back(arg);
             else if (call.command == "status" && (arg == "--share" || arg == "--limit" || arg == "--after")) {
@@ -293,6 +297,7 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     for (const auto& name : optional)
         if (i < call.args.size()) args->set(name, call.args[i++]);
     if (!rest.empty()) args->set(rest, json::toArray({call.args.begin() + static_cast<long>(i), call.args.end()}));
+    if (call.replace) args->set("replace", true);
     if (call.force) {
         static const std::set<std::string> forceable{"create-group", "add-group", "add-terminal"};
         if (!forceable.count(call.command)) usageError(call.command + " takes no --force");
