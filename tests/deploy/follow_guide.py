@@ -98,8 +98,9 @@ class Machine:
     def enter(self, argv, **kwargs):
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root",
                "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
-        return subprocess.run(["nsenter", "-t", str(self.pid), "-m", "-n", "-p", "--wd=/root", "--"] + argv,
-                              env=env, **kwargs)
+        # The machine's /root: nsenter's --wd would resolve the host's before entering.
+        return subprocess.run(["nsenter", "-t", str(self.pid), "-m", "-n", "-p", "--", "sh", "-c",
+                               'cd /root && exec "$@"', "sh"] + argv, env=env, **kwargs)
 
     def exists(self, path):
         return self.enter(["test", "-e", path]).returncode == 0

@@ -33,6 +33,7 @@ class DaemonModeTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(adminGroupGetsTheSocket);
     CPPUNIT_TEST(unknownAdminGroupIsAStartUpError);
     CPPUNIT_TEST(everyProgramTellsItsVersion);
+    CPPUNIT_TEST(checkWritesNoLogFile);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -165,6 +166,15 @@ public:
             CPPUNIT_ASSERT_MESSAGE(text, text.rfind(program + " (relaysync) ", 0) == 0);
             CPPUNIT_ASSERT_MESSAGE(text, text.find("protocol ") != std::string::npos);
         }
+    }
+
+    // root runs --check before the service starts as its own user: a log file made by --check
+    // would be root's, and the daemon could not write it.
+    void checkWritesNoLogFile() {
+        auto check = run(tools_.bin_dir / "relaysync-relay", {"--profile=" + profile_.string(), "--check"});
+        CPPUNIT_ASSERT(check.waitExit(10s));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(readFile(dir_ / "relay.out"), 0, check.exitCode().value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE("--check made the log file", !fs::exists(dir_ / "relay.log"));
     }
 
 private:

@@ -98,7 +98,11 @@ protected:
             const std::string role = profile.role == NodeRole::relay ? "relay" : "terminal";
             if (role != kRole)
                 return fail(EXIT_CONFIG, profile.source + ": node.role is " + role + "; run relaysync-" + role + " for it");
-            configureLogging(profile.log);
+            // --check writes nothing: not even the log file, which root running it would make
+            // its own and the daemon's user could then not write.
+            auto log = profile.log;
+            if (check_only_) log.file.clear();
+            configureLogging(log);
             logging_configured_ = true;
             // Taken before the database is opened and held until the node has stopped (it is
             // destroyed last). --check only looks, so it may run next to the daemon.
@@ -110,11 +114,16 @@ protected:
                 if (!pid_file_path_.empty()) pid_file.emplace(pid_file_path_);
             }
             PluginHost host(profile.plugin_paths);
-            auto node = buildNode(profile, host);
             if (check_only_) {
+                // Everything but the database, which --check leaves alone: made by root, the
+                // file would be root's, and the daemon's user could not write it.
+                auto checked = profile;
+                checked.database = "sqlite::memory:";
+                buildNode(checked, host);
                 std::cout << profile.source << ": " << kRole << " " << profile.account << " is ready to start\n";
                 return EXIT_OK;
             }
+            auto node = buildNode(profile, host);
             return serve(profile, *node);
         } catch (const AlreadyRunning& e) {
             return fail(kExitAlreadyRunning, e.what());
