@@ -5,11 +5,16 @@
 // admin status "traffic" counters: encoded protocol messages, without the transport's framing —
 // SIP headers or TLS records — which a packet capture would show).
 //
-//   relaysync-bench-sip-sync [--runs N] [--data DIR]
+//   relaysync-bench-sip-sync [--runs N] [--resources N] [--transports direct|both] [--data DIR]
+//
+// --resources N adds N more files of client11 to workspace1 as N resources (add-children of
+// c:/bulk) before measuring: a no-change synchronize of a share of N + 6 resources (issue 11
+// asks for 10,000), whose messages must not grow with N.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -73,7 +78,7 @@ Traffic settledSent(Cluster& cluster) {
 // One four-site cluster in `dir`, groups formed and both shares made.
 class World {
 public:
-    World(const fs::path& dir, TransportChoice transport) {
+    World(const fs::path& dir, TransportChoice transport, int resources) {
         const auto tools = ClusterTools::fromBuildTree();
         const auto ports = freePorts(4);
         auto specs = fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]});
@@ -94,6 +99,7 @@ public:
         scenario_->formGroups();
         scenario_->admitTerminals();
         scenario_->shareResources();
+        if (resources > 0) addBulk(resources);
     }
     ~World() {
         scenario_.reset();
@@ -123,6 +129,16 @@ public:
     }
 
 private:
+    // N small files in client11's c:/bulk, each shared as its own resource, stored everywhere.
+    void addBulk(int count) {
+        const auto folder = cluster_->entityPath(four_site::C11, "c:/bulk");
+        fs::create_directories(folder);
+        for (int i = 0; i < count; ++i) std::ofstream(folder / ("f" + std::to_string(i) + ".txt")) << i << "\n";
+        const auto added = cluster_->adminCli(four_site::C11, {"add-children", scenario_->ids().workspace1, "c:/bulk"});
+        if (added.exit_code != 0) throw std::runtime_error("add-children: " + added.err);
+        settledSent(*cluster_);  // every record delivered before the clock starts
+    }
+
     std::unique_ptr<SipSite> sip_;
     std::unique_ptr<Cluster> cluster_;
     std::unique_ptr<four_site::Scenario> scenario_;
@@ -138,32 +154,41 @@ double median(std::vector<double> values) {
 
 int main(int argc, char** argv) try {
     int runs = 5;
+    int resources = 0;
+    bool with_sip = true;
     fs::path data = "build-bench/sip-sync";
     for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
         if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value");
         if (option == "--runs") runs = std::max(1, std::stoi(argv[++i]));
         else if (option == "--data") data = argv[++i];
+        else if (option == "--resources") resources = std::max(0, std::stoi(argv[++i]));
+        else if (option == "--transports") {
+            const std::string which = argv[++i];
+            if (which != "direct" && which != "both") throw std::invalid_argument("--transports is direct or both");
+            with_sip = which == "both";
+        }
         else throw std::invalid_argument("unknown option " + option);
     }
     interruptOnSignals();
     const auto dir = prepareDataFolder(data, "relaysync-bench-sip-sync");
     Cost direct, sip;
     {
-        World world(dir / "direct", TransportChoice::direct);
+        World world(dir / "direct", TransportChoice::direct, resources);
         direct = world.measure(runs);
     }
-    {
-        World world(dir / "sip", TransportChoice::sip);
+    if (with_sip) {
+        World world(dir / "sip", TransportChoice::sip, resources);
         sip = world.measure(runs);
     }
-    std::printf("no-change synchronize of workspace1 from client11 (6 entries, 5 members at 3 sites; 4 relays, 8 "
+    std::printf("no-change synchronize of workspace1 from client11 (%d entries, 5 members at 3 sites; 4 relays, 8 "
                 "terminals as processes), %d runs each\n",
-                runs);
+                resources + 6, runs);
     std::printf("%-46s %12s %12s %9s %9s\n", "", "median s", "fastest s", "messages", "bytes");
     std::printf("%-46s %12.4f %12.4f %9lld %9lld\n", "direct (TLS peer to peer)", median(direct.seconds),
                 *std::min_element(direct.seconds.begin(), direct.seconds.end()), static_cast<long long>(direct.messages),
                 static_cast<long long>(direct.bytes));
+    if (!with_sip) return 0;
     std::printf("%-46s %12.4f %12.4f %9lld %9lld\n", "sip (relays through Kamailio, TLS)", median(sip.seconds),
                 *std::min_element(sip.seconds.begin(), sip.seconds.end()), static_cast<long long>(sip.messages),
                 static_cast<long long>(sip.bytes));
