@@ -19,6 +19,8 @@ packages=(
   # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
   # driver reads relaysync-admin's --json answers with jq.
   libarchive-dev jq
+  # The check benchmark's second peer (rsync -an over an identical copy; bench/RESULTS.md).
+  rsync
   # storage-smb: libsmbclient; its tests and the demo run a private smbd (scripts/samba.sh).
   libsmbclient-dev samba smbclient
 )
