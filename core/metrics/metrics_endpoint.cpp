@@ -3,10 +3,11 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
+#include <atomic>
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -17,12 +18,9 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include "metrics/endpoint_connections.h"
 #include "metrics/exposition.h"
 
 namespace relaysync::metrics {
@@ -30,76 +28,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Poco::Net::HTTPResponse;
-
-// The connections the endpoint has open: which are still waiting for their request (and may be
-// cut to make room), which are being answered.
-class ConnectionBook {
-public:
-    explicit ConnectionBook(std::size_t limit) : limit_(limit) {}
-
-    // At accept time, on the acceptor thread. False: refuse the new connection.
-    bool admit(const Poco::Net::StreamSocket& socket) {
-        std::lock_guard lock(mutex_);
-        if (entries_.size() >= limit_) {
-            auto oldest = entries_.end();
-            for (auto it = entries_.begin(); it != entries_.end(); ++it)
-                if (!it->second.answering && (oldest == entries_.end() || it->second.since < oldest->second.since))
-                    oldest = it;
-            if (oldest == entries_.end()) return false;
-            cut(oldest->second.socket);
-            entries_.erase(oldest);
-        }
-        // A descriptor number seen again belongs to a connection closed meanwhile.
-        entries_.insert_or_assign(socket.impl()->sockfd(), Entry{socket, Clock::now(), false});
-        return true;
-    }
-
-    // The request is complete: the connection is no longer one to cut. False if it was cut.
-    bool answering(const Poco::Net::StreamSocket& socket) {
-        std::lock_guard lock(mutex_);
-        const auto it = entries_.find(socket.impl()->sockfd());
-        if (it == entries_.end()) return false;
-        it->second.answering = true;
-        return true;
-    }
-
-    // Before the connection's socket closes (so that its number is not yet anyone else's).
-    void leave(const Poco::Net::StreamSocket& socket) {
-        std::lock_guard lock(mutex_);
-        const auto it = entries_.find(socket.impl()->sockfd());
-        if (it != entries_.end() && it->second.socket == socket) entries_.erase(it);
-    }
-
-    void cutAll() {
-        std::lock_guard lock(mutex_);
-        for (auto& [fd, entry] : entries_) cut(entry.socket);
-        entries_.clear();
-    }
-
-private:
-    struct Entry {
-        Poco::Net::StreamSocket socket;
-        Clock::time_point since;
-        bool answering = false;
-    };
-
-    // shutdown(2) on the descriptor: the connection's blocked read returns at once, on its own
-    // thread (no TLS call here, which would need the connection's lock).
-    static void cut(const Poco::Net::StreamSocket& socket) { ::shutdown(socket.impl()->sockfd(), SHUT_RDWR); }
-
-    const std::size_t limit_;
-    std::mutex mutex_;
-    std::map<poco_socket_t, Entry> entries_;
-};
-
-class BookFilter final : public Poco::Net::TCPServerConnectionFilter {
-public:
-    explicit BookFilter(ConnectionBook& book) : book_(book) {}
-    bool accept(const Poco::Net::StreamSocket& socket) override { return book_.admit(socket); }
-
-private:
-    ConnectionBook& book_;
-};
 
 struct Reply {
     Reply(HTTPResponse::HTTPStatus status_in, std::string body_in,
@@ -113,20 +41,20 @@ struct Reply {
 };
 
 // One request head in, one reply out, then the connection closes.
-class MetricsConnection final : public Poco::Net::TCPServerConnection {
+class MetricsConnection {
 public:
-    MetricsConnection(const Poco::Net::StreamSocket& socket, ConnectionBook& book, const EndpointLimits& limits,
-                      const MetricsEndpoint::Page& page)
-        : TCPServerConnection(socket), book_(book), limits_(limits), page_(page), accepted_(Clock::now()) {}
+    MetricsConnection(const Poco::Net::StreamSocket& socket, ConnectionBook::Id id, Clock::time_point accepted,
+                      ConnectionBook& book, const EndpointLimits& limits, const MetricsEndpoint::Page& page)
+        : socket_(socket), id_(id), accepted_(accepted), book_(book), limits_(limits), page_(page) {}
 
-    void run() override {
+    void run() {
         try {
             serve();
         } catch (const Poco::Exception&) {
             // Timeouts, resets, failed handshakes, a connection cut to make room: the client's loss.
         } catch (const std::exception&) {
         }
-        book_.leave(socket());
+        book_.leave(id_);
     }
 
 private:
@@ -140,7 +68,7 @@ private:
             send({HTTPResponse::HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "request head too long\n"});
             return;
         }
-        if (!book_.answering(socket())) return;
+        if (!book_.answering(id_)) return;
         send(answer(head));
     }
 
@@ -172,9 +100,9 @@ private:
             if (head.size() > limits_.max_request_bytes) return Head::too_long;
             const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
             if (left.count() <= 0) return Head::gone;
-            socket().setReceiveTimeout(Poco::Timespan(left.count()));
+            socket_.setReceiveTimeout(Poco::Timespan(left.count()));
             const auto wanted = std::min(sizeof buffer, limits_.max_request_bytes + 1 - head.size());
-            const int got = socket().receiveBytes(buffer, static_cast<int>(wanted));
+            const int got = socket_.receiveBytes(buffer, static_cast<int>(wanted));
             if (got <= 0) return Head::gone;
             head.append(buffer, static_cast<std::size_t>(got));
         }
@@ -194,28 +122,16 @@ private:
         for (std::size_t sent = 0; sent < bytes.size();) {
             const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
             if (left.count() <= 0) return;
-            socket().setSendTimeout(Poco::Timespan(left.count()));
-            const int n = socket().sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
+            socket_.setSendTimeout(Poco::Timespan(left.count()));
+            const int n = socket_.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
             if (n <= 0) return;
             sent += static_cast<std::size_t>(n);
         }
     }
 
-    ConnectionBook& book_;
-    const EndpointLimits& limits_;
-    const MetricsEndpoint::Page& page_;
+    Poco::Net::StreamSocket socket_;
+    const ConnectionBook::Id id_;
     const Clock::time_point accepted_;
-};
-
-class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
-public:
-    ConnectionFactory(ConnectionBook& book, const EndpointLimits& limits, const MetricsEndpoint::Page& page)
-        : book_(book), limits_(limits), page_(page) {}
-    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-        return new MetricsConnection(socket, book_, limits_, page_);
-    }
-
-private:
     ConnectionBook& book_;
     const EndpointLimits& limits_;
     const MetricsEndpoint::Page& page_;
@@ -259,30 +175,55 @@ struct MetricsEndpoint::Impl {
     EndpointSettings settings;
     Page page;
     std::unique_ptr<SslUse> ssl;
+    Poco::Net::ServerSocket listener;
     ConnectionBook book;
-    Poco::ThreadPool threads;
-    std::unique_ptr<Poco::Net::TCPServer> server;
-    bool started = false;
+    ConnectionThreads threads;
+    std::thread acceptor;
+    std::atomic<bool> stopping{false};
+    enum class State { bound, serving, stopped } state = State::bound;
 
     Impl(const EndpointSettings& settings_in, Page page_in)
         : settings(settings_in),
           page(std::move(page_in)),
-          book(std::max<std::size_t>(1, settings.limits.max_connections)),
-          // A thread for every connection the book admits: none waits in TCPServer's queue.
-          threads(1, static_cast<int>(settings.limits.max_connections) + 1, 60) {
-        Poco::Net::ServerSocket socket;
+          book(std::max<std::size_t>(1, settings.limits.max_connections)) {
         try {
-            socket = listenOn(settings, ssl);
+            listener = listenOn(settings, ssl);
         } catch (const Poco::Exception& e) {
             throw std::runtime_error("metrics endpoint " + settings.host + ":" + std::to_string(settings.port) + ": " +
                                      e.displayText());
         }
-        Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;
-        params->setMaxThreads(static_cast<int>(settings.limits.max_connections));
-        params->setMaxQueued(static_cast<int>(settings.limits.max_connections));
-        server = std::make_unique<Poco::Net::TCPServer>(new ConnectionFactory(book, settings.limits, page), threads,
-                                                        socket, params);
-        server->setConnectionFilter(new BookFilter(book));
+    }
+
+    // On the acceptor thread: every connection the book admits gets its own thread at once, so
+    // a scrape never waits behind idle connections for a thread, nor in a queue that could be
+    // full (Poco's TCPServer queued at most maxQueued connections and closed the rest silently
+    // after the book had admitted them).
+    void acceptConnections() {
+        // Over the book's limit run only connections just cut, which end at once.
+        const std::size_t most_threads = 2 * std::max<std::size_t>(1, settings.limits.max_connections);
+        while (!stopping) {
+            threads.waitFewerThan(most_threads, stopping);
+            Poco::Net::StreamSocket socket;
+            try {
+                socket = listener.acceptConnection();
+            } catch (const Poco::Exception&) {
+                if (stopping) break;
+                // Out of descriptors, a connection reset before it was taken: try again soon.
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                continue;
+            }
+            const auto accepted = Clock::now();
+            const auto id = book.admit(socket);
+            if (id == ConnectionBook::refused) continue;  // all being answered; closes here
+            try {
+                socket.setNoDelay(true);
+                threads.start([this, socket, id, accepted] {
+                    MetricsConnection(socket, id, accepted, book, settings.limits, page).run();
+                });
+            } catch (const std::exception&) {  // no thread to be had (Poco's exceptions too)
+                book.leave(id);
+            }
+        }
     }
 };
 
@@ -292,20 +233,23 @@ MetricsEndpoint::MetricsEndpoint(const EndpointSettings& settings, Page page)
 MetricsEndpoint::~MetricsEndpoint() { stop(); }
 
 void MetricsEndpoint::start() {
-    if (impl_->started) return;
-    impl_->server->start();
-    impl_->started = true;
+    if (impl_->state != Impl::State::bound) return;
+    impl_->acceptor = std::thread([impl = impl_.get()] { impl->acceptConnections(); });
+    impl_->state = Impl::State::serving;
 }
 
 void MetricsEndpoint::stop() {
-    if (!impl_->started) return;
-    impl_->started = false;
-    impl_->server->stop();
-    impl_->book.cutAll();
+    if (impl_->state != Impl::State::serving) return;
+    impl_->state = Impl::State::stopped;
+    impl_->stopping = true;
+    // A blocked accept(2) returns (EINVAL) once its listening socket is shut down.
+    ::shutdown(impl_->listener.impl()->sockfd(), SHUT_RDWR);
+    impl_->acceptor.join();
+    impl_->book.cutWaiting();
     impl_->threads.joinAll();
 }
 
-std::uint16_t MetricsEndpoint::port() const { return impl_->server->port(); }
+std::uint16_t MetricsEndpoint::port() const { return impl_->listener.address().port(); }
 
 std::string MetricsEndpoint::url() const {
     const bool ipv6 = impl_->settings.host.find(':') != std::string::npos;
