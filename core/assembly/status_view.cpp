@@ -9,6 +9,7 @@
 
 #include "assembly/plain_units.h"
 #include "assembly/text_table.h"
+#include "model/text_cell.h"
 #include "protocol/bodies.h"
 
 namespace relaysync::core {
@@ -157,6 +158,14 @@ std::string renderSyncReport(const SyncReport& report) {
     more(report.more_unreachable_nodes, "that could not be reached");
     for (const auto& problem : report.problems) out += "problem: " + problem + "\n";
     more(report.more_problems, "problems");
+    const auto entries = [&](const std::vector<std::string>& list, std::int64_t count, const std::string& what) {
+        for (const auto& entry : list) out += what + ": " + tableCell(entry) + "\n";
+        more(count, what);
+    };
+    entries(report.changed_entries, report.more_changed_entries, "changed");
+    entries(report.gone_entries, report.more_gone_entries, "gone");
+    entries(report.recovered_entries, report.more_recovered_entries, "recovered");
+    entries(report.unreachable_entries, report.more_unreachable_entries, "unreachable");
     return out;
 }
 

@@ -146,6 +146,7 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
         const auto& entry = snapshot.records[i];
         const auto& outcome = inspection.at(i);
         auto& report = entry.share_id == share_id ? plan.report : elsewhere;
+        const auto example = [&] { return entry.name + " (" + entry.owner + ")"; };
         ++report.checked;
         // The usual case, an unchanged entity already marked ok, copies nothing.
         if (outcome.verdict == sdk::Verdict::unchanged && entry.status == kStatusOk) {
@@ -157,6 +158,7 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
             auto next = nextVersion(entry);
             next.status = kStatusOk;
             ++report.recovered;
+            SyncReport::note(report.recovered_entries, report.more_recovered_entries, example());
             plan.updates[entry.share_id].push_back(std::move(next));
             break;
         }
@@ -164,7 +166,13 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
             auto next = nextVersion(entry);
             next.details = outcome.current;
             next.status = kStatusOk;
-            ++(entry.status == kStatusOk ? report.changed : report.recovered);
+            if (entry.status == kStatusOk) {
+                ++report.changed;
+                SyncReport::note(report.changed_entries, report.more_changed_entries, example());
+            } else {
+                ++report.recovered;
+                SyncReport::note(report.recovered_entries, report.more_recovered_entries, example());
+            }
             plan.updates[entry.share_id].push_back(std::move(next));
             break;
         }
@@ -174,6 +182,7 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
                 next.removed = true;
                 plan.deletions[entry.share_id].push_back(std::move(next));
                 ++report.gone;
+                SyncReport::note(report.gone_entries, report.more_gone_entries, example());
                 ++gone;
                 break;
             }
@@ -184,12 +193,14 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
             auto next = nextVersion(entry);
             next.status = kStatusFileNotFound;
             ++report.gone;
+            SyncReport::note(report.gone_entries, report.more_gone_entries, example());
             ++gone;
             plan.updates[entry.share_id].push_back(std::move(next));
             break;
         }
         case sdk::Verdict::unreachable: {
             ++report.unreachable;
+            SyncReport::note(report.unreachable_entries, report.more_unreachable_entries, example());
             if (entry.status == kStatusUnreachable) break;
             auto next = nextVersion(entry);
             next.status = kStatusUnreachable;

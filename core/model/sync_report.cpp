@@ -23,6 +23,14 @@ void SyncReport::merge(const SyncReport& other) {
     more_unknown_resources += other.more_unknown_resources;
     more_unreachable_nodes += other.more_unreachable_nodes;
     more_problems += other.more_problems;
+    appendAll(changed_entries, other.changed_entries);
+    appendAll(gone_entries, other.gone_entries);
+    appendAll(recovered_entries, other.recovered_entries);
+    appendAll(unreachable_entries, other.unreachable_entries);
+    more_changed_entries += other.more_changed_entries;
+    more_gone_entries += other.more_gone_entries;
+    more_recovered_entries += other.more_recovered_entries;
+    more_unreachable_entries += other.more_unreachable_entries;
     bound();
 }
 
@@ -35,6 +43,15 @@ void SyncReport::bound() {
     cut(unknown_resources, more_unknown_resources);
     cut(unreachable_nodes, more_unreachable_nodes);
     cut(problems, more_problems);
+    cut(changed_entries, more_changed_entries);
+    cut(gone_entries, more_gone_entries);
+    cut(recovered_entries, more_recovered_entries);
+    cut(unreachable_entries, more_unreachable_entries);
+}
+
+void SyncReport::note(std::vector<std::string>& list, std::int64_t& more, std::string example) {
+    if (list.size() < kMaxExamples) list.push_back(std::move(example));
+    else ++more;
 }
 
 std::string SyncReport::summary() const {
@@ -45,6 +62,14 @@ std::string SyncReport::summary() const {
     if (more_unknown_resources) out << "\n  and " << more_unknown_resources << " more not in the share";
     for (const auto& node : unreachable_nodes) out << "\n  could not be reached: " << node;
     if (more_unreachable_nodes) out << "\n  and " << more_unreachable_nodes << " more that could not be reached";
+    const auto entries = [&](const std::vector<std::string>& list, std::int64_t more, const char* what) {
+        for (const auto& entry : list) out << "\n  " << what << ": " << entry;
+        if (more) out << "\n  and " << more << " more " << what;
+    };
+    entries(changed_entries, more_changed_entries, "changed");
+    entries(gone_entries, more_gone_entries, "gone");
+    entries(recovered_entries, more_recovered_entries, "recovered");
+    entries(unreachable_entries, more_unreachable_entries, "unreachable");
     for (const auto& problem : problems) out << "\n  " << problem;
     if (more_problems) out << "\n  and " << more_problems << " more problems";
     return out.str();

@@ -19,12 +19,25 @@ struct SyncReport {
     std::vector<std::string> unknown_resources;   // named in a targeted sync, not in the share
     std::vector<std::string> unreachable_nodes;   // relays/terminals that could not be asked
     std::vector<std::string> problems;            // e.g. "client31: deletion limit ..."
+    // Which entries the counts above are made of: "NAME (OWNER)" each, so that an operator sees
+    // what changed, went, came back or could not be reached, not only how many (protocol 3).
+    std::vector<std::string> changed_entries;
+    std::vector<std::string> gone_entries;
+    std::vector<std::string> recovered_entries;
+    std::vector<std::string> unreachable_entries;
     // What the three lists above left out, to stay bounded: a report carries counts and at most
     // kMaxExamples examples of each kind, whatever the size of the share or the network.
     std::int64_t more_unknown_resources = 0;
     std::int64_t more_unreachable_nodes = 0;
     std::int64_t more_problems = 0;
+    std::int64_t more_changed_entries = 0;
+    std::int64_t more_gone_entries = 0;
+    std::int64_t more_recovered_entries = 0;
+    std::int64_t more_unreachable_entries = 0;
     static constexpr std::size_t kMaxExamples = 50;
+
+    // Adds `example` to `list` while it holds fewer than kMaxExamples, else counts it in `more`.
+    static void note(std::vector<std::string>& list, std::int64_t& more, std::string example);
 
     // Adds `other`'s counts and examples, within the bound.
     void merge(const SyncReport& other);

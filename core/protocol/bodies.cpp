@@ -167,6 +167,14 @@ Poco::JSON::Object::Ptr toJson(const SyncReport& report) {
     object->set("more_unknown_resources", report.more_unknown_resources);
     object->set("more_unreachable_nodes", report.more_unreachable_nodes);
     object->set("more_problems", report.more_problems);
+    object->set("changed_entries", toArray(report.changed_entries));
+    object->set("gone_entries", toArray(report.gone_entries));
+    object->set("recovered_entries", toArray(report.recovered_entries));
+    object->set("unreachable_entries", toArray(report.unreachable_entries));
+    object->set("more_changed_entries", report.more_changed_entries);
+    object->set("more_gone_entries", report.more_gone_entries);
+    object->set("more_recovered_entries", report.more_recovered_entries);
+    object->set("more_unreachable_entries", report.more_unreachable_entries);
     return object;
 }
 
@@ -191,6 +199,18 @@ SyncReport reportFromJson(const Poco::JSON::Object::Ptr& object, const std::stri
     report.more_unknown_resources = count("more_unknown_resources");
     report.more_unreachable_nodes = count("more_unreachable_nodes");
     report.more_problems = count("more_problems");
+    // Entry lists: absent in a report made before they were (an admin client's older JSON).
+    const auto names = [&](const char* key) {
+        return object->has(key) ? requireStrings(object, key, where) : std::vector<std::string>{};
+    };
+    report.changed_entries = names("changed_entries");
+    report.gone_entries = names("gone_entries");
+    report.recovered_entries = names("recovered_entries");
+    report.unreachable_entries = names("unreachable_entries");
+    report.more_changed_entries = count("more_changed_entries");
+    report.more_gone_entries = count("more_gone_entries");
+    report.more_recovered_entries = count("more_recovered_entries");
+    report.more_unreachable_entries = count("more_unreachable_entries");
     report.bound();  // a peer that sends more examples than the bound is cut here
     return report;
 }

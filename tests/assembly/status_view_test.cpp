@@ -192,7 +192,9 @@ public:
                         R"("share_id":"20071001150032client11@relay-server1.net","checked":7,"unchanged":4,)"
                         R"("changed":1,"gone":2,"recovered":0,"unreachable":0,"unknown_resources":[],)"
                         R"("unreachable_nodes":[],"problems":["p"],"more_unknown_resources":0,)"
-                        R"("more_unreachable_nodes":0,"more_problems":0})"),
+                        R"("more_unreachable_nodes":0,"more_problems":0,"changed_entries":[],"gone_entries":[],)"
+                        R"("recovered_entries":[],"unreachable_entries":[],"more_changed_entries":0,)"
+                        R"("more_gone_entries":0,"more_recovered_entries":0,"more_unreachable_entries":0})"),
             toJsonText(syncReportToJson(report), 0));
     }
 

@@ -155,7 +155,25 @@ public:
         report.unknown_resources = {"folderQ"};
         report.unreachable_nodes = {kClient21};
         report.problems = {"a", "b"};
+        report.changed_entries = {"budget.xls (" + kClient21 + ")", "plan.txt (" + kClient11 + ")"};
+        report.gone_entries = {"file100.pdf (client31@relay-server3.net)"};
+        report.recovered_entries = {"folderE (client31@relay-server3.net)"};
+        report.unreachable_entries = {"z (client11@relay-server1.net)"};
+        report.more_changed_entries = 7;
         const auto back = reportFromJson(viaText(toJson(report)), "body.report");
+        CPPUNIT_ASSERT(report.changed_entries == back.changed_entries);
+        CPPUNIT_ASSERT(report.gone_entries == back.gone_entries);
+        CPPUNIT_ASSERT(report.recovered_entries == back.recovered_entries);
+        CPPUNIT_ASSERT(report.unreachable_entries == back.unreachable_entries);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{7}, back.more_changed_entries);
+        // A report without the lists (an older client's JSON) reads as empty lists.
+        auto older = toJson(report);
+        for (const char* key : {"changed_entries", "gone_entries", "recovered_entries", "unreachable_entries",
+                                "more_changed_entries"})
+            older->remove(key);
+        const auto old_back = reportFromJson(older, "body.report");
+        CPPUNIT_ASSERT(old_back.changed_entries.empty() && old_back.unreachable_entries.empty());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, old_back.more_changed_entries);
         CPPUNIT_ASSERT_EQUAL(report.sync_id, back.sync_id);
         CPPUNIT_ASSERT_EQUAL(report.share_id, back.share_id);
         CPPUNIT_ASSERT_EQUAL(report.checked, back.checked);

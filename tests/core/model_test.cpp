@@ -120,9 +120,19 @@ public:
         // The counts travel: a report read back keeps them, and one with too many examples is cut.
         auto oversized = total;
         oversized.problems.resize(500, "x");
+        oversized.changed_entries.resize(80, "e (o)");
         const auto back = reportFromJson(toJson(oversized), "report");
         CPPUNIT_ASSERT_EQUAL(SyncReport::kMaxExamples, back.problems.size());
         CPPUNIT_ASSERT_EQUAL(std::int64_t{250 + 450}, back.more_problems);
+        CPPUNIT_ASSERT_EQUAL(SyncReport::kMaxExamples, back.changed_entries.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{30}, back.more_changed_entries);
+        // Entries named as they are counted, 50 at most, the rest counted.
+        SyncReport noted;
+        for (int i = 0; i < 60; ++i) SyncReport::note(noted.gone_entries, noted.more_gone_entries, "f" + std::to_string(i));
+        CPPUNIT_ASSERT_EQUAL(SyncReport::kMaxExamples, noted.gone_entries.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{10}, noted.more_gone_entries);
+        RS_ASSERT_CONTAINS(noted.summary(), "gone: f0");
+        RS_ASSERT_CONTAINS(noted.summary(), "and 10 more gone");
     }
 
 };

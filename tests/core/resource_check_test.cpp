@@ -98,6 +98,9 @@ public:
         store_->putFile("a.txt", 25, 2000);
         const auto plan = check("s1");
         CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, plan.report.changed);
+        // The report names it, with its owner.
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, plan.report.changed_entries.size());
+        CPPUNIT_ASSERT_EQUAL(0u, static_cast<unsigned>(plan.report.changed_entries[0].rfind("a.txt (", 0)));
         const auto& next = only(plan.updates, "s1");
         CPPUNIT_ASSERT_EQUAL(std::uint64_t{25}, next.details.size);
         CPPUNIT_ASSERT_EQUAL(std::int64_t{2000}, next.details.modified_ms);

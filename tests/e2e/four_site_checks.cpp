@@ -222,6 +222,9 @@ void checkGoneEntityRemoved(E2eSite& site) {
     const auto report = scenario.synchronize(C11, site.ids().workspace1);
     CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report.gone);  // removed from projects too, unreported
     CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report.changed);
+    // The report names them, with their owners.
+    CPPUNIT_ASSERT(report.gone_entries == std::vector<std::string>{"file100.pdf (" + C31 + ")"});
+    CPPUNIT_ASSERT_EQUAL(std::size_t{1}, report.changed_entries.size());
     waitConverged(site, "file100.pdf is removed from workspace1", site.ids().workspace1,
                   scenario.afterChange(budget_size));
     waitConverged(site, "file100.pdf is removed from projects", site.ids().projects,

@@ -87,6 +87,10 @@ SyncReportView readReport(const Reader& in) {
     report.unknown_resources = in.texts("unknown_resources");
     report.unreachable_nodes = in.texts("unreachable_nodes");
     report.problems = in.texts("problems");
+    report.changed_entries = in.texts("changed_entries");
+    report.gone_entries = in.texts("gone_entries");
+    report.recovered_entries = in.texts("recovered_entries");
+    report.unreachable_entries = in.texts("unreachable_entries");
     report.text = in.optionalText("text");
     return report;
 }

@@ -55,6 +55,8 @@ struct SyncReportView {
     std::string sync_id, share_id;
     std::int64_t checked = 0, unchanged = 0, changed = 0, gone = 0, recovered = 0, unreachable = 0;
     std::vector<std::string> unknown_resources, unreachable_nodes, problems;
+    // "NAME (OWNER)" of the entries behind the counts (at most 50 each).
+    std::vector<std::string> changed_entries, gone_entries, recovered_entries, unreachable_entries;
     std::string text;  // the operator's rendering, when the answer carried one
 };
 
