@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: sets up, builds, and runs the four-site example of design.md as real processes
+# The main job: sets up, builds, and runs the four-site example (docs/demo.md) as real processes
 # on 127.0.0.1: 4 relays and 8 terminal agents from config/four-site, talking over TLS with
 # certificates made on the spot. It forms the relay groups, shares workspace1, adds resources,
 # changes and deletes files, runs one synchronize, prints the tables before and after, and

@@ -1,6 +1,6 @@
 // A relay killed with SIGKILL in the middle of a synchronize and started again: the synchronize
 // still finishes at the terminal that asked, every node converges, and no update is lost
-// (design.md §4: state and the messages it must send are stored together; sync sessions survive
+// (docs/architecture.md §4: state and the messages it must send are stored together; sync sessions survive
 // restarts). The checks are four_site_checks.cpp's, shared with the same over SIP.
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,6 +1,6 @@
 // A terminal agent that hangs while its TCP connection stays open (here: SIGSTOP) must not
 // hold up what its relay sends to everyone else: other relays and terminals keep getting
-// updates promptly, and the hung terminal gets its share when it is back (design.md §4, issue 3:
+// updates promptly, and the hung terminal gets its share when it is back (docs/architecture.md §4, issue 3:
 // "back-pressure instead of unbounded queues" per peer, "messages that cannot be delivered stay
 // in the outbox").
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,4 +1,4 @@
-// The example profiles in config/four-site load and describe the topology of design.md §1:
+// The example profiles in config/four-site load and describe the four-site topology of docs/demo.md:
 // relays R1..R4 (Tokyo, Osaka, Nagoya, Fukuoka), two terminals per site, file servers at
 // Tokyo and Nagoya only.
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,5 +1,5 @@
 #pragma once
-// The four-site topology of design.md (Tokyo, Osaka, Nagoya, Fukuoka; relays R1..R4 and
+// The four-site topology of docs/demo.md (Tokyo, Osaka, Nagoya, Fukuoka; relays R1..R4 and
 // terminals 11..42) as real engines with SQLite files, over the in-process network. Stores
 // are in memory so that tests set times and sizes exactly; the file servers at Tokyo and
 // Nagoya are one store each, mounted at "network/z:" by both terminals of the site.

@@ -1,5 +1,5 @@
 #pragma once
-// The four-site example of design.md and patent CN101471843A (Fig. 6-14) played on a Cluster of
+// The four-site example of docs/demo.md and patent CN101471843A (Fig. 6-14) played on a Cluster of
 // real processes, step by step, each step waiting (bounded) until every node concerned shows its
 // effect through its admin status: relaysync-four-site and the end-to-end tests share it.
 //

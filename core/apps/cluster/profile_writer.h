@@ -62,7 +62,7 @@ std::string profileYaml(const ProfileSpec& spec);
 // throws ClusterError when it cannot.
 std::filesystem::path writeProfile(const std::filesystem::path& dir, const ProfileSpec& spec);
 
-// The four sites of design.md as in config/four-site (same names, accounts, display names,
+// The four sites of docs/demo.md as in config/four-site (same names, accounts, display names,
 // departments, stores), with the relays on 127.0.0.1 at `relay_ports` (R1..R4).
 std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& relay_ports,
                                           const std::string& gone_entity = "mark");
