@@ -1,13 +1,24 @@
 #include "model/sync_report.h"
 
 #include <sstream>
+#include <utility>
 
 namespace relaysync::core {
 
 namespace {
-void appendAll(std::vector<std::string>& to, const std::vector<std::string>& from) {
-    to.insert(to.end(), from.begin(), from.end());
-}
+
+// Every bounded list of examples, with the count of what it left out.
+using ExampleList = std::pair<std::vector<std::string> SyncReport::*, std::int64_t SyncReport::*>;
+constexpr ExampleList kExampleLists[] = {
+    {&SyncReport::unknown_resources, &SyncReport::more_unknown_resources},
+    {&SyncReport::unreachable_nodes, &SyncReport::more_unreachable_nodes},
+    {&SyncReport::problems, &SyncReport::more_problems},
+    {&SyncReport::changed_entries, &SyncReport::more_changed_entries},
+    {&SyncReport::gone_entries, &SyncReport::more_gone_entries},
+    {&SyncReport::recovered_entries, &SyncReport::more_recovered_entries},
+    {&SyncReport::unreachable_entries, &SyncReport::more_unreachable_entries},
+};
+
 }  // namespace
 
 void SyncReport::merge(const SyncReport& other) {
@@ -17,36 +28,20 @@ void SyncReport::merge(const SyncReport& other) {
     gone += other.gone;
     recovered += other.recovered;
     unreachable += other.unreachable;
-    appendAll(unknown_resources, other.unknown_resources);
-    appendAll(unreachable_nodes, other.unreachable_nodes);
-    appendAll(problems, other.problems);
-    more_unknown_resources += other.more_unknown_resources;
-    more_unreachable_nodes += other.more_unreachable_nodes;
-    more_problems += other.more_problems;
-    appendAll(changed_entries, other.changed_entries);
-    appendAll(gone_entries, other.gone_entries);
-    appendAll(recovered_entries, other.recovered_entries);
-    appendAll(unreachable_entries, other.unreachable_entries);
-    more_changed_entries += other.more_changed_entries;
-    more_gone_entries += other.more_gone_entries;
-    more_recovered_entries += other.more_recovered_entries;
-    more_unreachable_entries += other.more_unreachable_entries;
+    for (const auto& [list, more] : kExampleLists) {
+        (this->*list).insert((this->*list).end(), (other.*list).begin(), (other.*list).end());
+        this->*more += other.*more;
+    }
     bound();
 }
 
 void SyncReport::bound() {
-    const auto cut = [](std::vector<std::string>& examples, std::int64_t& more) {
-        if (examples.size() <= kMaxExamples) return;
-        more += static_cast<std::int64_t>(examples.size() - kMaxExamples);
+    for (const auto& [list, more] : kExampleLists) {
+        auto& examples = this->*list;
+        if (examples.size() <= kMaxExamples) continue;
+        this->*more += static_cast<std::int64_t>(examples.size() - kMaxExamples);
         examples.resize(kMaxExamples);
-    };
-    cut(unknown_resources, more_unknown_resources);
-    cut(unreachable_nodes, more_unreachable_nodes);
-    cut(problems, more_problems);
-    cut(changed_entries, more_changed_entries);
-    cut(gone_entries, more_gone_entries);
-    cut(recovered_entries, more_recovered_entries);
-    cut(unreachable_entries, more_unreachable_entries);
+    }
 }
 
 void SyncReport::note(std::vector<std::string>& list, std::int64_t& more, std::string example) {
