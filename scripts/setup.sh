@@ -4,7 +4,9 @@
 #   scripts/setup.sh          the build and the tests, plain and under g++'s sanitizers
 #   scripts/setup.sh --fuzz   also Clang and its sanitizer/libFuzzer runtimes (scripts/test.sh --fuzz)
 #   scripts/setup.sh --package  also what building and checking the Debian package needs
-#                               (scripts/package.sh: dpkg-dev for its dependencies, systemd-analyze)
+#                               (scripts/package.sh: dpkg-dev for its dependencies, systemd-analyze;
+#                               the package's own dependencies, so that the deployment guide's test
+#                               installs it without a network)
 set -euo pipefail
 
 packages=(
@@ -28,7 +30,7 @@ for arg in "$@"; do
   case $arg in
     # libFuzzer and Clang's ASan/UBSan runtimes are in libclang-rt-14-dev, only a Recommends of clang.
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    --package) packages+=(dpkg-dev file systemd) ;;
+    --package) packages+=(dpkg-dev file systemd adduser logrotate) ;;
     *) echo "usage: $0 [--fuzz] [--package]" >&2; exit 2 ;;
   esac
 done
