@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "percent_escape.h"
+
 namespace relaysync::checker_hash {
 
 namespace {
@@ -33,20 +35,7 @@ std::string line(const char* kind, const std::string& path, const std::string& h
 }  // namespace
 
 std::string encodeName(const std::string& name) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(name.size());
-    for (const char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == '%' || u == 0x7f) {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return percentEscape(name, [](unsigned char byte) { return byte < 0x20 || byte == 0x7f; });
 }
 
 std::string folderHash(const sdk::FolderContents& beneath, const std::function<std::string(const std::string&)>& digest) {

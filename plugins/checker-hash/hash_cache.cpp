@@ -4,6 +4,8 @@
 #include <sstream>
 #include <vector>
 
+#include "percent_escape.h"
+
 namespace relaysync::checker_hash {
 
 namespace {
@@ -11,19 +13,7 @@ namespace {
 // One line per entry, tab-separated; text fields percent-encoded so that a tab, a line break or
 // a '%' in a path cannot break the line.
 std::string encode(const std::string& text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '%' || c == '\t' || c == '\n' || c == '\r') {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return percentEscape(text, [](unsigned char byte) { return byte == '\t' || byte == '\n' || byte == '\r'; });
 }
 
 int hexValue(char c) {
