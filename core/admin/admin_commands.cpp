@@ -380,9 +380,11 @@ const std::map<std::string, Command>& commands() {
                      answer->set("finished", true);
                      answer->set("report", reportResult(*report));
                  } else if (const auto session = engine.syncs().session(sync_id)) {
+                     // Every node still checking, across all hops, as the relays below report it.
+                     const auto still = session->stillChecking();
                      answer->set("finished", false);
-                     answer->set("waiting_for",
-                                 json::toArray({session->waiting_for.begin(), session->waiting_for.end()}));
+                     answer->set("waiting_for", json::toArray(still.nodes));
+                     answer->set("more_waiting", still.more);
                  } else {
                      throw CommandError("no synchronize " + sync_id + " is known here");
                  }

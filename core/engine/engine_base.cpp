@@ -83,6 +83,9 @@ HandleResult EngineBase::handleReply(const Message& message) {
                                                    : OwnerDigests{};
             fanout_.onReport(message.from, report, keep);
         }
+    } else if (message.type == MessageType::synchronize_progress) {
+        auto progress = SyncProgress::fromBody(message.body);
+        fanout_.onProgress(message.from, progress.sync_id, {std::move(progress.still_checking), progress.more});
     } else if (!message.body->optValue<bool>("ok", false)) {
         warnAbout(message.from, message.from + " refused " + logValue(json::optionalString(message.body, "re_type")) +
                                     " " + logValue(json::optionalString(message.body, "re")) + ": " +
@@ -109,7 +112,13 @@ void EngineBase::prune() {
 }
 
 void EngineBase::expireSyncs() {
-    runCommand([&] { fanout_.expire(nowMs()); });
+    runCommand([&] {
+        fanout_.expire(nowMs());
+        for (auto& note : fanout_.progressDue(nowMs())) {
+            SyncProgress progress{note.sync_id, std::move(note.still.nodes), note.still.more};
+            send(MessageType::synchronize_progress, note.reply_to, progress.toBody());
+        }
+    });
 }
 
 bool EngineBase::receive(const sdk::PeerIdentity& from, const std::string& payload) {
@@ -196,7 +205,9 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
             return Outcome::waiting;
         }
         messages_.markSeen(sender, *id, nowMs());
-        if (message.type != MessageType::answer && message.type != MessageType::synchronize_result)
+        // Replies and progress notes are not answered: nobody waits on them.
+        if (message.type != MessageType::answer && message.type != MessageType::synchronize_result &&
+            message.type != MessageType::synchronize_progress)
             answer(message, false, result.reason);
         transaction.commit();
         metrics_.refused(metrics::NodeMetrics::Refusal::rejected);

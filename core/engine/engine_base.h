@@ -122,7 +122,7 @@ public:
 
 protected:
     virtual HandleResult handle(const Message& message) = 0;
-    // synchronize-result and answer, which relays and terminals treat alike.
+    // synchronize-result, synchronize-progress and answer, which relays and terminals treat alike.
     HandleResult handleReply(const Message& message);
     // A sync this node was asked ended: the summed report goes back (with this node's digests
     // for a whole-share sync), or is logged where this node asked itself.

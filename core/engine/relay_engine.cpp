@@ -63,6 +63,7 @@ HandleResult RelayEngine::handle(const Message& message) {
     case MessageType::sync_digests: return onSyncDigests(message);
     case MessageType::request_entries: return onRequestEntries(message);
     case MessageType::synchronize_result:
+    case MessageType::synchronize_progress:
     case MessageType::answer: return handleReply(message);
     }
     return HandleResult::refused("a relay does not handle this message type");

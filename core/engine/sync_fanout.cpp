@@ -36,6 +36,27 @@ void SyncFanout::onReport(const std::string& from, const SyncReport& report, con
     }
 }
 
+void SyncFanout::onProgress(const std::string& from, const std::string& sync_id, StillChecking still) {
+    auto session = store_.session(sync_id);
+    if (!session || !session->waiting_for.count(from)) return;
+    if (session->below[from] == still) return;
+    session->below[from] = std::move(still);
+    store_.putSession(*session);
+}
+
+std::vector<SyncFanout::ProgressNote> SyncFanout::progressDue(std::int64_t now_ms) {
+    std::vector<ProgressNote> notes;
+    for (auto& session : store_.sessions()) {
+        if (session.reply_to.empty() || now_ms - session.opened_ms < kProgressAfterMs) continue;
+        auto still = session.stillChecking();
+        if (session.progress_sent == still) continue;
+        session.progress_sent = still;
+        store_.putSession(session);
+        notes.push_back({session.reply_to, session.sync_id, std::move(still)});
+    }
+    return notes;
+}
+
 void SyncFanout::expire(std::int64_t now_ms) {
     for (auto& session : store_.sessions()) {
         if (now_ms < session.deadline_ms) continue;

@@ -34,6 +34,22 @@ public:
     // kept for the end). Late and duplicate answers are ignored.
     void onReport(const std::string& from, const SyncReport& report, const OwnerDigests& digests = {});
 
+    // A relay asked here names the nodes below it that have not answered yet. Ignored unless
+    // this node still waits for that relay in that sync.
+    void onProgress(const std::string& from, const std::string& sync_id, StillChecking still);
+
+    // What to tell askers while syncs are slow: for each sync another node asked this one for,
+    // open at least kProgressAfterMs, whose still-checking nodes changed since it was last told,
+    // the asker and those nodes (recorded as told). A sync that ends sooner sends no progress,
+    // so a quick synchronize costs no message more.
+    struct ProgressNote {
+        std::string reply_to;
+        std::string sync_id;
+        StillChecking still;
+    };
+    std::vector<ProgressNote> progressDue(std::int64_t now_ms);
+    static constexpr std::int64_t kProgressAfterMs = 1000;
+
     // Finishes every sync whose deadline has passed, reporting the nodes that never answered
     // as unreachable.
     void expire(std::int64_t now_ms);

@@ -55,6 +55,35 @@ Poco::JSON::Object::Ptr reportBody(const SyncReport& report, const std::optional
     return body;
 }
 
+SyncProgress SyncProgress::bounded(std::string sync_id, const std::vector<std::string>& still_checking) {
+    SyncProgress progress;
+    progress.sync_id = std::move(sync_id);
+    const auto listed = std::min(still_checking.size(), kMaxListed);
+    progress.still_checking.assign(still_checking.begin(), still_checking.begin() + static_cast<std::ptrdiff_t>(listed));
+    progress.more = static_cast<std::int64_t>(still_checking.size() - listed);
+    return progress;
+}
+
+Poco::JSON::Object::Ptr SyncProgress::toBody() const {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+    body->set("sync_id", sync_id);
+    body->set("still_checking", json::toArray(still_checking));
+    body->set("more", more);
+    return body;
+}
+
+SyncProgress SyncProgress::fromBody(const Poco::JSON::Object::Ptr& body) {
+    SyncProgress progress;
+    progress.sync_id = json::requireString(body, "sync_id", "body");
+    progress.still_checking = json::requireStrings(body, "still_checking", "body");
+    progress.more = body->optValue<Poco::Int64>("more", 0);
+    // A sender names at most kMaxListed; more would let one peer grow every session it is in.
+    if (progress.still_checking.size() > kMaxListed)
+        throw ProtocolError("field 'body.still_checking' lists more than " + std::to_string(kMaxListed) + " nodes");
+    if (progress.more < 0) throw ProtocolError("field 'body.more' must not be negative");
+    return progress;
+}
+
 Poco::JSON::Object::Ptr SyncDigests::toBody() const {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     body->set("sync_id", sync_id);

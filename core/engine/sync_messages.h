@@ -1,5 +1,5 @@
 #pragma once
-// Bodies of synchronize, synchronize-instruction and synchronize-result.
+// Bodies of synchronize, synchronize-instruction, synchronize-result and synchronize-progress.
 
 #include <algorithm>
 #include <optional>
@@ -43,6 +43,21 @@ struct SyncRequest {
 // synchronize-result: the report, and for a whole-share sync what the sender holds.
 Poco::JSON::Object::Ptr reportBody(const SyncReport& report, const std::optional<OwnerDigests>& digests = {});
 std::optional<OwnerDigests> digestsOf(const Poco::JSON::Object::Ptr& body);
+
+// synchronize-progress: a relay tells whoever asked it which nodes, at any depth below it, have
+// not answered yet. At most kMaxListed are named; `more` counts the rest.
+struct SyncProgress {
+    std::string sync_id;
+    std::vector<std::string> still_checking;
+    std::int64_t more = 0;
+
+    static constexpr std::size_t kMaxListed = 100;
+
+    // From the full list: the first kMaxListed named, the rest counted.
+    static SyncProgress bounded(std::string sync_id, const std::vector<std::string>& still_checking);
+    Poco::JSON::Object::Ptr toBody() const;
+    static SyncProgress fromBody(const Poco::JSON::Object::Ptr& body);
+};
 
 // sync-digests: after a whole-share synchronize, the digests of each owner as its own relay
 // reported them, from the relay that started it to every member relay.

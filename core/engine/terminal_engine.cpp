@@ -181,6 +181,7 @@ HandleResult TerminalEngine::handle(const Message& message) {
     case MessageType::delete_resource_info: return onResourceInfo(message, true);
     case MessageType::synchronize_instruction: return onSynchronizeInstruction(message);
     case MessageType::synchronize_result:
+    case MessageType::synchronize_progress:
     case MessageType::answer: return handleReply(message);
     default: return HandleResult::refused(std::string("a terminal does not handle ") + wireName(message.type));
     }

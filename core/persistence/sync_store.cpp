@@ -27,7 +27,34 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
 }
 }  // namespace
 
+StillChecking SyncSession::stillChecking() const {
+    std::set<std::string> nodes;
+    StillChecking result;
+    for (const auto& node : waiting_for) {
+        const auto reported = below.find(node);
+        if (reported == below.end() || (reported->second.nodes.empty() && reported->second.more == 0)) {
+            nodes.insert(node);
+            continue;
+        }
+        nodes.insert(reported->second.nodes.begin(), reported->second.nodes.end());
+        result.more += reported->second.more;
+    }
+    result.nodes.assign(nodes.begin(), nodes.end());
+    return result;
+}
+
 namespace {
+Poco::JSON::Object::Ptr stillCheckingJson(const StillChecking& still) {
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
+    object->set("nodes", json::toArray(still.nodes));
+    object->set("more", still.more);
+    return object;
+}
+
+StillChecking stillCheckingFromJson(const Poco::JSON::Object::Ptr& object) {
+    return {json::requireStrings(object, "nodes", "sync_session"), object->optValue<Poco::Int64>("more", 0)};
+}
+
 SyncSession sessionFromJson(const std::string& sync_id, const std::string& body) {
     const auto object = parse(body);
     SyncSession result;
@@ -42,6 +69,10 @@ SyncSession sessionFromJson(const std::string& sync_id, const std::string& body)
         for (const auto& owner : digests->getNames()) result.digests[owner] = digests->getValue<std::string>(owner);
     if (object->has("repair_to"))
         for (auto& relay : json::requireStrings(object, "repair_to", "sync_session")) result.repair_to.insert(relay);
+    if (const auto below = object->getObject("below"))
+        for (const auto& node : below->getNames())
+            result.below[node] = stillCheckingFromJson(json::requireObject(below, node, "sync_session.below"));
+    if (const auto sent = object->getObject("progress_sent")) result.progress_sent = stillCheckingFromJson(sent);
     return result;
 }
 }  // namespace
@@ -72,6 +103,10 @@ void SyncStore::putSession(const SyncSession& session) {
     for (const auto& [owner, digest] : session.digests) digests->set(owner, digest);
     object->set("digests", digests);
     object->set("repair_to", json::toArray({session.repair_to.begin(), session.repair_to.end()}));
+    Poco::JSON::Object::Ptr below = new Poco::JSON::Object;
+    for (const auto& [node, still] : session.below) below->set(node, stillCheckingJson(still));
+    object->set("below", below);
+    if (session.progress_sent) object->set("progress_sent", stillCheckingJson(*session.progress_sent));
     Query upsert(database_, "INSERT INTO sync_sessions (sync_id, body) VALUES (?, ?)"
                             " ON CONFLICT (sync_id) DO UPDATE SET body = excluded.body");
     upsert.bind(session.sync_id).bind(stringify(object)).run();

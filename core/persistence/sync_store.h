@@ -2,6 +2,7 @@
 // Synchronize bookkeeping that must survive a restart: open fan-outs at a relay (who still has
 // to answer, and to whom the summed report goes) and finished reports at the node that asked.
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,14 @@
 
 namespace relaysync::core {
 
+// The nodes a sync still waits for, at any depth: named ones, and how many more were not named.
+struct StillChecking {
+    std::vector<std::string> nodes;
+    std::int64_t more = 0;
+
+    bool operator==(const StillChecking&) const = default;
+};
+
 struct SyncSession {
     std::string sync_id;
     std::string reply_to;         // who asked this node, and gets the summed report
@@ -27,6 +36,14 @@ struct SyncSession {
     bool whole_share = false;
     OwnerDigests digests;
     std::set<std::string> repair_to;
+    // Progress: what each relay asked here last said it still waits for (synchronize-progress),
+    // and what this node last told its asker.
+    std::map<std::string, StillChecking> below;
+    std::optional<StillChecking> progress_sent;
+
+    // Who this sync still waits for at any depth: each node asked here that has not answered,
+    // or, for a relay that sent progress, the nodes it named.
+    StillChecking stillChecking() const;
 };
 
 class SyncStore {

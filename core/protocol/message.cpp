@@ -6,7 +6,7 @@
 namespace relaysync::core {
 
 namespace {
-constexpr std::array<std::pair<MessageType, const char*>, 16> kWireNames{{
+constexpr std::array<std::pair<MessageType, const char*>, 17> kWireNames{{
     {MessageType::group_info, "group-info"},
     {MessageType::request_server_info, "request-server-info"},
     {MessageType::server_info, "server-info"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<MessageType, const char*>, 16> kWireNames{{
     {MessageType::synchronize_instruction, "synchronize-instruction"},
     {MessageType::synchronize, "synchronize"},
     {MessageType::synchronize_result, "synchronize-result"},
+    {MessageType::synchronize_progress, "synchronize-progress"},
     {MessageType::sync_digests, "sync-digests"},
     {MessageType::request_entries, "request-entries"},
     {MessageType::answer, "answer"},

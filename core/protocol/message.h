@@ -13,8 +13,9 @@ namespace relaysync::core {
 
 // Protocol version written into every message; a node refuses other versions. 2: identities
 // carry roles, entries are records per owner, policy-data carries only the sending relay's own
-// terminals' entries, sync ids are bound to their sender (docs/protocol.md, "Changes").
-inline constexpr int kProtocolVersion = 3;
+// terminals' entries, sync ids are bound to their sender. 3: sync reports name their entries.
+// 4: synchronize-progress (docs/protocol.md, "Changes").
+inline constexpr int kProtocolVersion = 4;
 
 enum class MessageType {
     // Group formation (Fig. 10-11)
@@ -33,6 +34,7 @@ enum class MessageType {
     synchronize_instruction,  // terminal <-> its relay
     synchronize,              // relay -> relay
     synchronize_result,       // the answer to either, up the same path
+    synchronize_progress,     // relay -> its asker: who is still checking, while a sync is slow
     sync_digests,             // relay -> relay: what the owners' relays hold, after a synchronize
     request_entries,          // relay -> relay: "send me your terminals' records of these owners"
     // The answer to everything else that asks for one

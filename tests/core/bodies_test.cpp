@@ -51,6 +51,7 @@ class BodiesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(terminalRemovedFlagMustBeBoolean);
     CPPUNIT_TEST(syncRequestRoundTripsAndRequiresNames);
     CPPUNIT_TEST(reportBodyWrapsTheReport);
+    CPPUNIT_TEST(syncProgressRoundTripsBoundedAndRefusesTooManyOrNegative);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -249,6 +250,29 @@ public:
         auto body = request.toBody();
         body->remove("names");
         RS_ASSERT_CONTAINS(thrownMessage<ProtocolError>([&] { SyncRequest::fromBody(body); }), "body.names");
+    }
+
+    void syncProgressRoundTripsBoundedAndRefusesTooManyOrNegative() {
+        std::vector<std::string> nodes;
+        for (int i = 0; i < 130; ++i) nodes.push_back("client" + std::to_string(i) + "@relay-server2.net");
+        const auto progress = SyncProgress::bounded("client11@relay-server1.net/sync-4", nodes);
+        CPPUNIT_ASSERT_EQUAL(SyncProgress::kMaxListed, progress.still_checking.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{30}, progress.more);
+        const auto back = SyncProgress::fromBody(viaText(progress.toBody()));
+        CPPUNIT_ASSERT_EQUAL(progress.sync_id, back.sync_id);
+        CPPUNIT_ASSERT(progress.still_checking == back.still_checking);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{30}, back.more);
+
+        auto too_many = progress.toBody();
+        too_many->set("still_checking", json::toArray(nodes));
+        RS_ASSERT_CONTAINS(thrownMessage<ProtocolError>([&] { SyncProgress::fromBody(too_many); }),
+                           "body.still_checking");
+        auto negative = progress.toBody();
+        negative->set("more", -1);
+        RS_ASSERT_CONTAINS(thrownMessage<ProtocolError>([&] { SyncProgress::fromBody(negative); }), "body.more");
+        auto missing = progress.toBody();
+        missing->remove("sync_id");
+        RS_ASSERT_CONTAINS(thrownMessage<ProtocolError>([&] { SyncProgress::fromBody(missing); }), "body.sync_id");
     }
 
     void reportBodyWrapsTheReport() {

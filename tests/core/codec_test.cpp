@@ -20,8 +20,13 @@ namespace {
 std::string envelope(const std::string& fields) {
     return "{" + fields + "}";
 }
+// The envelope's version field, for this node's version or another.
+std::string versionField(int version = kProtocolVersion) {
+    return "\"relaysync\":" + std::to_string(version);
+}
 const std::string kGood =
-    R"("relaysync":3,"type":"answer","id":"relay-server1@net#1","from":"relay-server1@net","to":"relay-server2@net","body":{})";
+    versionField() +
+    R"(,"type":"answer","id":"relay-server1@net#1","from":"relay-server1@net","to":"relay-server2@net","body":{})";
 
 std::string decodeError(const std::string& bytes) {
     return thrownMessage<ProtocolError>([&] { decode(bytes); });
@@ -57,7 +62,9 @@ public:
                                    MessageType::create_shared_resource, MessageType::policy_data,
                                    MessageType::update_resource_info, MessageType::delete_resource_info,
                                    MessageType::synchronize_instruction, MessageType::synchronize,
-                                   MessageType::synchronize_result,  MessageType::answer};
+                                   MessageType::synchronize_result,  MessageType::synchronize_progress,
+                                   MessageType::sync_digests,        MessageType::request_entries,
+                                   MessageType::answer};
         std::set<std::string> names;
         for (const auto type : all) {
             const std::string name = wireName(type);
@@ -67,7 +74,7 @@ public:
             CPPUNIT_ASSERT(back.has_value());
             CPPUNIT_ASSERT(*back == type);
         }
-        CPPUNIT_ASSERT_EQUAL(std::size_t{14}, names.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t{17}, names.size());
         CPPUNIT_ASSERT_EQUAL(std::string("group-info"), std::string(wireName(MessageType::group_info)));
         CPPUNIT_ASSERT_EQUAL(std::string("policy-data"), std::string(wireName(MessageType::policy_data)));
     }
@@ -98,7 +105,7 @@ public:
 
     void encodedEnvelopeCarriesTheProtocolVersion() {
         const auto bytes = makePayload(MessageType::answer, "a#1", kRelay1, kRelay2);
-        RS_ASSERT_CONTAINS(bytes, "\"relaysync\":3");
+        RS_ASSERT_CONTAINS(bytes, versionField());
         RS_ASSERT_CONTAINS(bytes, "\"type\":\"answer\"");
     }
 
@@ -143,23 +150,24 @@ public:
 
     void deeplyNestedBodyIsRefusedWithoutExhaustingTheStack() {
         const std::size_t depth = 1'000'000;  // fits in the size limit
-        const auto bytes = R"({"relaysync":3,"type":"answer","id":"a#1","from":"a","to":"b","body":{"x":)" +
+        const auto bytes = "{" + versionField() + R"(,"type":"answer","id":"a#1","from":"a","to":"b","body":{"x":)" +
                            std::string(depth, '[') + std::string(depth, ']') + "}}";
         CPPUNIT_ASSERT(bytes.size() < kMaxMessageBytes);
         CPPUNIT_ASSERT_THROW(decode(bytes), ProtocolError);
     }
 
     void otherProtocolVersionIsRefused() {
-        std::string newer = envelope(kGood);
-        newer.replace(newer.find("\"relaysync\":3"), 13, "\"relaysync\":4");
-        const auto error = decodeError(newer);
-        RS_ASSERT_CONTAINS(error, "protocol version 4");
-        std::string older = envelope(kGood);
-        older.replace(older.find("\"relaysync\":3"), 13, "\"relaysync\":2");
-        RS_ASSERT_CONTAINS(decodeError(older), "protocol version 2, this node speaks 3");
-        std::string text = envelope(kGood);
-        text.replace(text.find("\"relaysync\":3"), 13, "\"relaysync\":\"3\"");
-        RS_ASSERT_CONTAINS(decodeError(text), "message.relaysync");
+        const auto withVersion = [](const std::string& field) {
+            std::string bytes = envelope(kGood);
+            return bytes.replace(bytes.find(versionField()), versionField().size(), field);
+        };
+        RS_ASSERT_CONTAINS(decodeError(withVersion(versionField(kProtocolVersion + 1))),
+                           "protocol version " + std::to_string(kProtocolVersion + 1));
+        RS_ASSERT_CONTAINS(decodeError(withVersion(versionField(kProtocolVersion - 1))),
+                           "protocol version " + std::to_string(kProtocolVersion - 1) + ", this node speaks " +
+                               std::to_string(kProtocolVersion));
+        RS_ASSERT_CONTAINS(decodeError(withVersion("\"relaysync\":\"" + std::to_string(kProtocolVersion) + "\"")),
+                           "message.relaysync");
     }
 
     void unknownTypeIsRefusedByName() {

@@ -29,6 +29,9 @@ inline const std::string kRelay2 = "relay-server2@net";
 inline const std::string kClient11 = "client11@relay-server1.net";
 inline const std::string kClient12 = "client12@relay-server1.net";
 inline const std::string kClient21 = "client21@relay-server2.net";
+inline const std::string kClient22 = "client22@relay-server2.net";
+inline const std::string kRelay3 = "relay-server3@net";
+inline const std::string kClient31 = "client31@relay-server3.net";
 // A share id bound to its creator client11, as share ids are.
 inline const std::string kS1 = "s1" + kClient11;
 

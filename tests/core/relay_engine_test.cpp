@@ -11,9 +11,6 @@
 namespace relaysync::core::coretest {
 
 namespace {
-const std::string kRelay3 = "relay-server3@net";
-const std::string kClient22 = "client22@relay-server2.net";
-const std::string kClient31 = "client31@relay-server3.net";
 
 }  // namespace
 

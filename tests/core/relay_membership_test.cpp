@@ -13,9 +13,7 @@
 namespace relaysync::core::coretest {
 
 namespace {
-const std::string kRelay3 = "relay-server3@net";
 const std::string kRelay4 = "relay-server4@net";
-const std::string kClient31 = "client31@relay-server3.net";
 
 
 RelayGroup groupOf(const Message& message) { return GroupUpdate::fromBody(message.body).group; }

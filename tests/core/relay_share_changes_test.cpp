@@ -11,7 +11,6 @@
 namespace relaysync::core::coretest {
 
 namespace {
-const std::string kClient22 = "client22@relay-server2.net";
 const std::string kS2 = "s2" + kClient21;  // created at relay-server2
 
 

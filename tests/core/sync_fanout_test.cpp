@@ -37,6 +37,9 @@ class SyncFanoutTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(survivesReopenOfTheDatabase);
     CPPUNIT_TEST(concurrentSyncsAreKeptApart);
     CPPUNIT_TEST(silentNodesAreReportedWhenTheSyncExpires);
+    CPPUNIT_TEST(progressNamesTheNodesBelowARelayThatHasNotAnswered);
+    CPPUNIT_TEST(progressIsToldOnlyForSlowSyncsAndOnlyWhenItChanges);
+    CPPUNIT_TEST(progressFromANodeNotWaitedForIsIgnored);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -63,6 +66,48 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_[0].report.problems.size());
         fanout_->onReport(kClient12, answer("x", 1));  // too late: ignored
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, sent_.size());
+    }
+
+    // R1 waits for R2 and its own client12; R2 says it still waits for client21 and client22.
+    void progressNamesTheNodesBelowARelayThatHasNotAnswered() {
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000, 1000 + 60'000);
+        CPPUNIT_ASSERT((syncs_->session("x")->stillChecking().nodes == std::vector<std::string>{kClient12, kRelay2}));
+        fanout_->onProgress(kRelay2, "x", {{kClient21, kClient22}, 4});
+        const auto still = syncs_->session("x")->stillChecking();
+        CPPUNIT_ASSERT((still.nodes == std::vector<std::string>{kClient12, kClient21, kClient22}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, still.more);
+        // Once R2 answers, what it said no longer counts.
+        fanout_->onReport(kRelay2, answer("x", 2));
+        CPPUNIT_ASSERT((syncs_->session("x")->stillChecking().nodes == std::vector<std::string>{kClient12}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{0}, syncs_->session("x")->stillChecking().more);
+    }
+
+    void progressIsToldOnlyForSlowSyncsAndOnlyWhenItChanges() {
+        fanout_->open("x", kClient11, {kRelay2, kClient12}, answer("x", 0), 1000, 1000 + 60'000);
+        fanout_->open("own", "", {kRelay2}, answer("own", 0), 1000, 1000 + 60'000);
+        CPPUNIT_ASSERT(fanout_->progressDue(1000 + SyncFanout::kProgressAfterMs - 1).empty());
+        auto due = fanout_->progressDue(1000 + SyncFanout::kProgressAfterMs);
+        // Only the sync another node asked for: nobody above waits on "own".
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, due.size());
+        CPPUNIT_ASSERT_EQUAL(kClient11, due[0].reply_to);
+        CPPUNIT_ASSERT_EQUAL(std::string("x"), due[0].sync_id);
+        CPPUNIT_ASSERT((due[0].still.nodes == std::vector<std::string>{kClient12, kRelay2}));
+        CPPUNIT_ASSERT(fanout_->progressDue(5000).empty());  // nothing changed
+        fanout_->onProgress(kRelay2, "x", {{kClient21}, 0});
+        due = fanout_->progressDue(6000);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, due.size());
+        CPPUNIT_ASSERT((due[0].still.nodes == std::vector<std::string>{kClient12, kClient21}));
+        // Told survives a restart: the same is not told again.
+        open();
+        CPPUNIT_ASSERT(fanout_->progressDue(7000).empty());
+    }
+
+    void progressFromANodeNotWaitedForIsIgnored() {
+        fanout_->open("x", kClient11, {kRelay2}, answer("x", 0), 1000, 1000 + 60'000);
+        fanout_->onProgress(kRelay3, "x", {{kClient31}, 0});
+        fanout_->onProgress(kRelay2, "other", {{kClient21}, 0});
+        CPPUNIT_ASSERT(syncs_->session("x")->below.empty());
+        CPPUNIT_ASSERT((syncs_->session("x")->stillChecking().nodes == std::vector<std::string>{kRelay2}));
     }
 
     void finishesOnlyWhenEveryoneHasAnswered() {

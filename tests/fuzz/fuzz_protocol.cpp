@@ -45,6 +45,7 @@ void decodeBody(const Message& message) {
         reportFromJson(json::requireObject(body, "report", "body"), "body.report");
         digestsOf(body);
         break;
+    case MessageType::synchronize_progress: SyncProgress::fromBody(body); break;
     case MessageType::sync_digests: SyncDigests::fromBody(body); break;
     case MessageType::request_entries: EntriesRequest::fromBody(body); break;
     case MessageType::answer:

@@ -119,6 +119,8 @@ std::vector<std::pair<std::string, std::string>> messages() {
         {"synchronize-instruction", message(MessageType::synchronize_instruction, kC11, kR1, targeted.toBody())},
         {"synchronize", message(MessageType::synchronize, kR1, kR2, whole.toBody())},
         {"synchronize-result", message(MessageType::synchronize_result, kR2, kR1, reportBody(report(), digests))},
+        {"synchronize-progress", message(MessageType::synchronize_progress, kR1, kC11,
+                                         SyncProgress{whole.sync_id, {kC11, kR2}, 3}.toBody())},
         {"sync-digests", message(MessageType::sync_digests, kR1, kR2, SyncDigests{whole.sync_id, kShare, digests}.toBody())},
         {"request-entries", message(MessageType::request_entries, kR2, kR1, EntriesRequest{kShare, {kC11}, true}.toBody())},
         {"answer", message(MessageType::answer, kR1, kR2, answer)},

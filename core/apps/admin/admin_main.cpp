@@ -407,6 +407,8 @@ int awaitSync(const Invocation& call, const Budget& budget, const std::string& s
         }
         std::string waiting;
         for (const auto& node : json::requireStrings(status, "waiting_for", "sync-status")) waiting += " " + node;
+        if (const auto more = status->optValue<Poco::Int64>("more_waiting", 0); more > 0)
+            waiting += " and " + std::to_string(more) + " more";
         if (!call.json && waiting != shown) {
             std::cerr << "\rsynchronize " << sync_id << ": waiting for" << waiting << "   " << std::flush;
             shown = waiting;
