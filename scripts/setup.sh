@@ -21,6 +21,8 @@ packages=(
   # The SDK's example plugin (sdk/examples/storage-archive), built by the sdk_install test, whose
   # driver reads relaysync-admin's --json answers with jq.
   libarchive-dev jq
+  # SQLite's online backup (docs/deploy.md "Backup", and the tests that restore one).
+  sqlite3
   # The check benchmark's second peer (rsync -an over an identical copy; bench/RESULTS.md).
   rsync
   # storage-smb: libsmbclient; its tests and the demo run a private smbd (scripts/samba.sh).

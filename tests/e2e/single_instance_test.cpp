@@ -33,6 +33,7 @@ class SingleInstanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(anotherNodeOnTheSameAdminSocketIsRefused);
     CPPUNIT_TEST(whatAKilledDaemonLeavesBlocksNoRestart);
     CPPUNIT_TEST(lockFileNamingALiveProcessThatHoldsNoLockBlocksNothing);
+    CPPUNIT_TEST(restoreIsRefusedUnderARunningDaemonAndWorksOnceStopped);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -54,6 +55,30 @@ public:
             if (!waitFor([&] { return ::kill(daemon_pid_, 0) != 0; }, 10s)) ::kill(daemon_pid_, SIGKILL);
         }
         fs::remove_all(dir_);
+    }
+
+    // --restore takes the instance lock: never under a running daemon's feet. Once it has
+    // stopped, the backup goes in place with a new epoch and the relay serves from it.
+    void restoreIsRefusedUnderARunningDaemonAndWorksOnceStopped() {
+        cluster_->start("relay");
+        const auto first = cluster_->pid("relay");
+        const auto backup = dir_ / "backup.db";
+        CPPUNIT_ASSERT_EQUAL(0, std::system(("sqlite3 '" + database_.string() + "' \".backup '" + backup.string() +
+                                             "'\" >/dev/null 2>&1").c_str()));
+        auto refused = launch({"--profile=" + profile_.string(), "--restore=" + backup.string()}, "restore1");
+        CPPUNIT_ASSERT(refused.waitExit(kExitBound));
+        CPPUNIT_ASSERT_EQUAL(kExitAlreadyRunning, refused.exitCode().value_or(-1));
+        assertFirstStillServes(first);
+
+        cluster_->stop("relay");
+        auto restore = launch({"--profile=" + profile_.string(), "--restore=" + backup.string()}, "restore2");
+        CPPUNIT_ASSERT(restore.waitExit(kExitBound));
+        const auto said = cluster::readText(dir_ / "restore2.out");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(cluster::readText(dir_ / "restore2.err"), 0, restore.exitCode().value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE(said, said.find("restored from " + backup.string()) != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(said, said.find("new message epoch") != std::string::npos);
+        cluster_->start("relay");
+        assertFirstStillServes(cluster_->pid("relay"));
     }
 
     void secondRelayOnTheSameProfileIsRefused() {

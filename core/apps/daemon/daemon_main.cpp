@@ -4,6 +4,7 @@
 //
 //   relaysync-relay --profile=config/four-site/relay1.yaml [--daemon --pidfile=/run/r1.pid]
 //   relaysync-terminal --profile=client11.yaml --check     (validate the profile and plugins)
+//   relaysync-relay --profile=relay.yaml --restore=BACKUP   (put a database backup in place)
 //
 // One daemon per database: a second start on the same database or admin socket exits with
 // "relaysync-relay: already running (pid N) on sqlite:/path/relay1.db" and leaves the first alone.
@@ -32,6 +33,7 @@
 #include "detach.h"
 #include "logging_setup.h"
 #include "metrics/node_endpoint.h"
+#include "persistence/database_restore.h"
 #include "pid_file.h"
 #include "profile/profile_loader.h"
 
@@ -53,6 +55,11 @@ protected:
         ServerApplication::defineOptions(options);
         options.addOption(Poco::Util::Option("profile", "p", "the node's YAML profile").argument("FILE").repeatable(false));
         options.addOption(Poco::Util::Option("check", "c", "load the profile and its plugins, then exit"));
+        options.addOption(Poco::Util::Option("restore", "", "put BACKUP (an SQLite online backup of this node's "
+                                             "database) in place of the database, with a new message epoch, then exit; "
+                                             "the daemon must be stopped")
+                              .argument("BACKUP")
+                              .repeatable(false));
         options.addOption(Poco::Util::Option("help", "h", "show this help"));
         options.addOption(Poco::Util::Option("version", "V", "show the version and exit"));
     }
@@ -67,6 +74,7 @@ protected:
         ServerApplication::handleOption(name, value);
         if (name == "profile") profile_path_ = value;
         if (name == "check") check_only_ = true;
+        if (name == "restore") restore_from_ = std::filesystem::absolute(value).string();
         if (name == "help" || name == "version") {
             (name == "help" ? help_ : version_) = true;
             stopOptionsProcessing();
@@ -81,13 +89,14 @@ protected:
         if (help_) {
             Poco::Util::HelpFormatter help(options());
             help.setCommand(commandName());
-            help.setUsage("--profile=FILE [--check] [--daemon] [--pidfile=FILE]");
+            help.setUsage("--profile=FILE [--check | --restore=BACKUP] [--daemon] [--pidfile=FILE]");
             help.setHeader("Runs a " + std::string(brand::kProductName) + " " + kRole + " from its YAML profile.");
             help.setFooter(brand::helpFooter());
             help.format(std::cout);
             return EXIT_OK;
         }
         if (profile_path_.empty()) return fail(EXIT_USAGE, "--profile=FILE is required (try --help)");
+        if (check_only_ && !restore_from_.empty()) return fail(EXIT_USAGE, "--check and --restore do not go together");
         std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error to handle, not a signal
         // Before any thread exists, so that every thread inherits the mask and these signals
         // reach only waitForStopSignal's sigwait (an unblocked thread would take SIGHUP's
@@ -101,7 +110,7 @@ protected:
             // --check writes nothing: not even the log file, which root running it would make
             // its own and the daemon's user could then not write.
             auto log = profile.log;
-            if (check_only_) log.file.clear();
+            if (check_only_ || !restore_from_.empty()) log.file.clear();
             configureLogging(log);
             logging_configured_ = true;
             // Taken before the database is opened and held until the node has stopped (it is
@@ -113,6 +122,7 @@ protected:
                 lock.emplace(place.path, place.what);
                 if (!pid_file_path_.empty()) pid_file.emplace(pid_file_path_);
             }
+            if (!restore_from_.empty()) return restore(profile);
             PluginHost host(profile.plugin_paths);
             if (check_only_) {
                 // Everything but the database, which --check leaves alone: made by root, the
@@ -133,6 +143,19 @@ protected:
     }
 
 private:
+    // Under the instance lock, so never under a running daemon's feet.
+    int restore(const Profile& profile) {
+        const std::string sqlite = "sqlite:";
+        if (profile.database.rfind(sqlite, 0) != 0 || profile.database == "sqlite::memory:")
+            return fail(EXIT_USAGE, "--restore works on an SQLite database file; " + profile.database + " is not one");
+        const auto file = profile.database.substr(sqlite.size());
+        const auto restored = restoreDatabase(file, restore_from_);
+        std::cout << commandName() << ": " << file << " restored from " << restore_from_ << " (schema "
+                  << restored.schema_version << ", new message epoch " << restored.epoch
+                  << ").\nStart the daemon; a synchronize of each share brings back what changed since the backup.\n";
+        return EXIT_OK;
+    }
+
     int serve(const Profile& profile, Node& node) {
         auto& log = Poco::Logger::get("relaysync.daemon");
         const auto& settings = profile.admin;
@@ -212,6 +235,7 @@ private:
     std::string profile_path_;
     std::string pid_file_path_;
     bool check_only_ = false;
+    std::string restore_from_;
     bool help_ = false;
     bool version_ = false;
     bool logging_configured_ = false;
