@@ -67,6 +67,11 @@ private:
     Poco::JSON::Object::Ptr args_;
 };
 
+// What adding does with a name this terminal already shares from elsewhere: --replace or refuse.
+TerminalEngine::Existing existingOf(const Arguments& args) {
+    return args.flag("replace") ? TerminalEngine::Existing::replace : TerminalEngine::Existing::refuse;
+}
+
 // Who may run a command that names a share.
 enum class Holder { terminal, relay_or_terminal };
 
@@ -327,9 +332,7 @@ const std::map<std::string, Command>& commands() {
          [](Node& node, const Arguments& args) {
              const auto share = shareArgument(node, args);
              node.withTerminal([&](TerminalEngine& terminal) {
-                 terminal.addResource(share, args.text("name"), args.text("location"),
-                                      args.flag("replace") ? TerminalEngine::Existing::replace
-                                                           : TerminalEngine::Existing::refuse);
+                 terminal.addResource(share, args.text("name"), args.text("location"), existingOf(args));
              });
              return empty();
          }},
@@ -341,7 +344,7 @@ const std::map<std::string, Command>& commands() {
                  throw CommandError("add-resources: give NAME LOCATION pairs");
              std::vector<std::pair<std::string, std::string>> named;
              for (std::size_t i = 0; i < pairs.size(); i += 2) named.emplace_back(pairs[i], pairs[i + 1]);
-             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(share, named); });
+             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(share, named, existingOf(args)); });
              return result("added", std::to_string(named.size()));
          }},
         {"add-children",
@@ -349,7 +352,7 @@ const std::map<std::string, Command>& commands() {
              const auto share = shareArgument(node, args);
              const auto added = node.withTerminal([&](TerminalEngine& terminal) {
                  const auto children = terminal.childrenOf(args.text("folder"));
-                 terminal.addResources(share, children);
+                 terminal.addResources(share, children, existingOf(args));
                  return children.size();
              });
              return result("added", std::to_string(added));

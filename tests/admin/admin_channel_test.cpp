@@ -183,6 +183,15 @@ public:
         pairs->set("pairs", core::json::toArray({"odd"}));
         answer = askDaemon(terminal_socket_, request("add-resources", pairs));
         CPPUNIT_ASSERT(core::json::optionalString(answer, "error").find("NAME LOCATION pairs") != std::string::npos);
+        // A name already shared from elsewhere: the whole command is refused, unless --replace.
+        pairs->set("pairs", core::json::toArray({"a.txt", "c:/folderA"}));
+        answer = askDaemon(terminal_socket_, request("add-resources", pairs));
+        CPPUNIT_ASSERT(!answer->getValue<bool>("ok"));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"),
+                               core::json::optionalString(answer, "error").find("already shared from") != std::string::npos);
+        pairs->set("replace", true);
+        answer = askDaemon(terminal_socket_, request("add-resources", pairs));
+        CPPUNIT_ASSERT_MESSAGE(core::json::optionalString(answer, "error"), answer->getValue<bool>("ok"));
         for (const char* child : {"a.txt", "b.txt"})
             CPPUNIT_ASSERT(askDaemon(terminal_socket_, request("remove-resource", args({{"share", share}, {"name", child}})))
                                ->getValue<bool>("ok"));

@@ -60,8 +60,9 @@ Terminal commands (Fig. 12-16):
   add-resource SHARE NAME LOCATION [--replace]
                                              share the entity at LOCATION (e.g. c:/folderA); a NAME
                                              already shared from elsewhere needs --replace
-  add-resources SHARE NAME LOCATION...       share many at once (NAME LOCATION pairs): one transaction
-  add-children SHARE FOLDER                  share each item in FOLDER (e.g. c:/docs) under its own name
+  add-resources SHARE NAME LOCATION... [--replace]
+                                             share many at once (NAME LOCATION pairs): one transaction
+  add-children SHARE FOLDER [--replace]      share each item in FOLDER (e.g. c:/docs) under its own name
   remove-resource SHARE NAME                 the resource's owner takes it out of the share
   accept-store-root PREFIX                   accept the root store PREFIX has now as its own,
                                              after a remount or replacement was intended
@@ -105,7 +106,7 @@ struct Invocation {
     std::vector<std::string> args;
     bool json = false;
     bool force = false;
-    bool replace = false;  // add-resource --replace
+    bool replace = false;  // add-resource, add-resources, add-children --replace
     std::optional<int> timeout_seconds;  // --timeout
 };
 
@@ -155,7 +156,9 @@ Invocation parse(int argc, char** argv) {
         if (!call.command.empty()) {
             // An option after the command is never taken for an account or a name.
             if (arg == "--force") call.force = true;
-            else if (arg == "--replace" && call.command == "add-resource") call.replace = true;
+            else if (arg == "--replace" &&
+                     (call.command == "add-resource" || call.command == "add-resources" || call.command == "add-children"))
+                call.replace = true;
             else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters, status
             else if (call.command == "status" && arg == "--count") call.args.push_back(arg);
             else if (call.command == "status" && (arg == "--share" || arg == "--limit" || arg == "--after")) {
