@@ -5,6 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "config_reader.h"
 #include "config_text.h"
 #include "store_path.h"
 
@@ -14,16 +15,6 @@ namespace {
 
 using plugin_common::failKey;
 using plugin_common::trim;
-
-std::string text(const sdk::PluginConfig& config, const char* key) {
-    if (const auto found = config.find(key); found != config.end()) return found->second;
-    for (const auto& declared : kConfigKeys)
-        if (std::string(declared.name) == key) {
-            if (!declared.default_value) failKey(key, "required");
-            return declared.default_value;
-        }
-    return {};
-}
 
 // A name that goes into an smb:// URL as one piece: no separators of either kind. (An IPv6
 // server address comes in brackets, [::1].)
@@ -63,37 +54,33 @@ void readCredentialsFile(const std::string& path, SmbConfig& parsed) {
 }  // namespace
 
 SmbConfig parseConfig(const sdk::PluginConfig& config) {
-    for (const auto& entry : config) {
-        bool known = false;
-        for (const auto& declared : kConfigKeys) known = known || entry.first == declared.name;
-        if (!known) failKey(entry.first, "unknown setting of the smb store");
-    }
+    const plugin_common::ConfigReader read(config, kConfigKeys, "the smb store");
     SmbConfig parsed;
-    parsed.server = trim(text(config, "server"));
+    parsed.server = read.trimmed("server");
     checkName("server", parsed.server);
-    parsed.port = static_cast<std::uint16_t>(plugin_common::wholeNumber("port", trim(text(config, "port")), 1, 65535));
-    parsed.share = trim(text(config, "share"));
+    parsed.port = static_cast<std::uint16_t>(read.number("port", 1, 65535));
+    parsed.share = read.trimmed("share");
     checkName("share", parsed.share);
-    const std::string folder = trim(text(config, "folder"));
+    const std::string folder = read.trimmed("folder");
     if (const auto split = plugin_common::splitStorePath(folder, parsed.folder); !split.isOk())
         failKey("folder", split.message());
     for (const auto& component : parsed.folder)
         if (component.find('\\') != std::string::npos) failKey("folder", "'" + folder + "' has a '\\'");
-    parsed.user = trim(text(config, "user"));
-    parsed.domain = trim(text(config, "domain"));
-    const std::string password = text(config, "password");
-    const std::string credentials_file = trim(text(config, "credentials_file"));
+    parsed.user = read.trimmed("user");
+    parsed.domain = read.trimmed("domain");
+    const std::string password = read.text("password");
+    const std::string credentials_file = read.trimmed("credentials_file");
     if (password.empty() == credentials_file.empty())
         failKey(credentials_file.empty() ? "password" : "credentials_file", "give exactly one of password and credentials_file");
     if (!credentials_file.empty()) readCredentialsFile(credentials_file, parsed);
     else parsed.password = password;
     if (parsed.user.empty()) failKey("user", "required (or a 'username = ...' line in credentials_file)");
-    const std::string encryption = trim(text(config, "encryption"));
+    const std::string encryption = read.trimmed("encryption");
     if (encryption == "if_offered") parsed.encryption = SmbConfig::Encryption::if_offered;
     else if (encryption == "required") parsed.encryption = SmbConfig::Encryption::required;
     else if (encryption == "off") parsed.encryption = SmbConfig::Encryption::off;
     else failKey("encryption", "'" + encryption + "' is not if_offered, required or off");
-    parsed.timeout = std::chrono::milliseconds(plugin_common::wholeNumber("timeout_ms", trim(text(config, "timeout_ms")), 1000, 600000));
+    parsed.timeout = std::chrono::milliseconds(read.number("timeout_ms", 1000, 600000));
     return parsed;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_reader.h"
 #include "config_text.h"
 #include "frame.h"
 
@@ -22,54 +23,19 @@ using plugin_common::trim;
 
 [[noreturn]] void fail(const std::string& key, const std::string& what) { plugin_common::failKey(key, what); }
 
-class Reader {
-public:
-    explicit Reader(const sdk::PluginConfig& config) : config_(config) {
-        for (const auto& [key, value] : config_) {
-            bool known = false;
-            for (const auto& declared : kConfigKeys) known = known || key == declared.name;
-            if (!known) fail(key, "unknown setting of the direct transport");
-        }
-    }
+using plugin_common::ConfigReader;
 
-    std::string text(const char* key) const {
-        if (auto found = config_.find(key); found != config_.end()) return found->second;
-        for (const auto& declared : kConfigKeys)
-            if (std::string(declared.name) == key && declared.default_value) return declared.default_value;
-        return {};
-    }
-
-    std::uint64_t number(const char* key, std::uint64_t min, std::uint64_t max) const {
-        return plugin_common::wholeNumber(key, trim(text(key)), min, max);
-    }
-
-    milliseconds duration(const char* key, std::uint64_t min_ms) const {
-        constexpr std::uint64_t kDay = 24ull * 3600 * 1000;
-        return milliseconds(number(key, min_ms, kDay));
-    }
-
-    bool flag(const char* key) const {
-        const std::string value = trim(text(key));
-        if (value == "true") return true;
-        if (value == "false") return false;
-        fail(key, "'" + value + "' is neither true nor false");
-    }
-
-    // A readable regular file; the path is named, the content never is.
-    std::string pemFile(const char* key, bool optional = false) const {
-        const std::string path = trim(text(key));
-        if (path.empty() && optional) return path;
-        if (path.empty()) fail(key, "required unless plaintext is true");
-        struct stat info {};
-        if (::stat(path.c_str(), &info) != 0) fail(key, path + " does not exist");
-        if (!S_ISREG(info.st_mode)) fail(key, path + " is not a regular file");
-        if (::access(path.c_str(), R_OK) != 0) fail(key, path + " is not readable by this user");
-        return path;
-    }
-
-private:
-    const sdk::PluginConfig& config_;
-};
+// A readable regular file; the path is named, the content never is.
+std::string pemFile(const ConfigReader& read, const char* key, bool optional = false) {
+    const std::string path = read.trimmed(key);
+    if (path.empty() && optional) return path;
+    if (path.empty()) fail(key, "required unless plaintext is true");
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) fail(key, path + " does not exist");
+    if (!S_ISREG(info.st_mode)) fail(key, path + " is not a regular file");
+    if (::access(path.c_str(), R_OK) != 0) fail(key, path + " is not readable by this user");
+    return path;
+}
 
 HostPort parseHostPort(const std::string& key, const std::string& text) {
     const auto colon = text.rfind(':');
@@ -121,7 +87,7 @@ std::string HostPort::text() const {
 }
 
 DirectConfig parseConfig(const sdk::PluginConfig& config) {
-    const Reader read(config);
+    const ConfigReader read(config, kConfigKeys, "the direct transport");
     DirectConfig parsed;
 
     if (const std::string listen = trim(read.text("listen")); !listen.empty()) {
@@ -136,10 +102,10 @@ DirectConfig parseConfig(const sdk::PluginConfig& config) {
 
     parsed.plaintext = read.flag("plaintext");
     if (!parsed.plaintext) {
-        parsed.certificate = read.pemFile("certificate");
-        parsed.private_key = read.pemFile("private_key");
-        parsed.ca = read.pemFile("ca");
-        parsed.crl = read.pemFile("crl", true);
+        parsed.certificate = pemFile(read, "certificate");
+        parsed.private_key = pemFile(read, "private_key");
+        parsed.ca = pemFile(read, "ca");
+        parsed.crl = pemFile(read, "crl", true);
     }
 
     parsed.max_frame_bytes = read.number("max_frame_bytes", 1024, std::uint64_t(1) << 30);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "config_reader.h"
 #include "config_text.h"
 
 namespace relaysync::transport_sip {
@@ -13,37 +14,7 @@ using plugin_common::trim;
 
 [[noreturn]] void fail(const std::string& key, const std::string& what) { plugin_common::failKey(key, what); }
 
-class Reader {
-public:
-    explicit Reader(const sdk::PluginConfig& config) : config_(config) {
-        for (const auto& entry : config_) {
-            bool known = false;
-            for (const auto& declared : kConfigKeys) known = known || entry.first == declared.name;
-            if (!known) fail(entry.first, "unknown setting of the sip transport");
-        }
-    }
-
-    std::string text(const char* key) const {
-        if (auto found = config_.find(key); found != config_.end()) return found->second;
-        for (const auto& declared : kConfigKeys)
-            if (std::string(declared.name) == key) {
-                if (!declared.default_value) fail(key, "required");
-                return declared.default_value;
-            }
-        return {};
-    }
-
-    std::uint64_t number(const char* key, std::uint64_t min, std::uint64_t max) const {
-        return plugin_common::wholeNumber(key, trim(text(key)), min, max);
-    }
-
-    std::chrono::milliseconds duration(const char* key, std::uint64_t min_ms) const {
-        return std::chrono::milliseconds(number(key, min_ms, 24ull * 3600 * 1000));
-    }
-
-private:
-    const sdk::PluginConfig& config_;
-};
+using plugin_common::ConfigReader;
 
 bool uriSafe(char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -64,7 +35,7 @@ void parseHostPort(const char* key, const std::string& text, std::string& host, 
     port_number = static_cast<std::uint16_t>(value);
 }
 
-void parseSiteRegistrar(const Reader& read, SipConfig& parsed) {
+void parseSiteRegistrar(const ConfigReader& read, SipConfig& parsed) {
     const std::string listen = trim(read.text("lan_listen"));
     const std::string transport = trim(read.text("lan_transport"));
     if (transport != "tcp" && transport != "tls") fail("lan_transport", "'" + transport + "' is neither tcp nor tls");
@@ -104,7 +75,7 @@ std::string accountProblem(const std::string& account) {
 }
 
 SipConfig parseConfig(const sdk::PluginConfig& config) {
-    const Reader read(config);
+    const ConfigReader read(config, kConfigKeys, "the sip transport");
     SipConfig parsed;
     parseHostPort("server", trim(read.text("server")), parsed.server_host, parsed.server_port);
     const std::string transport = trim(read.text("transport"));
