@@ -240,8 +240,14 @@ def main():
         for machine in machines.values():
             machine.write("/etc/hosts", hosts.encode())
             machine.write("/etc/hostname", (machine.name + "\n").encode())
-            machine.write("/usr/local/bin/systemctl", standin)
-            machine.enter(["chmod", "755", "/usr/local/bin/systemctl"], check=True)
+            # In place of systemd's own systemctl too (the machine's /usr is an overlay): maintainer
+            # scripts run with a PATH of dpkg's choosing.
+            for place in ("/usr/local/bin/systemctl", "/usr/bin/systemctl"):
+                machine.write(place, standin)
+                machine.enter(["chmod", "755", place], check=True)
+            # What maintainer scripts look for to know systemd runs here: the package's postinst
+            # then restarts the services on upgrade, as on a real machine.
+            machine.enter(["mkdir", "-p", "/run/systemd/system"], check=True)
             machine.write("/root/" + os.path.basename(package), deb)
         for number, (kind, name, body, options, line) in enumerate(steps, 1):
             where = f"step {number} (deploy.md line {line})"
