@@ -13,8 +13,9 @@ namespace relaysync::core {
 
 // Protocol version written into every message; a node refuses other versions. 2: identities
 // carry roles, entries are records per owner, policy-data carries only the sending relay's own
-// terminals' entries, sync ids are bound to their sender (docs/protocol.md, "Changes").
-inline constexpr int kProtocolVersion = 3;
+// terminals' entries, sync ids are bound to their sender; 5: remote access, on a lane of its own
+// (protocol/remote_message.h; docs/protocol.md, "Changes").
+inline constexpr int kProtocolVersion = 5;
 
 enum class MessageType {
     // Group formation (Fig. 10-11)

@@ -21,7 +21,7 @@ std::string envelope(const std::string& fields) {
     return "{" + fields + "}";
 }
 const std::string kGood =
-    R"("relaysync":3,"type":"answer","id":"relay-server1@net#1","from":"relay-server1@net","to":"relay-server2@net","body":{})";
+    R"("relaysync":5,"type":"answer","id":"relay-server1@net#1","from":"relay-server1@net","to":"relay-server2@net","body":{})";
 
 std::string decodeError(const std::string& bytes) {
     return thrownMessage<ProtocolError>([&] { decode(bytes); });
@@ -98,7 +98,7 @@ public:
 
     void encodedEnvelopeCarriesTheProtocolVersion() {
         const auto bytes = makePayload(MessageType::answer, "a#1", kRelay1, kRelay2);
-        RS_ASSERT_CONTAINS(bytes, "\"relaysync\":3");
+        RS_ASSERT_CONTAINS(bytes, "\"relaysync\":5");
         RS_ASSERT_CONTAINS(bytes, "\"type\":\"answer\"");
     }
 
@@ -143,7 +143,7 @@ public:
 
     void deeplyNestedBodyIsRefusedWithoutExhaustingTheStack() {
         const std::size_t depth = 1'000'000;  // fits in the size limit
-        const auto bytes = R"({"relaysync":3,"type":"answer","id":"a#1","from":"a","to":"b","body":{"x":)" +
+        const auto bytes = R"({"relaysync":5,"type":"answer","id":"a#1","from":"a","to":"b","body":{"x":)" +
                            std::string(depth, '[') + std::string(depth, ']') + "}}";
         CPPUNIT_ASSERT(bytes.size() < kMaxMessageBytes);
         CPPUNIT_ASSERT_THROW(decode(bytes), ProtocolError);
@@ -151,14 +151,14 @@ public:
 
     void otherProtocolVersionIsRefused() {
         std::string newer = envelope(kGood);
-        newer.replace(newer.find("\"relaysync\":3"), 13, "\"relaysync\":4");
+        newer.replace(newer.find("\"relaysync\":5"), 13, "\"relaysync\":6");
         const auto error = decodeError(newer);
-        RS_ASSERT_CONTAINS(error, "protocol version 4");
+        RS_ASSERT_CONTAINS(error, "protocol version 6");
         std::string older = envelope(kGood);
-        older.replace(older.find("\"relaysync\":3"), 13, "\"relaysync\":2");
-        RS_ASSERT_CONTAINS(decodeError(older), "protocol version 2, this node speaks 3");
+        older.replace(older.find("\"relaysync\":5"), 13, "\"relaysync\":2");
+        RS_ASSERT_CONTAINS(decodeError(older), "protocol version 2, this node speaks 5");
         std::string text = envelope(kGood);
-        text.replace(text.find("\"relaysync\":3"), 13, "\"relaysync\":\"3\"");
+        text.replace(text.find("\"relaysync\":5"), 13, "\"relaysync\":\"5\"");
         RS_ASSERT_CONTAINS(decodeError(text), "message.relaysync");
     }
 
