@@ -130,6 +130,7 @@ std::optional<RemoteMessage> AskerTransfers::next(const std::string& transfer, s
     const auto found = transfers_.find(transfer);
     if (found == transfers_.end()) throw std::invalid_argument("no fetch " + transfer + " is open here");
     auto& fetch = found->second;
+    fetch.last_taken = std::chrono::steady_clock::now();
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
         if (auto chunk = fetch.ready.find(fetch.next_deliver); chunk != fetch.ready.end()) {
@@ -155,6 +156,14 @@ std::optional<RemoteMessage> AskerTransfers::next(const std::string& transfer, s
 void AskerTransfers::close(const std::string& transfer) {
     std::lock_guard lock(mutex_);
     transfers_.erase(transfer);
+}
+
+void AskerTransfers::closeIdle() {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(transfers_, [&](const auto& each) {
+        return !each.second.browse && now - each.second.last_taken > kClientGone;
+    });
 }
 
 void AskerTransfers::onReply(RemoteMessage reply) {

@@ -32,7 +32,9 @@ public:
 
     // No chunk for this long while some are asked for: the owner counts as offline.
     static constexpr std::chrono::seconds kNoAnswer{30};
-    // Fetches open at once; a client that vanished leaves its fetch to be closed after kNoAnswer.
+    // A fetch whose client has not asked for a chunk for this long is closed (it went away).
+    static constexpr std::chrono::seconds kClientGone{120};
+    // Fetches open at once.
     static constexpr std::size_t kMaxOpen = 64;
 
     AskerTransfers(std::string account, std::size_t chunk, std::size_t window, Send send);
@@ -48,6 +50,8 @@ public:
     // after `wait`. Throws std::invalid_argument for an unknown transfer.
     std::optional<RemoteMessage> next(const std::string& transfer, std::chrono::milliseconds wait);
     void close(const std::string& transfer);
+    // Closes fetches whose client has not asked for a chunk for kClientGone.
+    void closeIdle();
 
     // A reply from this terminal's relay.
     void onReply(RemoteMessage reply);
@@ -68,6 +72,7 @@ private:
         std::optional<RemoteMessage> error;
         std::optional<RemoteMessage> browsed;
         std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+        std::chrono::steady_clock::time_point last_taken = std::chrono::steady_clock::now();  // fetch-next
     };
     // Asks for chunks while the window has room. Called with mutex_ held, and so is sendAll:
     // requests leave in the order they were made (the owner reads and hashes in that order).

@@ -49,8 +49,12 @@ public:
     // The transport lost `account`: transfers that went that way end `offline`.
     void peerLost(const std::string& account);
 
-    // Every second or so: closes the records of transfers that went quiet.
-    void tick() { log_.closeIdle(); }
+    // Every second or so: closes the records of transfers that went quiet, and the fetches
+    // whose client went away.
+    void tick() {
+        log_.closeIdle();
+        if (asker_) asker_->closeIdle();
+    }
 
     AskerTransfers& asker() { return *asker_; }  // terminals
     AccessLog& accessLog() { return log_; }

@@ -75,7 +75,8 @@ public:
 
     void garbagePayloadsAreDroppedWithoutThrowing() {
         std::string bad_version = makePayload(MessageType::group_info, "r#1", kRelay1, kClient11);
-        bad_version.replace(bad_version.find("\"relaysync\":3"), 13, "\"relaysync\":9");
+        const std::string version = "\"relaysync\":" + std::to_string(kProtocolVersion);
+        bad_version.replace(bad_version.find(version), version.size(), "\"relaysync\":9");
         const std::vector<std::string> garbage{"", "garbage", "[1,2]", "{}", "{\"relaysync\":1}", bad_version,
                                                std::string(kMaxMessageBytes + 10, '{'),
                                                std::string("\0\xff\xfe", 3)};
