@@ -4,7 +4,7 @@
 #include <chrono>
 #include <ctime>
 
-#include "admin/base64.h"
+#include "admin/admin_reply.h"
 #include "admin/share_reference.h"
 #include "assembly/text_table.h"
 #include "model/text_cell.h"
@@ -174,7 +174,7 @@ Poco::JSON::Object::Ptr fetchNextCommand(Node& node, const Poco::JSON::Object::P
     result->set("modified_ms", static_cast<Poco::Int64>(next->modified_ms));
     result->set("last", next->last);
     result->set("hash", next->hash);
-    result->set("data", toBase64(next->data));
+    result->set(kAttachment, std::move(next->data));  // raw, after the response line
     if (next->last) remote.asker().close(transfer);
     return result;
 }

@@ -131,7 +131,6 @@ void OwnerService::run() {
         try {
             answer(request);
         } catch (const std::exception& e) {
-            transfers_.erase(request.transfer);
             fail(request, RemoteErrorCode::unreachable, account_ + ": " + e.what());
         }
         lock.lock();
@@ -175,7 +174,6 @@ void OwnerService::answer(const RemoteMessage& request) {
     log_.seen(accessRecordOf(request), 0);
     const auto facts = look_up_(request);
     if (facts.refusal) {
-        transfers_.erase(request.transfer);
         return fail(request, *facts.refusal, facts.reason);
     }
     const auto level = policy_.levelFor(request.share_id, facts.share_name, request.entry);
@@ -240,27 +238,22 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
         auto transfer = std::make_unique<Transfer>();
         const auto where = entryPath(facts.location, request.path);
         if (!where.problem.empty()) {
-            transfers_.erase(request.transfer);
             return fail(request, RemoteErrorCode::bad_path, where.problem);
         }
         transfer->location = where.location;
         if (auto routed = stores_.route(where.location, transfer->route); !routed.isOk()) {
-            transfers_.erase(request.transfer);
             return fail(request, codeOfStat(routed), routed.message());
         }
         sdk::EntityDetails details;
         if (auto stat = transfer->route.plain->stat(call, transfer->route.path, details); !stat.isOk()) {
-            transfers_.erase(request.transfer);
             return fail(request, codeOfStat(stat), stat.message());
         }
         if (details.kind != sdk::EntityKind::file) {
-            transfers_.erase(request.transfer);
             return fail(request, RemoteErrorCode::invalid, "'" + where.location + "' is a folder: fetch its files");
         }
         transfer->version = versionOf(details);
         if (request.size >= 0 && (static_cast<std::uint64_t>(request.size) != details.size ||
                                   request.modified_ms != details.modified_ms)) {
-            transfers_.erase(request.transfer);
             return fail(request, RemoteErrorCode::changed,
                         "'" + request.entry + (request.path.empty() ? "" : "/" + request.path) +
                             "' changed since the part fetched before (now " + std::to_string(details.size) + " bytes)");
@@ -271,7 +264,6 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
     auto& transfer = *slot;
     transfer.last = std::chrono::steady_clock::now();
     const auto changed = [&](const std::string& how) {
-        transfers_.erase(request.transfer);
         fail(request, RemoteErrorCode::changed,
              "'" + request.entry + (request.path.empty() ? "" : "/" + request.path) + "' changed during the fetch (" +
                  how + "); fetch it again");
@@ -280,14 +272,12 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
     sdk::EntityDetails now;
     if (auto stat = transfer.route.plain->stat(call, transfer.route.path, now); !stat.isOk()) {
         if (stat.code() == sdk::StatusCode::not_found) return changed("it is gone");
-        transfers_.erase(request.transfer);
         return fail(request, codeOfStat(stat), stat.message());
     }
     if (!(versionOf(now) == transfer.version)) return changed("now " + std::to_string(now.size) + " bytes");
 
     const auto size = transfer.version.size;
     if (request.offset > size) {
-        transfers_.erase(request.transfer);
         return fail(request, RemoteErrorCode::invalid, "offset " + std::to_string(request.offset) + " is past the end");
     }
     // Reads [from, from + count) into `out`, the whole range or `changed`.
@@ -298,7 +288,6 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
             const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(count - out.size(), max_chunk_));
             auto read = transfer.route.plain->read(call, transfer.route.path, from + out.size(), want, piece);
             if (!read.isOk()) {
-                transfers_.erase(request.transfer);
                 fail(request, read.code() == sdk::StatusCode::not_found ? RemoteErrorCode::changed : codeOfStat(read),
                      read.message());
                 return false;
@@ -307,7 +296,8 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
                 changed("it ended at " + std::to_string(from + out.size()) + " bytes");
                 return false;
             }
-            out.insert(out.end(), piece.begin(), piece.end());
+            if (out.empty() && piece.size() == count) out.swap(piece);  // the usual case: one read
+            else out.insert(out.end(), piece.begin(), piece.end());
         }
         return true;
     };

@@ -90,12 +90,12 @@ sdk::Status RemoteAccess::onPayload(const sdk::PeerIdentity& identity, const std
     logger().debug("%s: %s %s at %s from %s", account_, std::string(wireName(message.type)), message.transfer,
                    std::to_string(message.offset), identity.account);
     const RemotePeer from{identity.account, identity.role, identity.home_relay};
-    if (isRelay()) atRelay(from, std::move(message), payload.size());
+    if (isRelay()) atRelay(from, std::move(message));
     else atTerminal(from, std::move(message));
     return sdk::Status::ok();
 }
 
-void RemoteAccess::atRelay(const RemotePeer& from, RemoteMessage m, std::size_t) {
+void RemoteAccess::atRelay(const RemotePeer& from, RemoteMessage m) {
     RemoteHop hop;
     read_engine_([&](EngineBase& engine) { hop = relayHop(engine, from, m); });
     const bool request = isRemoteRequest(m.type);

@@ -63,7 +63,7 @@ public:
 
 private:
     bool isRelay() const { return own_relay_.empty(); }
-    void atRelay(const RemotePeer& from, RemoteMessage message, std::size_t bytes);
+    void atRelay(const RemotePeer& from, RemoteMessage message);
     void atTerminal(const RemotePeer& from, RemoteMessage message);
     // Sends `message` to `to` from this node; `failed` when it could not be handed over.
     void send(const std::string& to, RemoteMessage message, RemoteSender::Failed failed = {});

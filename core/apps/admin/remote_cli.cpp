@@ -22,7 +22,7 @@
 
 #include <Poco/JSON/Parser.h>
 
-#include "admin/base64.h"
+#include "admin/admin_reply.h"
 #include "assembly/status_view.h"
 #include "protocol/json_fields.h"
 
@@ -273,7 +273,7 @@ private:
                 expected.modified_ms = next->getValue<Poco::Int64>("modified_ms");
                 writePartIdentity(identity_file, expected);
             }
-            const auto data = fromBase64(json::optionalString(next, "data"));
+            const auto data = next->getValue<std::string>(kAttachment);
             for (std::size_t written = 0; written < data.size();) {
                 const auto put = ::pwrite(fd, data.data() + written, data.size() - written,
                                           static_cast<off_t>(offset + written));
