@@ -163,6 +163,11 @@ public:
         cluster::waitUntil("part of file100.pdf has arrived", 30s, [&]() -> std::string {
             return fs::exists(dest.string() + ".part") && fs::file_size(dest.string() + ".part") > 0 ? "" : "nothing yet";
         }, 5ms);
+        // Other traffic goes on beside the transfer: a whole-share synchronize through the same
+        // relays finishes while the fetch (4 s at this rate) is still under way.
+        const auto report = site_->scenario().synchronize(C21, site_->ids().workspace1);
+        CPPUNIT_ASSERT(report.unreachable_nodes.empty());
+        CPPUNIT_ASSERT_MESSAGE("the fetch was still running", fetch.wait_for(0s) != std::future_status::ready);
         std::ofstream(cluster.entityPath(C31, "c:/docs/file100.pdf"), std::ios::app) << "a later line\n";
         const auto result = fetch.get();
         CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(result), kChanged, result.exit_code);
