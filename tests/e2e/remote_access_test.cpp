@@ -87,6 +87,7 @@ public:
         const auto content = randomBytes(6 * 1024 * 1024 + 4321, 1);
         site_->writeEntity(C31, "c:/docs/file100.pdf", content);
         site_->writeEntity(C12, "c:/folderB/drawings/big.dwg", randomBytes(2 * 1024 * 1024 + 3, 2));
+        site_->writeEntity(C12, "c:/folderB/drawings/empty.dwg", "");
 
         const auto browsed = cluster.adminCli(C21, {"--json", "browse", "workspace1", "folderB"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(browsed), 0, browsed.exit_code);
