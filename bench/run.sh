@@ -41,3 +41,10 @@ echo "== the hash checker against openssl dgst and sha256sum"
 ninja -C "$top/build-bench" relaysync-bench-hash
 RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bin/relaysync-bench-hash" \
   --megabytes "${HASH_MB:-2048}" --files "${HASH_FILES:-128}"
+echo
+echo "== remote fetch through two relays against one openssl s_server/s_client TLS copy"
+# FETCH_MB MiB (default 1024) fetched by client21 from client31 through R2 and R3; the relays'
+# peak memory (VmHWM) before and after.
+ninja -C "$top/build-bench" relaysync-bench-fetch
+RELAYSYNC_PLUGIN_DIR="$top/build-bench/plugins" "$top/build-bench/bench/relaysync-bench-fetch" \
+  --megabytes "${FETCH_MB:-1024}" --data "$top/build-bench/fetch"

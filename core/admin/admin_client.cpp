@@ -51,6 +51,23 @@ UniqueFd connectBy(const std::string& path, Deadline deadline) {
     }
 }
 
+// The raw bytes that follow a response line with `attachment_bytes` (admin_reply.h), put back
+// under `attachment`.
+void readAttachment(int fd, Poco::JSON::Object& response, std::string bytes, Deadline deadline) {
+    const auto size = response.getValue<Poco::UInt64>(kAttachmentBytes);
+    if (size > 64 * 1024 * 1024) throw AdminConnectionError("the daemon announced an attachment of " + std::to_string(size) + " bytes");
+    switch (receiveExactly(fd, bytes, static_cast<std::size_t>(size), deadline)) {
+    case IoOutcome::done:
+        break;
+    case IoOutcome::timed_out:
+        throw AdminTimeoutError("the daemon did not send all of its answer in time");
+    case IoOutcome::closed:
+        throw AdminConnectionError("the daemon closed the connection in the middle of its answer");
+    }
+    response.remove(kAttachmentBytes);
+    response.set(kAttachment, bytes);
+}
+
 }  // namespace
 
 Poco::JSON::Object::Ptr askDaemon(const std::string& socket_path, const Poco::JSON::Object::Ptr& request,
@@ -69,8 +86,8 @@ Poco::JSON::Object::Ptr askDaemon(const std::string& socket_path, const Poco::JS
     case IoOutcome::closed:
         break;  // it may have answered why (a request over its line limit): read that
     }
-    std::string line;
-    switch (receiveLine(fd.get(), line, deadline)) {
+    std::string line, after;
+    switch (receiveLine(fd.get(), line, deadline, &after)) {
     case IoOutcome::done:
         break;
     case IoOutcome::timed_out:
@@ -83,7 +100,12 @@ Poco::JSON::Object::Ptr askDaemon(const std::string& socket_path, const Poco::JS
     try {
         Poco::JSON::Parser parser;
         auto response = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        if (response && response->has("ok")) return response;
+        if (response && response->has("ok")) {
+            if (response->has(kAttachmentBytes)) readAttachment(fd.get(), *response, std::move(after), deadline);
+            return response;
+        }
+    } catch (const AdminConnectionError&) {
+        throw;
     } catch (const std::exception&) {
     }
     throw AdminConnectionError("the daemon at " + socket_path + " gave no valid answer");

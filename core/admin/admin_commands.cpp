@@ -6,6 +6,7 @@
 
 #include <Poco/Logger.h>
 
+#include "admin/remote_commands.h"
 #include "admin/share_reference.h"
 #include "assembly/change_view.h"
 #include "assembly/peer_view.h"
@@ -41,6 +42,7 @@ public:
         }
     }
     bool flag(const std::string& name) const { return args_->optValue<bool>(name, false); }
+    const Poco::JSON::Object::Ptr& raw() const { return args_; }
     std::vector<std::string> texts(const std::string& name) const {
         if (!args_->has(name)) return {};
         try {
@@ -394,6 +396,12 @@ const std::map<std::string, Command>& commands() {
                  return answer;
              });
          }},
+        // Remote access (admin/remote_commands.h), with the request's own arguments.
+        {"browse", [](Node& node, const Arguments& args) { return browseCommand(node, args.raw()); }},
+        {"fetch-open", [](Node& node, const Arguments& args) { return fetchOpenCommand(node, args.raw()); }},
+        {"fetch-next", [](Node& node, const Arguments& args) { return fetchNextCommand(node, args.raw()); }},
+        {"fetch-close", [](Node& node, const Arguments& args) { return fetchCloseCommand(node, args.raw()); }},
+        {"access-log", [](Node& node, const Arguments& args) { return accessLogCommand(node, args.raw()); }},
     };
     return table;
 }

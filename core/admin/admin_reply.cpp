@@ -35,10 +35,19 @@ Poco::JSON::Object::Ptr answerRequest(const AdminHandler& handler, const std::st
 }
 
 std::string responseLine(const Poco::JSON::Object::Ptr& response) {
+    std::string attachment;
+    if (response->has(kAttachment)) {
+        Poco::JSON::Object::Ptr result = response;  // the handler's own object, no longer needed as it was
+        attachment = result->getValue<std::string>(kAttachment);
+        result->remove(kAttachment);
+        result->set(kAttachmentBytes, static_cast<Poco::UInt64>(attachment.size()));
+    }
     std::ostringstream out;
     response->stringify(out);
     out << '\n';
-    return out.str();
+    auto line = out.str();
+    line += attachment;
+    return line;
 }
 
 }  // namespace relaysync::core

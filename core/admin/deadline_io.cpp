@@ -72,7 +72,7 @@ void sendWithoutWaiting(int fd, std::string_view data) {
     }
 }
 
-IoOutcome receiveLine(int fd, std::string& line, Deadline deadline) {
+IoOutcome receiveLine(int fd, std::string& line, Deadline deadline, std::string* after) {
     line.clear();
     char buffer[4096];
     for (;;) {
@@ -81,6 +81,7 @@ IoOutcome receiveLine(int fd, std::string& line, Deadline deadline) {
             const std::string_view chunk(buffer, static_cast<std::size_t>(got));
             if (const auto end = chunk.find('\n'); end != std::string_view::npos) {
                 line.append(chunk.substr(0, end));
+                if (after) after->assign(chunk.substr(end + 1));
                 return IoOutcome::done;
             }
             line.append(chunk);
@@ -93,6 +94,25 @@ IoOutcome receiveLine(int fd, std::string& line, Deadline deadline) {
         }
         return IoOutcome::closed;
     }
+}
+
+IoOutcome receiveExactly(int fd, std::string& bytes, std::size_t size, Deadline deadline) {
+    const auto had = std::min(bytes.size(), size);
+    bytes.resize(size);
+    for (std::size_t have = had; have < size;) {
+        const auto got = ::recv(fd, bytes.data() + have, size - have, MSG_DONTWAIT);
+        if (got > 0) {
+            have += static_cast<std::size_t>(got);
+            continue;
+        }
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!waitReady(fd, POLLIN, deadline)) return IoOutcome::timed_out;
+            continue;
+        }
+        return IoOutcome::closed;
+    }
+    return IoOutcome::done;
 }
 
 }  // namespace relaysync::core

@@ -47,8 +47,11 @@ IoOutcome sendAll(int fd, std::string_view data, Deadline deadline);
 // about to be dropped anyway.
 void sendWithoutWaiting(int fd, std::string_view data);
 
-// Reads until a newline (left out of `line`; anything after it is dropped) or the deadline.
+// Reads until a newline (left out of `line`; what came after it in the same read goes to
+// `after`, or is dropped without it) or the deadline.
 // closed: end of stream or an error before the newline; what came is in `line`.
-IoOutcome receiveLine(int fd, std::string& line, Deadline deadline);
+IoOutcome receiveLine(int fd, std::string& line, Deadline deadline, std::string* after = nullptr);
+// Reads until `bytes` holds `size` bytes (what it holds already counts), by `deadline`.
+IoOutcome receiveExactly(int fd, std::string& bytes, std::size_t size, Deadline deadline);
 
 }  // namespace relaysync::core

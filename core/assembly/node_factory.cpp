@@ -46,7 +46,22 @@ std::shared_ptr<sdk::EntityChecker> makeChecker(const Profile& profile, PluginHo
     return std::make_shared<TimestampSizeChecker>();
 }
 
+RemoteAccessLevel levelOf(const std::string& text) {
+    // The profile reader took only known levels.
+    return remoteAccessLevelFrom(text).value_or(RemoteAccessLevel::info);
+}
+
 }  // namespace
+
+RemoteAccessSettings remoteAccessSettingsOf(const Profile& profile) {
+    RemoteAccessSettings settings;
+    settings.policy.default_level = levelOf(profile.remote_access.default_level);
+    for (const auto& [share, level] : profile.remote_access.shares) settings.policy.shares[share] = levelOf(level);
+    for (const auto& [entry, level] : profile.remote_access.entries) settings.policy.entries[entry] = levelOf(level);
+    settings.max_payload_bytes = profile.max_payload_bytes;
+    settings.store_timeout = std::chrono::milliseconds(profile.store_call_timeout_ms);
+    return settings;
+}
 
 CheckPolicy checkPolicyOf(const Profile& profile) {
     return CheckPolicy{profile.gone_entity, profile.max_removals_per_check,
@@ -83,6 +98,7 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
             engine.setDeferralLimits({profile.deferred_messages_per_sender, profile.deferred_bytes_per_sender,
                                       profile.deferred_messages, profile.deferred_bytes});
         });
+        node->setRemoteAccess(remoteAccessSettingsOf(profile));
         return node;
     });
 }

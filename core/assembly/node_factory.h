@@ -31,4 +31,7 @@ std::unique_ptr<Node> buildNode(const Profile& profile, PluginHost& host,
 // What a terminal does with gone entities, from the profile's `sync:` section.
 CheckPolicy checkPolicyOf(const Profile& profile);
 
+// Remote access at the node, from the profile's `remote_access:` and `limits:` sections.
+RemoteAccessSettings remoteAccessSettingsOf(const Profile& profile);
+
 }  // namespace relaysync::core

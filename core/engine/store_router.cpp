@@ -52,6 +52,7 @@ sdk::Status StoreRouter::route(const std::string& location, Route& route) const 
     if (const auto problem = relativePathProblem(path); !problem.empty())
         return sdk::Status::invalidArgument("location '" + location + "' is not allowed: " + problem);
     route.store = best->aggregating.get();
+    route.plain = best->store.get();
     route.prefix = best->prefix;
     route.path = path;
     return sdk::Status::ok();

@@ -19,6 +19,7 @@ public:
         sdk::ResourceStore* store = nullptr;  // folder-aggregating view of the store
         std::string prefix;                   // of the store that serves it
         std::string path;
+        sdk::ResourceStore* plain = nullptr;  // the store itself: folders as it reports them
     };
 
     // Throws std::invalid_argument for an empty or duplicate prefix.

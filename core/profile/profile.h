@@ -86,6 +86,15 @@ struct MetricsSettings {
 // Whether `host` (an IP literal or "localhost") can only be reached from this machine.
 bool isLoopbackHost(std::string_view host);
 
+// `remote_access:` (terminals): what members may do with what this terminal shares, through
+// it (docs/profile.md). Levels are "info" (nothing is read for anyone), "browse" (folders are
+// listed) and "read" (listed and fetched).
+struct RemoteAccessProfile {
+    std::string default_level = "read";
+    std::map<std::string, std::string> shares;   // share name or id -> level
+    std::map<std::string, std::string> entries;  // "SHARE/ENTRY" -> level
+};
+
 struct Profile {
     std::string source;  // the file it was read from
 
@@ -125,6 +134,8 @@ struct Profile {
     std::int64_t tombstone_days = 90;
     std::size_t keep_sync_results = 200;
     std::size_t keep_dead_letters = 1000;
+
+    RemoteAccessProfile remote_access;  // terminals only
 
     std::vector<std::string> plugin_paths;  // searched in order before the built-in default
     LogSettings log;

@@ -308,6 +308,29 @@ void readMetrics(const YamlField& field, Profile& profile) {
     readCount("write_timeout_ms", 100, 600'000, metrics.write_timeout_ms);
 }
 
+// remote_access: {default: LEVEL, shares: {SHARE: LEVEL}, entries: {"SHARE/ENTRY": LEVEL}}.
+void readRemoteAccess(const YamlField& field, Profile& profile) {
+    if (profile.role == NodeRole::relay)
+        field.failAtKey("remote_access is for terminals: a relay shares nothing of its own");
+    const YamlMapping section = field.mapping();
+    section.allowOnly({"default", "shares", "entries"});
+    static const std::initializer_list<std::string_view> kLevels{"info", "browse", "read"};
+    if (const auto level = section.find("default")) profile.remote_access.default_level = level->choice(kLevels);
+    const auto readLevels = [&](const char* key, std::map<std::string, std::string>& into, bool entry) {
+        const auto levels = section.find(key);
+        if (!levels) return;
+        const YamlMapping mapping = levels->mapping();
+        for (const auto& [name, level] : mapping.entries()) {
+            if (entry && (name.find('/') == std::string::npos || name.front() == '/' || name.back() == '/'))
+                level.failAtValue("an entry is named 'SHARE/ENTRY' (a share's name or id, a resource's name), not '" +
+                                  name + "'");
+            into[name] = level.choice(kLevels);
+        }
+    };
+    readLevels("shares", profile.remote_access.shares, false);
+    readLevels("entries", profile.remote_access.entries, true);
+}
+
 }  // namespace
 
 Profile readProfile(const YamlField& document) {
@@ -315,7 +338,7 @@ Profile readProfile(const YamlField& document) {
     // The version first: a newer profile's unknown keys are better explained by its version.
     readVersion(root.require("relaysync", "the profile format version: write 'relaysync: 1'"));
     root.allowOnly({"relaysync", "node", "database", "transport", "stores", "checker", "sync", "groups",
-                    "retention", "limits", "plugins", "log", "admin", "metrics"});
+                    "retention", "limits", "plugins", "log", "admin", "metrics", "remote_access"});
 
     Profile profile;
     readNode(root.require("node"), profile);
@@ -337,6 +360,7 @@ Profile readProfile(const YamlField& document) {
     if (const auto log = root.find("log")) readLog(*log, profile);
     if (const auto admin = root.find("admin")) readAdmin(*admin, profile);
     if (const auto metrics = root.find("metrics")) readMetrics(*metrics, profile);
+    if (const auto remote = root.find("remote_access")) readRemoteAccess(*remote, profile);
     return profile;
 }
 

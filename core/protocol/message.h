@@ -14,8 +14,9 @@ namespace relaysync::core {
 // Protocol version written into every message; a node refuses other versions. 2: identities
 // carry roles, entries are records per owner, policy-data carries only the sending relay's own
 // terminals' entries, sync ids are bound to their sender. 3: sync reports name their entries.
-// 4: synchronize-progress (docs/protocol.md, "Changes").
-inline constexpr int kProtocolVersion = 4;
+// 4: synchronize-progress. 5: remote access, on a lane of its own (protocol/remote_message.h;
+// docs/protocol.md, "Changes").
+inline constexpr int kProtocolVersion = 5;
 
 enum class MessageType {
     // Group formation (Fig. 10-11)

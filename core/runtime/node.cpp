@@ -54,6 +54,13 @@ void Node::start(Dispatch dispatch) {
     dispatch_ = dispatch;
     auto& transport = *parts_.transport;
     engine_->setReachabilityQuery([&transport](const std::string& account) { return transport.reachability(account); });
+    remote_ = std::make_unique<RemoteAccess>(
+        engine_->account(), terminal_ ? terminal_->relay() : std::string(), transport, parts_.stores.get(),
+        [this](const std::function<void(EngineBase&)>& read) {
+            std::lock_guard lock(mutex_);
+            read(*engine_);
+        },
+        remote_settings_);
     if (auto status = transport.start(engine_->account(), *this); !status.isOk())
         throw std::runtime_error(engine_->account() + ": transport did not start: " + status.toString());
     started_ = true;
@@ -87,6 +94,7 @@ void Node::stop() {
     // Without the node's lock: a transport thread may be waiting for it in onMessage. Stopping
     // the transport also ends the sends the sender threads are waiting in.
     parts_.transport->stop();
+    if (remote_) remote_->stop();
     for (auto& [destination, sender] : senders_) sender.join();
     senders_.clear();
     finished_.clear();
@@ -154,8 +162,11 @@ void Node::dispatchLoop() {
         try {
             if (std::chrono::steady_clock::now() - last_expiry > kExpiryInterval) {
                 last_expiry = std::chrono::steady_clock::now();
-                std::lock_guard lock(mutex_);
-                engine_->expireSyncs();
+                {
+                    std::lock_guard lock(mutex_);
+                    engine_->expireSyncs();
+                }
+                remote_->tick();
             }
             if (std::chrono::steady_clock::now() - last_prune > kPruneInterval) {
                 last_prune = std::chrono::steady_clock::now();
@@ -173,6 +184,8 @@ void Node::dispatchLoop() {
 
 sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
     peer_log_.messageFrom(from.account);
+    // Remote access never reaches the engine: no de-duplication, no transaction, no outbox.
+    if (isRemotePayload(payload)) return remote_ ? remote_->onPayload(from, payload) : sdk::Status::ok();
     const bool taken = locked([&] { return engine_->receive(from, payload); });
     if (terminal_) requestChecks();
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
@@ -244,7 +257,10 @@ void Node::checkLoop() {
 void Node::onReachabilityChanged(const std::string& account, bool reachable) {
     peer_log_.reachabilityChanged(account, reachable);
     metrics().peerReachable(account, reachable);
-    if (!reachable) return;
+    if (!reachable) {
+        if (remote_) remote_->peerLost(account);
+        return;
+    }
     {
         std::lock_guard lock(wake_mutex_);
         back_.insert(account);

@@ -17,6 +17,7 @@
 #include "engine/relay_engine.h"
 #include "engine/terminal_engine.h"
 #include "persistence/database.h"
+#include "remote/remote_access.h"
 #include "runtime/outbox_dispatcher.h"
 
 namespace relaysync::core {
@@ -55,6 +56,11 @@ public:
     static constexpr std::chrono::seconds kExpiryInterval{1};
     // How often it drops what the retention no longer keeps (EngineBase::prune).
     static constexpr std::chrono::minutes kPruneInterval{10};
+
+    // How remote access behaves here (docs/protocol.md §4.7); before start().
+    void setRemoteAccess(const RemoteAccessSettings& settings) { remote_settings_ = settings; }
+    // Remote access (browse, fetch, the access log); nullptr before start().
+    RemoteAccess* remoteAccess() { return remote_.get(); }
 
     // Starts the transport (throws std::runtime_error with its reason) and sends what waits.
     void start(Dispatch dispatch = Dispatch::inline_flush);
@@ -113,6 +119,9 @@ private:
     void joinFinishedSenders();
 
     PeerLog peer_log_;
+    RemoteAccessSettings remote_settings_;
+    // The ephemeral lane: made before the transport starts, stopped after it.
+    std::unique_ptr<RemoteAccess> remote_;
     std::mutex mutex_;
     // Taken before mutex_, never after: one check at a time (plugins need not be re-entrant).
     std::mutex check_mutex_;

@@ -17,6 +17,7 @@
 #include "protocol/json_fields.h"
 #include "protocol/message_id.h"
 #include "protocol/protocol_error.h"
+#include "protocol/remote_message.h"
 
 using namespace relaysync::core;
 
@@ -64,8 +65,31 @@ void decodeBody(const Message& message) {
 
 }  // namespace
 
+// The remote-access lane (docs/protocol.md §4.7), which Node::onMessage decodes instead: only
+// ProtocolError escapes, and what decodes encodes to bytes that decode to the same message.
+int remoteLane(const std::string& payload) {
+    RemoteMessage message;
+    try {
+        message = decodeRemote(payload);
+    } catch (const ProtocolError&) {
+        return 0;
+    }
+    RemoteMessage again;
+    try {
+        again = decodeRemote(encodeRemote(message));
+    } catch (const ProtocolError& e) {
+        std::fprintf(stderr, "fuzz_protocol: %s\n", e.what());
+        fail("a decoded remote-access message does not encode and decode again");
+    }
+    if (again.type != message.type || again.transfer != message.transfer || again.data != message.data ||
+        again.offset != message.offset || again.items != message.items || again.reason != message.reason)
+        fail("a remote-access message changed on its way through encode and decode");
+    return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string payload(reinterpret_cast<const char*>(data), size);
+    if (isRemotePayload(payload)) return remoteLane(payload);
     Message message;
     try {
         message = decode(payload);

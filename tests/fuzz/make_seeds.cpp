@@ -17,6 +17,7 @@
 #include "protocol/bodies.h"
 #include "protocol/codec.h"
 #include "protocol/message_id.h"
+#include "protocol/remote_message.h"
 
 using namespace relaysync::core;
 namespace direct = relaysync::transport_direct;
@@ -140,6 +141,26 @@ int main(int argc, char** argv) {
 
     const auto all = messages();
     for (const auto& [name, bytes] : all) write(out / "protocol" / (name + ".json"), bytes);
+    // The remote-access lane (docs/protocol.md §4.7): a listing and a chunk with raw bytes.
+    RemoteMessage remote;
+    remote.from = kR2;
+    remote.to = kR1;
+    remote.transfer = "0123456789abcdef0123456789abcdef";
+    remote.asker = "client21@relay-server2.net";
+    remote.owner = kC11;
+    remote.share_id = kShare;
+    remote.type = RemoteType::browse_result;
+    remote.folder = true;
+    remote.size = 0;
+    remote.items = {{"design.doc", false, 13, 1000}, {"drawings", true, 0, 2000}};
+    write(out / "protocol" / "remote-browse-result.bin", encodeRemote(remote));
+    remote.type = RemoteType::fetch_data;
+    remote.items.clear();
+    remote.size = 6;
+    remote.last = true;
+    remote.hash = "sha256:00";
+    remote.data = std::string("a\nb\0c\xff", 6);
+    write(out / "protocol" / "remote-fetch-data.bin", encodeRemote(remote));
 
     // Frame inputs: byte 0 max_frame_bytes (0: 16 MiB), bytes 1-2 piece sizes, then the stream.
     const auto header = [](unsigned char max, unsigned char a, unsigned char b) {

@@ -101,7 +101,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             std::string("r1.yaml:20:1: sycn: unknown key (did you mean 'sync'?); allowed keys here: "
                         "relaysync, node, database, transport, stores, checker, sync, groups, retention, limits, plugins, "
-                        "log, admin, metrics"),
+                        "log, admin, metrics, remote_access"),
             message);
         // No suggestion for a word that resembles nothing.
         const std::string far = profileErrorOf(terminalWith("\nsync:", "\nexpiry: 5\nsync:"));

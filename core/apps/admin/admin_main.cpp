@@ -18,6 +18,7 @@
 
 #include "admin/admin_socket.h"
 #include "admin/admin_client.h"
+#include "apps/admin/remote_cli.h"
 #include "assembly/status_view.h"
 #include "brand/version_text.h"
 #include "profile/closest_name.h"
@@ -67,6 +68,13 @@ Terminal commands (Fig. 12-16):
   accept-store-root PREFIX                   accept the root store PREFIX has now as its own,
                                              after a remount or replacement was intended
   check SHARE [NAME...]                      CheckResource on what this terminal owns
+  browse SHARE NAME [SUBPATH] [--owner OWNER]
+                                             list a shared folder's items (or a file's details) as
+                                             its owner sees them now, through the owner
+  fetch SHARE NAME DEST [--path SUBPATH] [--owner OWNER] [--restart] [--limit-rate BYTES]
+                                             copy a shared file, or a folder recursively, from its
+                                             owner to DEST, verified (SHA-256); an interrupted fetch
+                                             resumes from DEST.part, --restart starts it anew
 Both:
   sync SHARE [NAME...]                       synchronize the share (or the named resources) and
                                              wait for the report, showing who is still checking
@@ -77,6 +85,7 @@ Both:
                                              --after: the page after CURSOR (printed with each page),
                                              --count: each share's entries counted, --all: every
                                              page, printed as it comes (--json: one object a line)
+  access-log [--limit N]                     remote browses and fetches recorded here (newest first)
   ping                                       the daemon's account and role
   peers                                      each peer: connected or not and since when, its last
                                              message, messages waiting for it
@@ -91,7 +100,10 @@ Outbox and dead letters (both):
 SHARE is a share's id, its name when no other share on the node has it, or the start of its id.
 Exit codes: 0 done; 1 the daemon refused (the reason is printed); 2 wrong command line or no
 daemon; 3 --timeout passed; sync only: 4 resources named are not in the share, 5 some nodes could
-not be reached, 6 problems were reported or entries could not be reached.
+not be reached, 6 problems were reported or entries could not be reached; browse and fetch only:
+7 the owner is offline, 8 the entry is gone or its store unreachable, 9 not a member, 10 the
+owner's policy refuses, 11 the path leads out of the entry, 12 the file changed during the fetch
+(or since DEST.part), 13 the content did not verify.
 )";
 
 // kUsage with this build's program name.
@@ -161,6 +173,19 @@ Invocation parse(int argc, char** argv) {
                 call.replace = true;
             else if (arg == "--all") call.args.push_back(arg);  // resend-/purge-dead-letters, status
             else if (call.command == "status" && arg == "--count") call.args.push_back(arg);
+            else if (call.command == "fetch" && arg == "--restart") call.args.push_back(arg);
+            else if ((call.command == "browse" || call.command == "fetch") && arg == "--owner") {
+                call.args.push_back(arg);
+                call.args.push_back(value());
+            }
+            else if (call.command == "fetch" && (arg == "--path" || arg == "--limit-rate")) {
+                call.args.push_back(arg);
+                call.args.push_back(value());
+            }
+            else if (call.command == "access-log" && arg == "--limit") {
+                call.args.push_back(arg);
+                call.args.push_back(value());
+            }
             else if (call.command == "status" && (arg == "--share" || arg == "--limit" || arg == "--after")) {
                 call.args.push_back(arg);
                 call.args.push_back(value());
@@ -281,7 +306,8 @@ Poco::JSON::Object::Ptr requestFor(const Invocation& call) {
     const auto shape = shapes.find(call.command);
     if (shape == shapes.end()) {
         // The commands of the table and those with their own options.
-        std::vector<std::string_view> known{"status", "resend-dead-letter", "purge-dead-letters"};
+        std::vector<std::string_view> known{"status", "resend-dead-letter", "purge-dead-letters", "browse", "fetch",
+                                            "access-log"};
         for (const auto& [name, unused] : shapes) known.push_back(name);
         const auto guess = closestName(call.command, known);
         usageError("unknown command '" + call.command + "'" +
@@ -422,9 +448,43 @@ int awaitSync(const Invocation& call, const Budget& budget, const std::string& s
     }
 }
 
+// access-log [--limit N]
+Poco::JSON::Object::Ptr accessLogArgs(const Invocation& call) {
+    Poco::JSON::Object::Ptr args = new Poco::JSON::Object;
+    if (call.args.empty()) return args;
+    const bool number = call.args.size() == 2 && !call.args[1].empty() && call.args[1].size() <= 9 &&
+                        call.args[1].find_first_not_of("0123456789") == std::string::npos;
+    if (call.args[0] != "--limit" || !number) usageError("access-log takes --limit N");
+    args->set("limit", std::stoi(call.args[1]));
+    return args;
+}
+
+// browse, fetch and access-log (apps/admin/remote_cli.h).
+int runRemoteCommand(const Invocation& call, const Budget& budget, const std::string& socket) {
+    RemoteCli cli;
+    cli.program = programName();
+    cli.json = call.json;
+    cli.usage_error = [](const std::string& message) { usageError(message); };
+    cli.ask = [&](const std::string& command, Poco::JSON::Object::Ptr args) {
+        Poco::JSON::Object::Ptr request = new Poco::JSON::Object;
+        request->set("command", command);
+        request->set("args", args);
+        return ask(socket, request, budget);
+    };
+    if (call.command == "browse") return runBrowse(cli, call.args);
+    if (call.command == "fetch") return runFetch(cli, call.args);
+    show(cli.ask("access-log", accessLogArgs(call)), call.json);
+    return 0;
+}
+
 int run(int argc, char** argv) {
     const auto call = parse(argc, argv);
     const Budget budget(call);
+    if (call.command == "browse" || call.command == "fetch" || call.command == "access-log") {
+        if (call.force) usageError(call.command + " takes no --force");
+        const auto socket = call.socket.empty() ? adminSocketPathOf(call.profile) : call.socket;
+        return runRemoteCommand(call, budget, socket);
+    }
     const auto request = requestFor(call);
     const auto socket = call.socket.empty() ? adminSocketPathOf(call.profile) : call.socket;
     if (call.command == "status") return showStatus(call, budget, socket, request);
