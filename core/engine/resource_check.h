@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/check_records.h"
 #include "engine/store_router.h"
 #include "model/gone_entity_mode.h"
 #include "model/share.h"
@@ -45,7 +46,7 @@ struct CheckSnapshot {
     std::string owner;
     std::string share_id;
     std::vector<std::string> names;  // empty: the whole share
-    std::vector<ResourceEntry> records;
+    CheckRecords records;
 };
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
                                     const std::vector<std::string>& names, ShareRepository& shares);
