@@ -1,6 +1,7 @@
 #include "engine/folder_listings.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace relaysync::core {
 
@@ -39,25 +40,29 @@ const sdk::EntityDetails* FolderListings::listed(const StoreRouter::Route& route
         // A failed listing (unreachable, timed out) leaves each entity to its own stat, whose
         // answer is then the store's word on it.
         if (route.store->list(sdk::CallContext::within(timeout_), std::string(folder), listing->files).isOk()) {
-            auto& by_name = listing->by_name;
-            by_name.reserve(listing->files.size());
+            auto& by_hash = listing->by_hash;
+            by_hash.reserve(listing->files.size());
             for (const auto& item : listing->files)
-                if (item.details.kind == sdk::EntityKind::file) by_name.emplace_back(item.name, &item.details);
-            std::sort(by_name.begin(), by_name.end(),
+                if (item.details.kind == sdk::EntityKind::file)
+                    by_hash.emplace_back(std::hash<std::string_view>{}(item.name), &item);
+            std::sort(by_hash.begin(), by_hash.end(),
                       [](const auto& a, const auto& b) { return a.first < b.first; });
         } else {
             listing->files.clear();
         }
     }
-    auto& by_name = listing->by_name;
-    const auto found = std::lower_bound(by_name.begin(), by_name.end(), name,
-                                        [](const auto& item, std::string_view wanted) { return item.first < wanted; });
-    const bool shown = found != by_name.end() && found->first == name;
-    if (shown) found_ = *found->second;
+    auto& by_hash = listing->by_hash;
+    const auto hash = std::hash<std::string_view>{}(name);
+    const sdk::FolderItem* shown = nullptr;
+    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), hash,
+                                    [](const auto& item, std::size_t wanted) { return item.first < wanted; });
+         it != by_hash.end() && it->first == hash && !shown; ++it)
+        if (it->second->name == name) shown = it->second;
+    if (shown) found_ = shown->details;
     // Entities come by location: a folder's are mostly asked about one after another, and its
     // listing need not be kept for the whole check (100,000 files would be held at once).
     if (++listing->asked >= listing->expected) {
-        decltype(listing->by_name)().swap(by_name);
+        decltype(listing->by_hash)().swap(by_hash);
         sdk::FolderListing().swap(listing->files);
     }
     return shown ? &found_ : nullptr;
