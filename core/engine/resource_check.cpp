@@ -1,10 +1,12 @@
 #include "engine/resource_check.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/entity_inspection.h"
 #include "engine/folder_listings.h"
@@ -81,6 +83,10 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
                                 sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout) {
     const auto& records = snapshot.records;
     CheckInspection outcomes(records.size());
+    // Each outcome is written into a slot and then kept (CheckInspection::set): with one thread
+    // the same slot serves every entity in turn; with several, each has its own until finish().
+    sdk::CheckOutcome slot;
+    std::deque<std::pair<std::size_t, sdk::CheckOutcome>> deferred;
     // Every folder's count first, so that a folder of many is listed once. One route and one
     // location string serve every entity in turn: no route (two strings) is kept per record.
     FolderListings folders(store_call_timeout);
@@ -100,7 +106,7 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
             entity = i;
             location.assign(records.location(i));
             if (auto status = router.route(location, route); !status.isOk()) {
-                outcomes[i] = {sdk::Verdict::unreachable, {}, status.toString()};
+                outcomes.set(i, {sdk::Verdict::unreachable, {}, status.toString()});
                 routed = false;
                 continue;
             }
@@ -117,12 +123,15 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
             copy_of[i] = entity;
             continue;
         }
-        // outcomes[i] stays where it is until checks.finish() has written it.
-        inspect(records.details(i), route, router, checks, store_call_timeout, roots, folders, outcomes[i]);
+        // A deferred slot stays where it is until checks.finish() has written it.
+        auto& outcome = checks.threads() == 1 ? slot : deferred.emplace_back(i, sdk::CheckOutcome{}).second;
+        inspect(records.details(i), route, router, checks, store_call_timeout, roots, folders, outcome);
+        if (checks.threads() == 1) outcomes.set(i, std::move(slot));
     }
     checks.finish();  // on several threads, when the checker allows it
+    for (auto& [i, outcome] : deferred) outcomes.set(i, std::move(outcome));
     for (std::size_t i = 0; i < records.size(); ++i)
-        if (copy_of[i] != records.size()) outcomes[i] = outcomes[copy_of[i]];
+        if (copy_of[i] != records.size()) outcomes.set(i, outcomes.at(copy_of[i]));
     return outcomes;
 }
 
