@@ -8,8 +8,11 @@
 // this process for relaysync, the children for the peers) are printed, and their ratios: on a
 // shared machine the CPU figures are the steadier ones.
 //
-//   relaysync-bench-check [--files N] [--per-folder N] [--mode many|folder|both] [--rounds N]
-//                         [--dir DIR] [--no-rsync]
+// The tree is bench/common's reproducible one (TreeSpec); with --keep it stays in DIR after the
+// run and the next run with the same spec reuses it instead of writing it again.
+//
+//   relaysync-bench-check [--files N] [--per-folder N] [--depth N] [--seed N] [--mode many|folder|both]
+//                         [--rounds N] [--dir DIR] [--no-rsync] [--keep]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "check_site.h"
+#include "common/tree_generator.h"
 
 using namespace relaysync;
 using Clock = std::chrono::steady_clock;
@@ -61,15 +65,6 @@ void run(const std::string& command) {
     if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
 }
 
-std::string fileName(std::size_t i, std::size_t per_folder) {
-    std::string name = "d";
-    name += std::to_string(i / per_folder);
-    name += "/f";
-    name += std::to_string(i);
-    name += ".txt";
-    return name;
-}
-
 void printRow(const char* what, const Cost& cost, std::size_t files) {
     std::printf("  %-40s %9.3f %9.3f %12.0f\n", what, cost.wall, cost.cpu, files / cost.wall);
 }
@@ -82,21 +77,24 @@ void printRatio(const char* peer, const Cost& ours, const Cost& theirs) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    std::size_t files = 10'000, per_folder = 100;
+    bench::TreeSpec spec;
     int rounds = 5;
     std::string mode = "both";
     bool with_rsync = true;
+    bool keep = false;
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "relaysync-bench-check";
     for (int i = 1; i < argc; ++i) {
         const std::string option = argv[i];
-        if (option == "--no-rsync") {
-            with_rsync = false;
+        if (option == "--no-rsync" || option == "--keep") {
+            (option == "--keep" ? keep : with_rsync) = option == "--keep";
             continue;
         }
         if (i + 1 >= argc) throw std::invalid_argument("option " + option + " needs a value");
         const std::string value = argv[++i];
-        if (option == "--files") files = std::stoul(value);
-        else if (option == "--per-folder") per_folder = std::max<std::size_t>(1, std::stoul(value));
+        if (option == "--files") spec.files = std::stoul(value);
+        else if (option == "--per-folder") spec.per_folder = std::max<std::size_t>(1, std::stoul(value));
+        else if (option == "--depth") spec.depth = std::stoul(value);
+        else if (option == "--seed") spec.seed = std::stoull(value);
         else if (option == "--mode") mode = value;
         else if (option == "--dir") dir = value;
         else if (option == "--rounds") rounds = std::max(1, std::stoi(value));
@@ -109,16 +107,16 @@ int main(int argc, char** argv) try {
     }
 
     // The tree, and its identical copy for rsync (cp -a keeps sizes and times).
-    std::filesystem::remove_all(dir);
+    const std::size_t files = spec.files;
     const auto root = dir / "c";
     const auto tree = root / "tree";
-    for (std::size_t i = 0; i < files; ++i) {
-        const auto path = tree / fileName(i, per_folder);
-        if (i % per_folder == 0) std::filesystem::create_directories(path.parent_path());
-        std::ofstream(path) << "content " << i;
-    }
     const auto copy = dir / "copy";
-    if (with_rsync) run("cp -a '" + tree.string() + "' '" + copy.string() + "'");
+    const auto started = Clock::now();
+    const bool written = bench::makeTree(spec, tree);
+    if (written) std::filesystem::remove_all(copy);
+    if (with_rsync && !std::filesystem::exists(copy)) run("cp -a '" + tree.string() + "' '" + copy.string() + "'");
+    std::printf("tree: %s, %s in %.1f s\n", spec.describe().c_str(), written ? "written" : "reused",
+                std::chrono::duration<double>(Clock::now() - started).count());
     const auto find_command = "find '" + tree.string() + "' -type f -printf '%s %T@\\n' > /dev/null";
     const auto rsync_command = "rsync -an '" + tree.string() + "/' '" + copy.string() + "/' > /dev/null";
 
@@ -126,20 +124,21 @@ int main(int argc, char** argv) try {
     store_choice.plugin = "local";
     store_choice.config["root"] = root.string();
 
-    std::printf("no-change CheckResource of %zu files in folders of %zu; median of %d rounds\n", files, per_folder,
-                rounds);
+    std::printf("no-change CheckResource of %zu files in folders of %zu; median of %d rounds\n", files,
+                spec.per_folder, rounds);
     std::printf("  %-40s %9s %9s %12s\n", "", "wall s", "CPU s", "files/s");
     for (const std::string one : {"many", "folder"}) {
         if (mode != "both" && mode != one) continue;
         const bool as_folder = one == "folder";
         const auto site_dir = dir / ("site-" + one);
+        std::filesystem::remove_all(site_dir);
         std::filesystem::create_directories(site_dir);
         bench::CheckSite site(site_dir, "c:", store_choice);
         const double add_seconds =
             as_folder ? site.addResources(1, [](std::size_t) { return std::string("tree"); })
                       : site.addResources(files, [&](std::size_t i) {
                             std::string location = "tree/";
-                            location += fileName(i, per_folder);
+                            location += bench::treeFilePath(spec, i);
                             return location;
                         });
         const std::size_t expected = as_folder ? 1 : files;
@@ -165,7 +164,7 @@ int main(int argc, char** argv) try {
         printRatio("find", check_cost, find_cost);
         if (with_rsync) printRatio("rsync", check_cost, rsync_cost);
     }
-    std::filesystem::remove_all(dir);
+    if (!keep) std::filesystem::remove_all(dir);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "relaysync-bench-check: " << e.what() << "\n";

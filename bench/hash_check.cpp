@@ -5,20 +5,22 @@
 // the cache), each timed on a terminal with the real local store and the hash checker loaded
 // through the plugin host. Prints them side by side and the ratios.
 //
-//   relaysync-bench-hash [--megabytes 512] [--files 64] [--rounds 3] [--dir DIR]
+// The files are bench/common's reproducible tree (TreeSpec: random bytes, all of one size, in one
+// folder); with --keep the tree stays in DIR and the next run with the same spec reuses it.
+//
+//   relaysync-bench-hash [--megabytes 512] [--files 64] [--rounds 3] [--dir DIR] [--keep]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "check_site.h"
+#include "common/tree_generator.h"
 
 using namespace relaysync;
 using Clock = std::chrono::steady_clock;
@@ -41,21 +43,16 @@ double timeTool(const fs::path& root, const std::string& command) {
     return seconds(start);
 }
 
-// `files` files of random bytes totalling `megabytes` MiB.
-void makeFiles(const fs::path& root, std::size_t files, std::size_t megabytes) {
-    fs::create_directories(root);
-    std::mt19937_64 random(7);
-    const std::size_t each = megabytes * 1024 * 1024 / files;
-    std::vector<std::uint64_t> block(1 << 17);
-    for (std::size_t i = 0; i < files; ++i) {
-        std::ofstream out(root / ("file" + std::to_string(i) + ".bin"), std::ios::binary);
-        for (std::size_t written = 0; written < each;) {
-            for (auto& word : block) word = random();
-            const auto n = std::min(each - written, block.size() * sizeof(std::uint64_t));
-            out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-            written += n;
-        }
-    }
+// `files` files of random bytes totalling `megabytes` MiB, side by side in one folder.
+bench::TreeSpec hashedFiles(std::size_t files, std::size_t megabytes) {
+    bench::TreeSpec spec;
+    spec.files = files;
+    spec.per_folder = files;
+    spec.depth = 0;
+    spec.min_bytes = spec.max_bytes = static_cast<std::uint64_t>(megabytes) * 1024 * 1024 / files;
+    spec.seed = 7;
+    spec.extension = ".bin";
+    return spec;
 }
 
 // `threads` 0: as many as core likes (one per core).
@@ -68,9 +65,10 @@ core::PluginChoice hashChecker(bool trust_cache, int threads = 0) {
 }
 
 const char* const kUsage =
-    "usage: relaysync-bench-hash [--megabytes 512] [--files 64] [--rounds 3] [--dir DIR]\n"
+    "usage: relaysync-bench-hash [--megabytes 512] [--files 64] [--rounds 3] [--dir DIR] [--keep]\n"
     "  Writes FILES files of random bytes (MEGABYTES MiB in all) under DIR and times, alternating,\n"
-    "  openssl dgst -sha256, sha256sum and the hash checker over them; prints medians and ratios.\n";
+    "  openssl dgst -sha256, sha256sum and the hash checker over them; prints medians and ratios.\n"
+    "  --keep leaves the files in DIR, and a later run with the same sizes reuses them.\n";
 
 }  // namespace
 
@@ -78,11 +76,17 @@ int main(int argc, char** argv) try {
     std::size_t megabytes = 512, files = 64;
     int rounds = 3;
     fs::path dir = fs::temp_directory_path() / "relaysync-bench-hash";
+    bool keep = false;
     for (int i = 1; i < argc; i += 2) {
         const std::string option = argv[i];
         if (option == "--help" || option == "-h") {
             std::cout << kUsage;
             return 0;
+        }
+        if (option == "--keep") {
+            keep = true;
+            --i;  // takes no value
+            continue;
         }
         if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value\n" + kUsage);
         if (option == "--megabytes") megabytes = std::stoul(argv[i + 1]);
@@ -92,15 +96,22 @@ int main(int argc, char** argv) try {
         else throw std::invalid_argument("unknown option " + option + "\n" + kUsage);
     }
     if (files == 0 || megabytes == 0) throw std::invalid_argument("--files and --megabytes: at least 1");
-    fs::remove_all(dir);
     const auto root = dir / "c";
-    makeFiles(root / "tree", files, megabytes);
-    const auto location = [](std::size_t i) { return "tree/file" + std::to_string(i) + ".bin"; };
+    const auto spec = hashedFiles(files, megabytes);
+    bench::makeTree(spec, root / "tree");
+    const auto location = [&](std::size_t i) {
+        std::string path = "tree/";
+        path += bench::treeFilePath(spec, i);
+        return path;
+    };
 
     core::PluginChoice store;
     store.plugin = "local";
     store.config["root"] = root.string();
-    for (const char* site : {"full", "single", "folder", "cached"}) fs::create_directories(dir / site);
+    for (const char* site : {"full", "single", "folder", "cached"}) {
+        fs::remove_all(dir / site);  // the databases of an earlier run, whose files --keep kept
+        fs::create_directories(dir / site);
+    }
     bench::CheckSite full(dir / "full", "c:", store, hashChecker(false));
     bench::CheckSite single(dir / "single", "c:", store, hashChecker(false, 1));
     bench::CheckSite folder(dir / "folder", "c:", store, hashChecker(false));
@@ -139,7 +150,7 @@ int main(int argc, char** argv) try {
     row("relaysync hash re-check, unchanged (cache)", median(re_check));
     std::printf("ratio full check/openssl: %.2fx the time (target at most 1.1x)\n", median(full_check) / peer);
     std::printf("re-check: %.0fx faster than openssl (target at least 20x)\n", peer / median(re_check));
-    fs::remove_all(dir);
+    if (!keep) fs::remove_all(dir);
     return 0;
 } catch (const std::exception& e) {
     std::cerr << "relaysync-bench-hash: " << e.what() << "\n";

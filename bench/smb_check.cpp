@@ -6,7 +6,7 @@
 //   relaysync-bench-smb [--files N] [--folders F] [--rounds R] [--dir DIR]
 //
 // The share "finance" holds only the folder "tree" (the store's root): F folders of N/F small
-// files each. Each round times one smbclient run (a new process: connect, authenticate, list
+// files each, bench/common's reproducible tree (TreeSpec). Each round times one smbclient run (a new process: connect, authenticate, list
 // every folder; password from an authentication file, -A) and one whole-share check of the
 // terminal (Node::checkResources: the root probed once, then every entity looked at through the
 // store), alternating; the rows show the median round. The terminal's store keeps its
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "check_site.h"
+#include "common/tree_generator.h"
 #include "samba_server.h"
 
 using namespace relaysync;
@@ -94,17 +95,11 @@ int main(int argc, char** argv) try {
     } removed_at_exit{dir};
     const auto share = dir / "share";
     const auto root = share / "tree";
-    auto location = [&](std::size_t i) {
-        std::string path = "d";  // built by appending: GCC 12 -O2 warns falsely on "literal" + string&&
-        path += std::to_string(i % folders);
-        path += "/f";
-        path += std::to_string(i);
-        return path + ".txt";
-    };
-    for (std::size_t i = 0; i < files; ++i) {
-        fs::create_directories((root / location(i)).parent_path());
-        std::ofstream(root / location(i)) << "content " << i;
-    }
+    bench::TreeSpec spec;
+    spec.files = files;
+    spec.per_folder = (files + folders - 1) / folders;
+    bench::makeTree(spec, root);
+    const auto location = [&](std::size_t i) { return bench::treeFilePath(spec, i); };
     const auto credentials = dir / "credentials";
     {
         std::ofstream(credentials) << "username = " << kUser << "\npassword = " << kPassword << "\n";

@@ -333,9 +333,8 @@ const std::map<std::string, Command>& commands() {
         {"add-resource",
          [](Node& node, const Arguments& args) {
              const auto share = shareArgument(node, args);
-             node.withTerminal([&](TerminalEngine& terminal) {
-                 terminal.addResource(share, args.text("name"), args.text("location"), existingOf(args));
-             });
+             // The disk is read without the node's lock (Node::addResources).
+             node.addResources(share, {{args.text("name"), args.text("location")}}, existingOf(args));
              return empty();
          }},
         {"add-resources",
@@ -346,17 +345,13 @@ const std::map<std::string, Command>& commands() {
                  throw CommandError("add-resources: give NAME LOCATION pairs");
              std::vector<std::pair<std::string, std::string>> named;
              for (std::size_t i = 0; i < pairs.size(); i += 2) named.emplace_back(pairs[i], pairs[i + 1]);
-             node.withTerminal([&](TerminalEngine& terminal) { terminal.addResources(share, named, existingOf(args)); });
+             node.addResources(share, named, existingOf(args));
              return result("added", std::to_string(named.size()));
          }},
         {"add-children",
          [](Node& node, const Arguments& args) {
              const auto share = shareArgument(node, args);
-             const auto added = node.withTerminal([&](TerminalEngine& terminal) {
-                 const auto children = terminal.childrenOf(args.text("folder"));
-                 terminal.addResources(share, children, existingOf(args));
-                 return children.size();
-             });
+             const auto added = node.addChildren(share, args.text("folder"), existingOf(args));
              return result("added", std::to_string(added));
          }},
         {"accept-store-root",

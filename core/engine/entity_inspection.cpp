@@ -168,7 +168,14 @@ sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRo
                                       const sdk::EntityDetails& recorded, const sdk::CallContext& call,
                                       const sdk::EntityDetails& listed) {
     sdk::CheckSubject subject;
-    subject.store = route.store->describe();
+    return inspectListedEntity(checker, route, recorded, call, listed, route.store->describe(), subject);
+}
+
+sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
+                                      const sdk::EntityDetails& recorded, const sdk::CallContext& call,
+                                      const sdk::EntityDetails& listed, const std::string& store,
+                                      sdk::CheckSubject& subject) {
+    subject.store = store;
     subject.path = route.path;
     subject.current = listed;
     return judge(checker, route, recorded, call, subject);

@@ -29,6 +29,13 @@ sdk::CheckOutcome inspectEntity(sdk::EntityChecker& checker, const StoreRouter::
 sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
                                       const sdk::EntityDetails& recorded, const sdk::CallContext& call,
                                       const sdk::EntityDetails& listed);
+// The same, for a caller that looks at many: `subject` is filled here with `store` (the route's
+// store's describe(), which the caller asks once) and is reused, so that its strings keep their
+// buffers from one entity to the next.
+sdk::CheckOutcome inspectListedEntity(sdk::EntityChecker& checker, const StoreRouter::Route& route,
+                                      const sdk::EntityDetails& recorded, const sdk::CallContext& call,
+                                      const sdk::EntityDetails& listed, const std::string& store,
+                                      sdk::CheckSubject& subject);
 
 // The details to record for a new entry at `route`: the store's, with what the checker adds. A
 // folder's files are read on several threads when the checker allows it (parallel_inspection.h).

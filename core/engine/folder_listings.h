@@ -12,6 +12,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/store_router.h"
 #include "relaysync/sdk/entity.h"
@@ -26,25 +28,33 @@ public:
 
     explicit FolderListings(std::chrono::milliseconds store_call_timeout) : timeout_(store_call_timeout) {}
 
-    // Counts `route` for its folder; call for every entity before asking listed().
-    void expect(const StoreRouter::Route& route);
+    // Counts the entity at `location` for its folder; call for every entity before asking
+    // listed(). Takes the location as recorded, so that counting needs no routing.
+    void expect(std::string_view location);
     // The entity's details from its folder's listing, when that folder is listed and shows it
-    // as a file; null when it must be stat-ed. Valid as long as this object.
+    // as a file; null when it must be stat-ed. Valid until the next call. A folder's listing is
+    // let go once as many of its entities were asked about as were expected.
     const sdk::EntityDetails* listed(const StoreRouter::Route& route);
 
 private:
     struct Listing {
         std::size_t expected = 0;
+        std::size_t asked = 0;
         bool read = false;
-        sdk::FolderListing files;  // sorted by name; empty when the listing failed
+        sdk::FolderListing files;  // empty when the listing failed
+        // The files by the hash of their names, pointing into `files`: sorting numbers costs far
+        // less than sorting names that mostly share a long beginning ("report-2024-...").
+        std::vector<std::pair<std::size_t, const sdk::FolderItem*>> by_hash;
     };
-    // The listing of the route's folder, and the entity's name in it; null when the route has no
-    // folder to list. Entities come mostly folder by folder: the last folder is kept at hand.
-    Listing* listingOf(const StoreRouter::Route& route, std::string_view& name);
+    // The listing of the folder `key` names (see folders_). Entities come mostly folder by
+    // folder: the last folder is kept at hand.
+    Listing& listingOf(std::string_view key);
 
     std::chrono::milliseconds timeout_;
-    std::map<std::string, Listing, std::less<>> folders_;  // by store prefix, '\0', folder path
-    std::string key_;                                      // reused for look-ups
+    // By the folder's location: "<prefix>/<folder path>", or "<prefix>" for the store's root.
+    std::map<std::string, Listing, std::less<>> folders_;
+    std::string key_;            // reused for look-ups
+    sdk::EntityDetails found_;   // what listed() answered last
     Listing* last_ = nullptr;
     std::string last_key_;
 };

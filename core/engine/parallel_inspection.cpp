@@ -51,7 +51,8 @@ void ParallelInspection::inspect(const StoreRouter::Route& route, const sdk::Ent
                                  const sdk::CallContext& call, const std::optional<sdk::EntityDetails>& listed,
                                  sdk::CheckOutcome& outcome) {
     if (threads_ == 1) {
-        outcome = listed ? inspectListedEntity(checker_, route, recorded, call, *listed)
+        outcome = listed ? inspectListedEntity(checker_, route, recorded, call, *listed, descriptionOf(*route.store),
+                                               subject_)
                          : inspectEntity(checker_, route, recorded, call);
         return;
     }
@@ -62,6 +63,12 @@ void ParallelInspection::inspect(const StoreRouter::Route& route, const sdk::Ent
         task.budget = std::max(sdk::Clock::duration::zero(), call.deadline - sdk::Clock::now());
     task.listed = listed;
     task.outcome = &outcome;
+}
+
+const std::string& ParallelInspection::descriptionOf(const sdk::ResourceStore& store) {
+    auto found = descriptions_.find(&store);
+    if (found == descriptions_.end()) found = descriptions_.emplace(&store, store.describe()).first;
+    return found->second;
 }
 
 void ParallelInspection::begin(Task& task) {

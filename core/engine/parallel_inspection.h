@@ -16,8 +16,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "engine/entity_inspection.h"
 #include "engine/store_router.h"
@@ -71,8 +73,13 @@ private:
     void begin(Task& task);
     void readFile(Task& task, std::size_t index);
 
+    // With one thread: each store's describe() once per check, and one subject reused.
+    const std::string& descriptionOf(const sdk::ResourceStore& store);
+
     sdk::EntityChecker& checker_;
     const std::size_t threads_;
+    std::map<const sdk::ResourceStore*, std::string> descriptions_;
+    sdk::CheckSubject subject_;
     std::deque<Task> tasks_;  // a deque: tasks do not move once handed in
 };
 

@@ -1,10 +1,12 @@
 #include "engine/resource_check.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/entity_inspection.h"
 #include "engine/folder_listings.h"
@@ -19,7 +21,7 @@ namespace {
 using RootConfirmations = std::map<std::string, sdk::Status, std::less<>>;
 
 // `outcome` is written at once or by checks.finish().
-void inspect(const ResourceEntry& entry, const StoreRouter::Route& route, const StoreRouter& router,
+void inspect(const sdk::EntityDetails& recorded, const StoreRouter::Route& route, const StoreRouter& router,
              ParallelInspection& checks, std::chrono::milliseconds store_timeout, RootConfirmations& roots,
              FolderListings& folders, sdk::CheckOutcome& outcome) {
     const auto call = sdk::CallContext::within(store_timeout);
@@ -31,29 +33,13 @@ void inspect(const ResourceEntry& entry, const StoreRouter::Route& route, const 
     }
     std::optional<sdk::EntityDetails> listed;
     if (const auto* details = folders.listed(route)) listed = *details;
-    checks.inspect(route, entry.details, call, listed, outcome);
+    checks.inspect(route, recorded, call, listed, outcome);
 }
 
-ResourceEntry nextVersion(const ResourceEntry& entry) {
-    auto next = entry;
+ResourceEntry nextVersion(const CheckSnapshot& snapshot, std::size_t i) {
+    auto next = snapshot.records.entry(i, snapshot.owner);
     ++next.version;
     return next;
-}
-
-// The records of `owned` (by location) at a location where at least one is `wanted`: the
-// entities asked about, with every share that lists them (CheckAnotherResourceInfo).
-template <typename Wanted>
-std::vector<ResourceEntry> atWantedLocations(std::vector<ResourceEntry> owned, const Wanted& wanted) {
-    std::vector<ResourceEntry> records;
-    records.reserve(owned.size());
-    for (std::size_t first = 0; first < owned.size();) {
-        std::size_t end = first + 1;
-        while (end < owned.size() && owned[end].location == owned[first].location) ++end;
-        if (std::any_of(owned.begin() + first, owned.begin() + end, wanted))
-            std::move(owned.begin() + first, owned.begin() + end, std::back_inserter(records));
-        first = end;
-    }
-    return records;
 }
 
 }  // namespace
@@ -74,7 +60,14 @@ CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string&
     };
     constexpr std::size_t kFewNames = 64;
     if (names.empty() || names.size() > kFewNames) {
-        snapshot.records = atWantedLocations(shares.entriesOwnedBy(owner), wanted);
+        auto& records = snapshot.records;
+        shares.visitEntriesOwnedBy(owner, [&](const ShareRepository::OwnRecordView& row) { records.add(row); });
+        // The records at a location where at least one is wanted: the entities asked about,
+        // with every share that lists them (CheckAnotherResourceInfo).
+        records.keepLocationsWhere([&](std::size_t i) {
+            return records.shareId(i) == share_id && (asked.empty() || asked.count(records.name(i))) &&
+                   (hidden.empty() || !hidden.count(std::string(records.name(i))));
+        });
         return snapshot;
     }
     std::set<std::string> locations;
@@ -82,7 +75,7 @@ CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string&
         if (const auto own = shares.entryOf(share_id, std::string(name), owner); own && !own->removed && wanted(*own))
             locations.insert(own->location);
     for (const auto& location : locations)
-        for (auto& entry : shares.entriesOwnedAt(owner, location)) snapshot.records.push_back(std::move(entry));
+        for (const auto& entry : shares.entriesOwnedAt(owner, location)) snapshot.records.add(entry);
     return snapshot;
 }
 
@@ -90,44 +83,55 @@ CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter
                                 sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout) {
     const auto& records = snapshot.records;
     CheckInspection outcomes(records.size());
-    // Routed once each; every folder's count first, so that a folder of many is listed once.
-    std::vector<StoreRouter::Route> routes(records.size());
-    std::vector<bool> routed(records.size(), false);
+    // Each outcome is written into a slot and then kept (CheckInspection::set): with one thread
+    // the same slot serves every entity in turn; with several, each has its own until finish().
+    sdk::CheckOutcome slot;
+    std::deque<std::pair<std::size_t, sdk::CheckOutcome>> deferred;
+    // Every folder's count first, so that a folder of many is listed once. One route and one
+    // location string serve every entity in turn: no route (two strings) is kept per record.
     FolderListings folders(store_call_timeout);
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        if (i > 0 && records[i].location == records[i - 1].location) continue;  // the same entity
-        if (auto status = router.route(records[i].location, routes[i]); !status.isOk()) {
-            outcomes[i] = {sdk::Verdict::unreachable, {}, status.toString()};
-            continue;
-        }
-        routed[i] = true;
-        folders.expect(routes[i]);
-    }
+    for (std::size_t i = 0; i < records.size(); ++i)
+        if (i == 0 || records.location(i) != records.location(i - 1)) folders.expect(records.location(i));
+    std::string location;
+    StoreRouter::Route route;
     // Records that share an earlier record's look (the same entity and details, or an entity
     // that could not be routed) take its outcome once every look is done.
     std::vector<std::size_t> copy_of(records.size(), records.size());
     ParallelInspection checks(checker);
     RootConfirmations roots;
     std::size_t entity = 0;  // the first record of the current location
+    bool routed = false;     // whether `route` leads to it
     for (std::size_t i = 0; i < records.size(); ++i) {
-        if (i == 0 || records[i].location != records[entity].location) entity = i;
+        if (i == 0 || records.location(i) != records.location(entity)) {
+            entity = i;
+            location.assign(records.location(i));
+            if (auto status = router.route(location, route); !status.isOk()) {
+                outcomes.set(i, {sdk::Verdict::unreachable, {}, status.toString()});
+                routed = false;
+                continue;
+            }
+            routed = true;
+        }
         // Another share's record of the same entity: the same details need no second look.
-        const auto same = std::find_if(records.begin() + entity, records.begin() + i,
-                                       [&](const auto& seen) { return seen.details == records[i].details; });
-        if (same != records.begin() + i) {
-            copy_of[i] = static_cast<std::size_t>(same - records.begin());
+        std::size_t same = entity;
+        while (same < i && !records.sameDetails(same, i)) ++same;
+        if (same < i) {
+            copy_of[i] = same;
             continue;
         }
-        if (!routed[entity]) {
+        if (!routed) {
             copy_of[i] = entity;
             continue;
         }
-        // outcomes[i] stays where it is until checks.finish() has written it.
-        inspect(records[i], routes[entity], router, checks, store_call_timeout, roots, folders, outcomes[i]);
+        // A deferred slot stays where it is until checks.finish() has written it.
+        auto& outcome = checks.threads() == 1 ? slot : deferred.emplace_back(i, sdk::CheckOutcome{}).second;
+        inspect(records.details(i), route, router, checks, store_call_timeout, roots, folders, outcome);
+        if (checks.threads() == 1) outcomes.set(i, std::move(slot));
     }
     checks.finish();  // on several threads, when the checker allows it
+    for (auto& [i, outcome] : deferred) outcomes.set(i, std::move(outcome));
     for (std::size_t i = 0; i < records.size(); ++i)
-        if (copy_of[i] != records.size()) outcomes[i] = outcomes[copy_of[i]];
+        if (copy_of[i] != records.size()) outcomes.set(i, outcomes.at(copy_of[i]));
     return outcomes;
 }
 
@@ -143,70 +147,78 @@ CheckPlan planResourceCheck(const CheckSnapshot& snapshot, const CheckInspection
     // others, which are updated all the same.
     SyncReport elsewhere;
     for (std::size_t i = 0; i < snapshot.records.size(); ++i) {
-        const auto& entry = snapshot.records[i];
+        const auto& records = snapshot.records;
+        const auto status = records.status(i);
+        const auto& entry_share = records.shareId(i);
         const auto& outcome = inspection.at(i);
-        auto& report = entry.share_id == share_id ? plan.report : elsewhere;
-        const auto example = [&] { return entry.name + " (" + entry.owner + ")"; };
+        auto& report = entry_share == share_id ? plan.report : elsewhere;
+        const auto example = [&] {
+            std::string text(records.name(i));
+            text += " (";
+            text += owner;
+            text += ")";
+            return text;
+        };
         ++report.checked;
         // The usual case, an unchanged entity already marked ok, copies nothing.
-        if (outcome.verdict == sdk::Verdict::unchanged && entry.status == kStatusOk) {
+        if (outcome.verdict == sdk::Verdict::unchanged && status == kStatusOk) {
             ++report.unchanged;
             continue;
         }
         switch (outcome.verdict) {
         case sdk::Verdict::unchanged: {
-            auto next = nextVersion(entry);
+            auto next = nextVersion(snapshot, i);
             next.status = kStatusOk;
             ++report.recovered;
             SyncReport::note(report.recovered_entries, report.more_recovered_entries, example());
-            plan.updates[entry.share_id].push_back(std::move(next));
+            plan.updates[entry_share].push_back(std::move(next));
             break;
         }
         case sdk::Verdict::changed: {
-            auto next = nextVersion(entry);
+            auto next = nextVersion(snapshot, i);
             next.details = outcome.current;
             next.status = kStatusOk;
-            if (entry.status == kStatusOk) {
+            if (status == kStatusOk) {
                 ++report.changed;
                 SyncReport::note(report.changed_entries, report.more_changed_entries, example());
             } else {
                 ++report.recovered;
                 SyncReport::note(report.recovered_entries, report.more_recovered_entries, example());
             }
-            plan.updates[entry.share_id].push_back(std::move(next));
+            plan.updates[entry_share].push_back(std::move(next));
             break;
         }
         case sdk::Verdict::gone: {
             if (policy.gone_entity == GoneEntityMode::remove) {
-                auto next = nextVersion(entry);
+                auto next = nextVersion(snapshot, i);
                 next.removed = true;
-                plan.deletions[entry.share_id].push_back(std::move(next));
+                plan.deletions[entry_share].push_back(std::move(next));
                 ++report.gone;
                 SyncReport::note(report.gone_entries, report.more_gone_entries, example());
                 ++gone;
                 break;
             }
-            if (entry.status == kStatusFileNotFound) {
+            if (status == kStatusFileNotFound) {
                 ++report.unchanged;
                 break;
             }
-            auto next = nextVersion(entry);
+            auto next = nextVersion(snapshot, i);
             next.status = kStatusFileNotFound;
             ++report.gone;
             SyncReport::note(report.gone_entries, report.more_gone_entries, example());
             ++gone;
-            plan.updates[entry.share_id].push_back(std::move(next));
+            plan.updates[entry_share].push_back(std::move(next));
             break;
         }
         case sdk::Verdict::unreachable: {
             ++report.unreachable;
             SyncReport::note(report.unreachable_entries, report.more_unreachable_entries, example());
-            if (entry.status == kStatusUnreachable) break;
-            auto next = nextVersion(entry);
+            if (status == kStatusUnreachable) break;
+            auto next = nextVersion(snapshot, i);
             next.status = kStatusUnreachable;
-            report.problems.push_back(owner + ": " + entry.name + " in " + entry.share_id +
+            report.problems.push_back(owner + ": " + std::string(records.name(i)) + " in " + entry_share +
                                       " cannot be reached: " + outcome.reason);
-            plan.updates[entry.share_id].push_back(std::move(next));
+            plan.updates[entry_share].push_back(std::move(next));
             break;
         }
         }

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/check_inspection.h"
+#include "engine/check_records.h"
 #include "engine/store_router.h"
 #include "model/gone_entity_mode.h"
 #include "model/share.h"
@@ -45,14 +47,13 @@ struct CheckSnapshot {
     std::string owner;
     std::string share_id;
     std::vector<std::string> names;  // empty: the whole share
-    std::vector<ResourceEntry> records;
+    CheckRecords records;
 };
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
                                     const std::vector<std::string>& names, ShareRepository& shares);
 
-// What the checker said of each record of the snapshot, by its index there. An entity is looked
-// at once per distinct recorded details (normally exactly once). Reads only the stores.
-using CheckInspection = std::vector<sdk::CheckOutcome>;
+// What the checker said of each record of the snapshot (check_inspection.h). An entity is
+// looked at once per distinct recorded details (normally exactly once). Reads only the stores.
 CheckInspection inspectEntities(const CheckSnapshot& snapshot, const StoreRouter& router,
                                 sdk::EntityChecker& checker, std::chrono::milliseconds store_call_timeout);
 

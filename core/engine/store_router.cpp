@@ -1,6 +1,7 @@
 #include "engine/store_router.h"
 
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include "engine/folder_details_store.h"
@@ -12,12 +13,13 @@ std::string relativePathProblem(const std::string& path) {
     if (path.find('\0') != std::string::npos) return "it contains a NUL byte";
     if (path.find('\\') != std::string::npos) return "it contains a backslash; use '/'";
     if (path.front() == '/') return "it is absolute";
+    const std::string_view whole = path;  // views: a check routes every entity
     std::size_t start = 0;
-    while (start <= path.size()) {
-        const auto end = std::min(path.find('/', start), path.size());
-        const auto part = path.substr(start, end - start);
+    while (start <= whole.size()) {
+        const auto end = std::min(whole.find('/', start), whole.size());
+        const auto part = whole.substr(start, end - start);
         if (part.empty()) return "it has an empty component";
-        if (part == "." || part == "..") return "it has a '" + part + "' component";
+        if (part == "." || part == "..") return "it has a '" + std::string(part) + "' component";
         start = end + 1;
     }
     return {};
@@ -45,7 +47,10 @@ sdk::Status StoreRouter::route(const std::string& location, Route& route) const 
         return sdk::Status::unreachable("no store serves location '" + location + "' (configured prefixes: " +
                                         (known.empty() ? "none" : known) + ")");
     }
-    const auto path = location.size() > best->prefix.size() ? location.substr(best->prefix.size() + 1) : std::string{};
+    // Into the route's own strings: a check routes every entity, reusing one Route where it can.
+    auto& path = route.path;
+    if (location.size() > best->prefix.size()) path.assign(location, best->prefix.size() + 1);
+    else path.clear();
     if (location.size() > best->prefix.size() && path.empty())
         return sdk::Status::invalidArgument("location '" + location + "' is not allowed: write '" + best->prefix +
                                             "' for the store's root");
@@ -54,7 +59,6 @@ sdk::Status StoreRouter::route(const std::string& location, Route& route) const 
     route.store = best->aggregating.get();
     route.plain = best->store.get();
     route.prefix = best->prefix;
-    route.path = path;
     return sdk::Status::ok();
 }
 

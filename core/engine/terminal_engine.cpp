@@ -91,62 +91,7 @@ void TerminalEngine::addResource(const std::string& share_id, const std::string&
     addResources(share_id, {{name, location}}, existing);
 }
 
-void TerminalEngine::addResources(const std::string& share_id,
-                                  const std::vector<std::pair<std::string, std::string>>& named_locations,
-                                  Existing existing) {
-    runCommand([&] {
-        const auto share = shares_.find(share_id);
-        if (!share || !share->isMember(account_))
-            throw CommandError("addResource: this terminal is not a member of share " + share_id);
-        std::set<std::string> names;
-        for (const auto& [name, location] : named_locations) {
-            if (const auto problem = nameProblem(name, kMaxResourceNameBytes); !problem.empty())
-                throw CommandError("addResource: the resource's shared name " + problem);
-            if (const auto problem = nameProblem(location, kMaxLocationBytes); !problem.empty())
-                throw CommandError("addResource: the location " + problem);
-            if (!names.insert(name).second) throw CommandError("addResource: '" + name + "' is named twice");
-            const auto shared = shares_.entry(share_id, name);
-            if (shared && !shared->removed && shared->owner != account_)
-                throw CommandError("addResource: '" + name + "' is already shared by " + shared->owner);
-            // Silently pointing a shared name at another entity would change what every member
-            // sees under it: only when asked.
-            if (shared && !shared->removed && shared->location != location && existing == Existing::refuse)
-                throw CommandError("addResource: '" + name + "' is already shared from " + shared->location +
-                                   "; add --replace to share " + location + " under that name instead");
-        }
-        // One transaction and one message (in chunks under the payload limit) for all of them:
-        // adding thousands must not cost a transaction and a message each.
-        std::vector<ResourceEntry> added;
-        added.reserve(named_locations.size());
-        std::set<std::string> confirmed_roots;
-        for (const auto& [name, location] : named_locations) {
-            StoreRouter::Route route;
-            if (auto status = stores_.route(location, route); !status.isOk())
-                throw CommandError("addResource: " + status.toString());
-            const auto call = sdk::CallContext::within(policy_.store_call_timeout);
-            if (confirmed_roots.insert(route.prefix).second) {
-                if (auto status = stores_.confirmRoot(route.prefix, call); !status.isOk())
-                    throw CommandError("addResource: " + status.toString());
-                storeAcceptedRoots();
-            }
-            ResourceEntry entry;
-            entry.share_id = share_id;
-            entry.name = name;
-            entry.owner = account_;
-            entry.location = location;
-            if (auto status = describeEntity(checker_, route, call, entry.details); !status.isOk())
-                throw CommandError("addResource: '" + location + "': " + status.toString());
-            // Versions number this terminal's own record of the name; another owner's never replaces it.
-            const auto own = shares_.entryOf(share_id, name, account_);
-            entry.version = own ? own->version + 1 : 1;
-            shares_.putEntryIfNewer(entry);
-            added.push_back(std::move(entry));
-        }
-        publish(MessageType::update_resource_info, share_id, added);
-    });
-}
-
-std::vector<std::pair<std::string, std::string>> TerminalEngine::childrenOf(const std::string& folder_location) {
+std::vector<std::pair<std::string, std::string>> TerminalEngine::childrenOf(const std::string& folder_location) const {
     StoreRouter::Route route;
     if (auto status = stores_.route(folder_location, route); !status.isOk())
         throw CommandError("addChildren: " + status.toString());

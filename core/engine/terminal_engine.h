@@ -40,8 +40,25 @@ public:
     void addResources(const std::string& share_id, const std::vector<std::pair<std::string, std::string>>& named_locations,
                       Existing existing = Existing::refuse);
     // The items of the folder at `folder_location`, each as (its name, its location), sorted by
-    // name: to add a folder's children as separate resources.
-    std::vector<std::pair<std::string, std::string>> childrenOf(const std::string& folder_location);
+    // name: to add a folder's children as separate resources. Reads the stores only.
+    std::vector<std::pair<std::string, std::string>> childrenOf(const std::string& folder_location) const;
+
+    // addResources in steps (terminal_adds.cpp), so that a node reads the disk without its lock,
+    // as its checks do: prepareAdd under the lock (refuses what cannot be added), describeAdded
+    // without it (reads the stores only: a hash checker hashes a new folder meanwhile), then
+    // finishAdd under it, which checks the request again against what changed meanwhile and
+    // stores and sends the records in one transaction. Each throws CommandError.
+    struct AddRequest {
+        std::string share_id;
+        std::vector<std::pair<std::string, std::string>> named_locations;
+        Existing existing = Existing::refuse;
+    };
+    AddRequest prepareAdd(const std::string& share_id,
+                          const std::vector<std::pair<std::string, std::string>>& named_locations,
+                          Existing existing = Existing::refuse);
+    // Each entity's details, in the request's order.
+    std::vector<sdk::EntityDetails> describeAdded(const AddRequest& request) const;
+    void finishAdd(const AddRequest& request, const std::vector<sdk::EntityDetails>& details);
     // The creator's later definitions of its share (terminal_share_changes.cpp): each is the
     // next version, sent to the relay, which passes it to current and former members. Each
     // returns the definition as stored; CommandError for anyone but the creator.
@@ -100,6 +117,8 @@ private:
     void repairOwnRecords(const std::string& share_id, const OwnerDigests& relays_copy);
 
     bool isMemberOf(const std::string& share_id);
+    // Throws CommandError when `request` cannot be added as things stand now.
+    void refuseUnaddable(const AddRequest& request);
     // Keeps the store roots accepted since last time (StoreRootRecords).
     void storeAcceptedRoots();
     // Stores what the check found of records still as they were looked at, and sends it.

@@ -254,6 +254,27 @@ std::vector<ResourceEntry> ShareRepository::entriesOwnedBy(const std::string& ow
     return selectEntries("WHERE owner = ? AND removed = 0 ORDER BY location", {owner});
 }
 
+void ShareRepository::visitEntriesOwnedBy(const std::string& owner,
+                                          const std::function<void(const OwnRecordView&)>& visit) {
+    Query select(database_,
+                 "SELECT share_id, name, location, status, kind, modified_ms, size, hash, version"
+                 " FROM resource_entries WHERE owner = ? AND removed = 0 ORDER BY location");
+    select.bind(owner);
+    OwnRecordView row;
+    while (select.next()) {
+        row.share_id = select.view(0);
+        row.name = select.view(1);
+        row.location = select.view(2);
+        row.status = select.view(3);
+        row.kind = select.view(4) == "folder" ? sdk::EntityKind::folder : sdk::EntityKind::file;
+        row.modified_ms = select.integer(5);
+        row.size = static_cast<std::uint64_t>(select.integer(6));
+        row.hash = select.view(7);
+        row.version = select.integer(8);
+        visit(row);
+    }
+}
+
 std::vector<ResourceEntry> ShareRepository::entriesOwnedAt(const std::string& owner, const std::string& location) {
     return selectEntries("WHERE owner = ? AND location = ? AND removed = 0 ORDER BY share_id, name", {owner, location});
 }

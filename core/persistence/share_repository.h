@@ -1,8 +1,10 @@
 #pragma once
 // Shared resource information as stored at one node: shares, members, resource entries.
 
+#include <functional>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,18 @@ public:
     // Live records of `owner` in every share this node holds, by location: one pass over the
     // (owner, location) index, no sorting.
     std::vector<ResourceEntry> entriesOwnedBy(const std::string& owner);
+    // One live record of an owner as its row gives it: the texts are valid only while the
+    // visitor runs.
+    struct OwnRecordView {
+        std::string_view share_id, name, location, status, hash;
+        sdk::EntityKind kind = sdk::EntityKind::file;
+        std::int64_t modified_ms = 0;
+        std::uint64_t size = 0;
+        std::int64_t version = 0;
+    };
+    // entriesOwnedBy's records, one at a time and without a copy of each: a check of 100,000
+    // entities reads them under the node's lock.
+    void visitEntriesOwnedBy(const std::string& owner, const std::function<void(const OwnRecordView&)>& visit);
     // The same, at one location only (an index look-up).
     std::vector<ResourceEntry> entriesOwnedAt(const std::string& owner, const std::string& location);
     // Stores the record if its version is newer than the same owner's stored one; true if it was.

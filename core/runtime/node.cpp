@@ -207,6 +207,26 @@ std::string Node::synchronize(const std::string& share_id, const std::vector<std
     return locked([&] { return terminal_->finishSynchronize(snapshot, inspection); });
 }
 
+void Node::addResources(const std::string& share_id,
+                        const std::vector<std::pair<std::string, std::string>>& named_locations,
+                        TerminalEngine::Existing existing) {
+    std::lock_guard reading(check_mutex_);
+    const auto request =
+        withTerminal([&](TerminalEngine& t) { return t.prepareAdd(share_id, named_locations, existing); });
+    const auto details = terminal_->describeAdded(request);
+    locked([&] { terminal_->finishAdd(request, details); });
+}
+
+std::size_t Node::addChildren(const std::string& share_id, const std::string& folder_location,
+                              TerminalEngine::Existing existing) {
+    const auto children = [&] {
+        std::lock_guard reading(check_mutex_);
+        return requireTerminal().childrenOf(folder_location);
+    }();
+    addResources(share_id, children, existing);
+    return children.size();
+}
+
 void Node::requestChecks() {
     if (dispatch_ == Dispatch::inline_flush) {
         try {

@@ -80,6 +80,15 @@ public:
     SyncReport checkResources(const std::string& share_id, const std::vector<std::string>& names = {});
     // At a relay, RelayEngine::synchronize.
     std::string synchronize(const std::string& share_id, const std::vector<std::string>& names = {});
+    // TerminalEngine::addResources with the entities' details read without the node's lock
+    // (TerminalEngine::prepareAdd), one at a time with checks. CommandError at a relay.
+    void addResources(const std::string& share_id,
+                      const std::vector<std::pair<std::string, std::string>>& named_locations,
+                      TerminalEngine::Existing existing = TerminalEngine::Existing::refuse);
+    // The children of the folder at `folder_location` (TerminalEngine::childrenOf), listed
+    // without the lock, added as addResources does; how many.
+    std::size_t addChildren(const std::string& share_id, const std::string& folder_location,
+                            TerminalEngine::Existing existing = TerminalEngine::Existing::refuse);
 
     sdk::Status onMessage(const sdk::PeerIdentity& from, const std::string& payload) override;
     void onReachabilityChanged(const std::string& account, bool reachable) override;

@@ -2,14 +2,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <memory>
 #include <new>
-#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -117,35 +119,43 @@ sdk::Status detailsOf(const struct ::stat& st, const std::string& path, sdk::Ent
     return sdk::Status::ok();
 }
 
-std::string errnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
-
-// How a listing shows one entry of the folder `folder` (canonical, inside `root`): with its
-// details, or not at all. Devices, sockets and fifos are not entities. A symlink shows as what
-// it points to if that is an entity inside the root; one that escapes, dangles or cannot be
-// followed is left out, as stat would not report it either.
-sdk::Status listedDetails(const fs::path& root, const fs::path& folder, int folder_fd, const dirent& entry,
-                          const std::string& path, std::optional<sdk::EntityDetails>& shown) {
-    shown.reset();
-    struct ::stat st {};
-    if (::fstatat(folder_fd, entry.d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        const int err = errno;
-        return err == ENOENT ? sdk::Status::ok()  // removed since readdir saw it
-                             : statusFromErrno(err, path);
-    }
-    if (S_ISLNK(st.st_mode)) {
-        fs::path target;
-        if (!resolveWithin(root, folder, {entry.d_name}, path, target).isOk() || ::lstat(target.c_str(), &st) != 0)
-            return sdk::Status::ok();
-    }
-    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) return sdk::Status::ok();
-    sdk::EntityDetails details;
-    if (auto s = detailsOf(st, path, details); !s.isOk()) return s;
-    shown = std::move(details);
-    return sdk::Status::ok();
+bool isDotOrDotDot(const char* name) {
+    return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
 }
+
+std::string errnoText(int err) { return std::error_code(err, std::generic_category()).message(); }
 
 std::string childPath(const std::string& folder, const std::string& name) {
     return folder.empty() ? name : folder + "/" + name;
+}
+
+// Where a symlink in a listed folder leads, symlink-free and inside the root (resolveWithin's answer).
+using LinkResolver = std::function<sdk::Status(const std::string& name, const std::string& path, fs::path& target)>;
+
+// How a listing shows the item `name` of the folder open as `folder_fd` (store path
+// `folder_path`): with its details (true), or not at all. Devices, sockets and fifos are not
+// entities. A symlink shows as what it points to if that is an entity inside the root; one that
+// escapes, dangles or cannot be followed is left out, as stat would not report it either. The
+// item's store path is spelled out only for a message or a symlink: a large folder makes none.
+sdk::Status listedDetails(const LinkResolver& resolve_link, int folder_fd, const std::string& folder_path,
+                          const std::string& name, sdk::EntityDetails& details, bool& shown) {
+    shown = false;
+    struct ::stat st {};
+    if (::fstatat(folder_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        const int err = errno;
+        return err == ENOENT ? sdk::Status::ok()  // removed since readdir saw it
+                             : statusFromErrno(err, childPath(folder_path, name));
+    }
+    if (S_ISLNK(st.st_mode)) {
+        fs::path target;
+        if (!resolve_link(name, childPath(folder_path, name), target).isOk() || ::lstat(target.c_str(), &st) != 0)
+            return sdk::Status::ok();
+    }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) return sdk::Status::ok();
+    // Only a directory or a regular file is left: detailsOf cannot fail, and needs no path.
+    if (auto s = detailsOf(st, {}, details); !s.isOk()) return s;
+    shown = true;
+    return sdk::Status::ok();
 }
 
 }  // namespace
@@ -201,10 +211,33 @@ sdk::Status LocalStore::locate(const std::string& path, Location& location) cons
     return resolveWithin(location.root, location.root, components, path, location.entity);
 }
 
+int LocalStore::openBeneath(const std::string& path, int flags) const {
+    // The root as reachRoot requires it: a folder this process can list and enter, with its marker.
+    const FileDescriptor root(::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (root.get() < 0 || ::faccessat(root.get(), ".", R_OK | X_OK, AT_EACCESS) != 0) return -1;
+    if (!marker_.empty()) {
+        struct ::stat marker {};
+        if (::fstatat(root.get(), marker_.c_str(), &marker, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(marker.st_mode))
+            return -1;
+    }
+    // No symlink anywhere (the last component included: O_NOFOLLOW), nothing above the root.
+    open_how how{};
+    how.flags = static_cast<std::uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    return static_cast<int>(::syscall(SYS_openat2, root.get(), path.empty() ? "." : path.c_str(), &how, sizeof how));
+}
+
 sdk::Status LocalStore::stat(const sdk::CallContext& call, const std::string& path, sdk::EntityDetails& details) {
     return guarded([&] {
         details = {};
         if (call.expired()) return timedOut(path);
+        std::vector<std::string> components;
+        if (auto s = splitStorePath(path, components); !s.isOk()) return s;
+        if (const FileDescriptor entity(openBeneath(path, O_PATH)); entity.get() >= 0) {
+            struct ::stat st {};
+            if (::fstat(entity.get(), &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+                return detailsOf(st, path, details);
+        }
         Location at;
         if (auto s = locate(path, at); !s.isOk()) return s;
         struct ::stat st {};
@@ -220,17 +253,31 @@ sdk::Status LocalStore::list(const sdk::CallContext& call, const std::string& pa
     return guarded([&] {
         items.clear();
         if (call.expired()) return timedOut(path);
+        std::vector<std::string> components;
+        if (auto s = splitStorePath(path, components); !s.isOk()) return s;
+        // The folder's canonical path and the root's, only when a symlink in it needs them.
         Location at;
-        if (auto s = locate(path, at); !s.isOk()) return s;
-        struct ::stat st {};
-        if (::lstat(at.entity.c_str(), &st) != 0) return statusFromErrno(errno, path);
-        sdk::EntityKind kind{};
-        if (auto s = entityKind(st, path, kind); !s.isOk()) return s;
-        if (kind != sdk::EntityKind::folder)
-            return sdk::Status::invalidArgument(quoted(path) + " is a file, not a folder");
-
-        const int fd = ::open(at.entity.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) return statusFromErrno(errno, path);
+        bool located = false;
+        int fd = openBeneath(path, O_RDONLY | O_DIRECTORY);
+        if (fd < 0) {
+            if (auto s = locate(path, at); !s.isOk()) return s;
+            located = true;
+            struct ::stat st {};
+            if (::lstat(at.entity.c_str(), &st) != 0) return statusFromErrno(errno, path);
+            sdk::EntityKind kind{};
+            if (auto s = entityKind(st, path, kind); !s.isOk()) return s;
+            if (kind != sdk::EntityKind::folder)
+                return sdk::Status::invalidArgument(quoted(path) + " is a file, not a folder");
+            fd = ::open(at.entity.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0) return statusFromErrno(errno, path);
+        }
+        const LinkResolver resolve_link = [&](const std::string& name, const std::string& item, fs::path& target) {
+            if (!located) {
+                if (auto s = locate(path, at); !s.isOk()) return s;
+                located = true;
+            }
+            return resolveWithin(at.root, at.entity, {name}, item, target);
+        };
         std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd));
         if (!dir) {
             const int err = errno;
@@ -239,6 +286,7 @@ sdk::Status LocalStore::list(const sdk::CallContext& call, const std::string& pa
         }
 
         sdk::FolderListing found;
+        found.reserve(64);  // fewer moves of items while a folder of many is read
         for (;;) {
             errno = 0;  // readdir tells the end from a failure only through errno
             const dirent* entry = ::readdir(dir.get());
@@ -246,16 +294,16 @@ sdk::Status LocalStore::list(const sdk::CallContext& call, const std::string& pa
                 if (errno != 0) return statusFromErrno(errno, path);
                 break;
             }
-            const std::string name = entry->d_name;
-            if (name == "." || name == "..") continue;
+            if (isDotOrDotDot(entry->d_name)) continue;
             // A folder of a million items is a long listing: the deadline holds within it too.
             if (found.size() % 256 == 255 && call.expired()) return timedOut(path);
 
-            std::optional<sdk::EntityDetails> shown;
-            if (auto s = listedDetails(at.root, at.entity, ::dirfd(dir.get()), *entry, childPath(path, name), shown);
-                !s.isOk())
+            auto& item = found.emplace_back();
+            item.name = entry->d_name;
+            bool shown = false;
+            if (auto s = listedDetails(resolve_link, ::dirfd(dir.get()), path, item.name, item.details, shown); !s.isOk())
                 return s;
-            if (shown) found.push_back({name, std::move(*shown)});
+            if (!shown) found.pop_back();
         }
         items = std::move(found);
         return sdk::Status::ok();
@@ -267,12 +315,18 @@ sdk::Status LocalStore::read(const sdk::CallContext& call, const std::string& pa
     return guarded([&] {
         bytes.clear();
         if (call.expired()) return timedOut(path);
-        Location at;
-        if (auto s = locate(path, at); !s.isOk()) return s;
-        // O_NOFOLLOW: the resolved path has no symlink, so one appearing now is a swap to refuse.
+        std::vector<std::string> components;
+        if (auto s = splitStorePath(path, components); !s.isOk()) return s;
         // O_NONBLOCK: opening a fifo must not wait for a writer; it is refused just below.
-        const FileDescriptor file(::open(at.entity.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-        if (file.get() < 0) return statusFromErrno(errno, path);
+        int fd = openBeneath(path, O_RDONLY | O_NONBLOCK);
+        if (fd < 0) {
+            Location at;
+            if (auto s = locate(path, at); !s.isOk()) return s;
+            // O_NOFOLLOW: the resolved path has no symlink, so one appearing now is a swap to refuse.
+            fd = ::open(at.entity.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            if (fd < 0) return statusFromErrno(errno, path);
+        }
+        const FileDescriptor file(fd);
         struct ::stat st {};
         if (::fstat(file.get(), &st) != 0) return statusFromErrno(errno, path);
         sdk::EntityKind kind{};

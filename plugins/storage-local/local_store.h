@@ -19,8 +19,10 @@ public:
     // is not a configuration error).
     explicit LocalStore(const sdk::PluginConfig& config);
 
-    // Every call re-resolves the root and the path (see resolveWithin): nothing is cached, so
-    // the store is safe to call from any number of threads and follows a remounted root.
+    // Every call re-resolves the root and the path: nothing is cached, so the store is safe to
+    // call from any number of threads and follows a remounted root. A path without symlinks is
+    // resolved by the kernel beneath the opened root (openBeneath); any other is walked
+    // component by component (resolveWithin), which also words every failure.
     std::uint32_t capabilities() const override;
     // The root's identity is "<device>:<inode>" of the root folder: a drive mounted there, or
     // the folder replaced by another, gives another identity.
@@ -42,6 +44,10 @@ private:
     sdk::Status reachRoot(std::filesystem::path& canonical_root) const;
     // Checks the path's spelling, reaches the root, then resolves the path within it.
     sdk::Status locate(const std::string& path, Location& location) const;
+    // `path` (spelled correctly) opened with `flags` when the root is reachable and nothing on
+    // the way is a symlink, in a few calls; -1 otherwise, and the caller takes the full way
+    // (locate), whose answer is then the store's word.
+    int openBeneath(const std::string& path, int flags) const;
 
     std::filesystem::path root_;  // as configured, lexically normal
     std::string marker_;          // a file name, or empty

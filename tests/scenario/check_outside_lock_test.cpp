@@ -1,10 +1,11 @@
 // CheckResource reads the disk without the node's lock: while a slow store holds a check up,
 // the node goes on serving, and a record changed meanwhile is not overwritten by what the
-// check saw before.
+// check saw before. Adding resources (Node::addResources, add-children) reads it the same way.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <chrono>
 #include <future>
+#include <thread>
 
 #include "scenario_steps.h"
 
@@ -66,6 +67,9 @@ class CheckOutsideLockTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aCheckOnDemandLeavesTheNodeFree);
     CPPUNIT_TEST(aRecordChangedDuringTheCheckIsLeftAlone);
     CPPUNIT_TEST(anInstructionFromTheRelayIsCheckedOutsideTheLock);
+    CPPUNIT_TEST(anAddLeavesTheNodeFreeWhileItReadsTheDisk);
+    CPPUNIT_TEST(anAddIsRefusedWhenTheShareChangedWhileItReadTheDisk);
+    CPPUNIT_TEST(addChildrenListsTheFolderAndAddsEachChild);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -127,6 +131,78 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), report->changed);
         CPPUNIT_ASSERT(report->unreachable_nodes.empty());
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(601), entryAt(world.sites, "client22", world.shares.workspace1, "folderE")->details.size);
+    }
+
+    void anAddLeavesTheNodeFreeWhileItReadsTheDisk() {
+        World world;
+        world.sites.disk("client31").putFile("new/added.txt", 42, 4'200);
+        auto& client31 = world.sites.node("client31");
+        std::future<void> add;
+        HeldDisk disk(world.sites.disk("client31"));
+        add = std::async(std::launch::async, [&] {
+            client31.addResources(world.shares.workspace1, {{"added.txt", "c:/new/added.txt"}});
+        });
+        if (!disk.awaitReader()) {
+            disk.release();
+            CPPUNIT_FAIL("the add did not start reading the disk within 10 s");
+        }
+        CPPUNIT_ASSERT(answersMeanwhile(client31, world.shares.workspace1, disk));
+        disk.release();
+        add.get();
+        world.sites.settle();
+        const auto added = entryAt(world.sites, "client11", world.shares.workspace1, "added.txt");
+        CPPUNIT_ASSERT(added);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(42), added->details.size);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), added->version);
+    }
+
+    // What was allowed when the add began is asked again once the disk was read: another
+    // terminal that shared the name meanwhile keeps it.
+    void anAddIsRefusedWhenTheShareChangedWhileItReadTheDisk() {
+        World world;
+        world.sites.disk("client31").putFile("new/late.txt", 7, 700);
+        world.sites.disk("client21").putFile("early.txt", 9, 900);
+        auto& client31 = world.sites.node("client31");
+        std::future<void> add;
+        HeldDisk disk(world.sites.disk("client31"));
+        add = std::async(std::launch::async, [&] {
+            client31.addResources(world.shares.workspace1, {{"contested.txt", "c:/new/late.txt"}});
+        });
+        if (!disk.awaitReader()) {
+            disk.release();
+            CPPUNIT_FAIL("the add did not start reading the disk within 10 s");
+        }
+        // client21 shares the name first; its record reaches client31 while client31 reads its disk.
+        world.sites.node("client21").withTerminal(
+            [&](core::TerminalEngine& t) { t.addResource(world.shares.workspace1, "contested.txt", "c:/early.txt"); });
+        std::future<void> delivery = std::async(std::launch::async, [&] { world.sites.settle(); });
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!entryAt(world.sites, "client31", world.shares.workspace1, "contested.txt")) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                disk.release();
+                CPPUNIT_FAIL("client21's record did not reach client31 within 10 s");
+            }
+            std::this_thread::yield();
+        }
+        disk.release();
+        delivery.get();
+        expectCommandError("is already shared by client21", [&] { add.get(); });
+        world.sites.settle();
+        CPPUNIT_ASSERT_EQUAL(FourSites::account("client21"),
+                             entryAt(world.sites, "client11", world.shares.workspace1, "contested.txt")->owner);
+    }
+
+    void addChildrenListsTheFolderAndAddsEachChild() {
+        World world;
+        auto& disk = world.sites.disk("client31");
+        disk.putFile("batch/one.txt", 1, 100);
+        disk.putFile("batch/two.txt", 2, 200);
+        auto& client31 = world.sites.node("client31");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), client31.addChildren(world.shares.workspace1, "c:/batch"));
+        world.sites.settle();
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), entryAt(world.sites, "client11", world.shares.workspace1, "two.txt")->details.size);
+        CPPUNIT_ASSERT_EQUAL(std::string("c:/batch/one.txt"),
+                             entryAt(world.sites, "client11", world.shares.workspace1, "one.txt")->location);
     }
 };
 
