@@ -55,13 +55,13 @@ OwnerDigests EngineBase::onResultDigests(const Message&, const SyncReport&, cons
     return {};
 }
 
-void EngineBase::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+void EngineBase::sendEntries(MessageType type, const std::vector<std::string>& to, const std::string& share_id,
                              const std::vector<ResourceEntry>& entries) {
+    if (to.empty()) return;
+    // Each chunk's body is made into JSON once, whatever the number of destinations.
     for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share_id", share_id);
-        body->set("entries", toJson(chunk));
-        send(type, to, body);
+        const auto body_json = entriesBodyJson(share_id, chunk);
+        for (const auto& destination : to) send(type, destination, std::string_view(body_json));
     }
 }
 
@@ -69,8 +69,8 @@ void EngineBase::sendRecords(const std::string& to, const std::string& share_id,
                              const std::vector<ResourceEntry>& records) {
     std::vector<ResourceEntry> live, tombstones;
     for (const auto& record : records) (record.removed ? tombstones : live).push_back(record);
-    if (!live.empty()) sendEntries(MessageType::update_resource_info, to, share_id, live);
-    if (!tombstones.empty()) sendEntries(MessageType::delete_resource_info, to, share_id, tombstones);
+    if (!live.empty()) sendEntries(MessageType::update_resource_info, {to}, share_id, live);
+    if (!tombstones.empty()) sendEntries(MessageType::delete_resource_info, {to}, share_id, tombstones);
 }
 
 HandleResult EngineBase::handleReply(const Message& message) {
@@ -264,13 +264,16 @@ void EngineBase::retryDeferred() {
 }
 
 void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body) {
+    send(type, to, std::string_view(stringifyBody(*body)));
+}
+
+void EngineBase::send(MessageType type, const std::string& to, std::string_view body_json) {
     Message message;
     message.type = type;
     message.id = nextMessageId();
     message.from = account_;
     message.to = to;
-    message.body = std::move(body);
-    const std::string encoded = encode(message);
+    const std::string encoded = encode(message, body_json);
     messages_.enqueue(to, encoded);
     auto& count = traffic_[wireName(type)];
     ++count.sent;
