@@ -187,6 +187,7 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
                     return Outcome::busy;
                 }
                 messages_.defer(peer, payload, result.reason, result.waits_for, nowMs());
+                deferred_may_wait_ = true;
                 metrics_.deferred();
                 messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
@@ -242,9 +243,15 @@ std::string EngineBase::deferralRefusal(const std::string& sender, std::size_t p
 // Only messages whose dependency is met are parsed and handled again: the cost of a change is a
 // lookup per distinct missing dependency, whatever waits.
 void EngineBase::retryDeferred() {
+    if (!deferred_may_wait_) return;
     for (bool progress = true; progress;) {
         progress = false;
-        for (const auto& key : messages_.deferredDependencies()) {
+        const auto dependencies = messages_.deferredDependencies();
+        if (dependencies.empty()) {
+            deferred_may_wait_ = false;
+            return;
+        }
+        for (const auto& key : dependencies) {
             if (!dependency::met(key, groups_, shares_)) continue;
             for (const auto& waiting : messages_.deferredWaitingFor(key)) {
                 HandleResult again;

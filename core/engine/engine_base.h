@@ -211,6 +211,9 @@ private:
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
     metrics::NodeMetrics metrics_;
+    // False once the deferred queue was found empty, until a message is deferred: the queue is
+    // usually empty, and every message and command would otherwise look at it.
+    bool deferred_may_wait_ = true;
 };
 
 }  // namespace relaysync::core
