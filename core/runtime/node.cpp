@@ -206,16 +206,10 @@ void Node::dispatchLoop() {
 
 sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& payload) {
     peer_log_.messageFrom(from.account);
-    bool added_checks = false;
-    const bool taken = locked([&] {
-        const auto before = engine_->syncs().pendingChecksAdded();
-        const bool received = engine_->receive(from, payload);
-        added_checks = engine_->syncs().pendingChecksAdded() != before;
-        return received;
-    });
-    // Only a synchronize instruction gives the checker work: other messages do not wake it,
-    // unless a check failed and waits to be tried again.
-    if (terminal_ && (added_checks || checks_failed_)) requestChecks();
+    const bool taken = locked([&] { return engine_->receive(from, payload); });
+    // In the background, flushLocked wakes the checker when a pending check was added; a check
+    // that failed is tried again when the next message comes.
+    if (terminal_ && (dispatch_ == Dispatch::inline_flush || checks_failed_)) requestChecks();
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
 }
 
@@ -304,11 +298,21 @@ void Node::flushLocked() {
         dispatcher_->flush();
         return;
     }
+    // Only what added a pending check (a synchronize instruction, received or retried) gives
+    // the checker work: other messages and commands do not wake it.
+    bool wake_checker = false;
+    if (terminal_) {
+        const auto added = engine_->syncs().pendingChecksAdded();
+        wake_checker = added != checks_seen_;
+        checks_seen_ = added;
+    }
     {
         std::lock_guard lock(wake_mutex_);
         wake_requested_ = true;
+        if (wake_checker) checks_requested_ = true;
     }
     wake_.notify_one();
+    if (wake_checker) check_wake_.notify_one();
 }
 
 RelayEngine& Node::requireRelay() {

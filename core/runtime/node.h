@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <memory>
@@ -139,6 +140,7 @@ private:
     std::condition_variable check_wake_;
     bool checks_requested_ = false;  // guarded by wake_mutex_
     std::atomic<bool> checks_failed_{false};  // the last run of pending checks ended in an error
+    std::uint64_t checks_seen_ = 0;           // SyncStore::pendingChecksAdded at the last flush (mutex_)
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     bool wake_requested_ = false;
