@@ -24,10 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "cluster/cluster.h"
-#include "cluster/four_site.h"
-#include "cluster/profile_writer.h"
 #include "cluster/wait.h"
+#include "common/four_site_world.h"
 
 namespace fs = std::filesystem;
 using namespace relaysync::cluster;
@@ -112,17 +110,9 @@ int main(int argc, char** argv) try {
         else throw std::invalid_argument("unknown option " + option);
     }
     fs::remove_all(data);
-    const auto ports = freePorts(4);
-    for (const auto& spec : fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]})) writeProfile(data / "profiles", spec);
-    Cluster cluster(ClusterTools::fromBuildTree(), data / "data", data / "data" / "certs");
-    cluster.addNodes(data / "profiles");
-    cluster.makeCertificates(cluster.certificateRequests());
-    four_site::Scenario scenario(cluster);
-    scenario.createEntities();
-    cluster.startAll();
-    scenario.formGroups();
-    scenario.admitTerminals();
-    scenario.shareResources();
+    relaysync::bench::FourSiteWorld world(data);
+    auto& cluster = world.cluster();
+    auto& scenario = world.scenario();
     const auto share = scenario.ids().workspace1;
     const auto holders = scenario.holdersOf(share);
     const auto base = storedEntries(cluster.node(four_site::C11).profile.database, share);

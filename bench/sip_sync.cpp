@@ -27,6 +27,7 @@
 #include "cluster/profile_writer.h"
 #include "cluster/sip_site.h"
 #include "cluster/wait.h"
+#include "common/four_site_world.h"
 
 namespace fs = std::filesystem;
 using namespace relaysync::cluster;
@@ -80,30 +81,20 @@ class World {
 public:
     World(const fs::path& dir, TransportChoice transport, int resources) {
         const auto tools = ClusterTools::fromBuildTree();
-        const auto ports = freePorts(4);
-        auto specs = fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]});
+        relaysync::bench::FourSiteOptions options;
         if (transport == TransportChoice::sip) {
             sip_ = std::make_unique<SipSite>(tools, dir / "sip");
-            sip_->apply(specs);
+            options.adjust_profiles = [this](std::vector<ProfileSpec>& specs) { sip_->apply(specs); };
+            options.extra_certificates = sip_->certificateRequests();
+            options.before_start = [this](Cluster& cluster) { sip_->start(cluster.certsDir()); };
         }
-        for (const auto& spec : specs) writeProfile(dir / "profiles", spec);
-        cluster_ = std::make_unique<Cluster>(tools, dir / "data", dir / "data" / "certs");
-        cluster_->addNodes(dir / "profiles");
-        auto requests = cluster_->certificateRequests();
-        if (sip_) requests.push_back(sip_->certificateRequests().front());
-        cluster_->makeCertificates(requests);
-        scenario_ = std::make_unique<four_site::Scenario>(*cluster_);
-        scenario_->createEntities();
-        if (sip_) sip_->start(cluster_->certsDir());
-        cluster_->startAll();
-        scenario_->formGroups();
-        scenario_->admitTerminals();
-        scenario_->shareResources();
+        world_ = std::make_unique<relaysync::bench::FourSiteWorld>(dir, tools, options);
+        cluster_ = &world_->cluster();
+        scenario_ = &world_->scenario();
         if (resources > 0) addBulk(resources);
     }
     ~World() {
-        scenario_.reset();
-        cluster_.reset();  // the nodes, then Kamailio
+        world_.reset();  // the nodes, then Kamailio
         sip_.reset();
     }
 
@@ -140,8 +131,9 @@ private:
     }
 
     std::unique_ptr<SipSite> sip_;
-    std::unique_ptr<Cluster> cluster_;
-    std::unique_ptr<four_site::Scenario> scenario_;
+    std::unique_ptr<relaysync::bench::FourSiteWorld> world_;
+    Cluster* cluster_ = nullptr;
+    four_site::Scenario* scenario_ = nullptr;
 };
 
 double median(std::vector<double> values) {

@@ -55,13 +55,13 @@ OwnerDigests EngineBase::onResultDigests(const Message&, const SyncReport&, cons
     return {};
 }
 
-void EngineBase::sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+void EngineBase::sendEntries(MessageType type, const std::vector<std::string>& to, const std::string& share_id,
                              const std::vector<ResourceEntry>& entries) {
+    if (to.empty()) return;
+    // Each chunk's body is made into JSON once, whatever the number of destinations.
     for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share_id", share_id);
-        body->set("entries", toJson(chunk));
-        send(type, to, body);
+        const auto body_json = entriesBodyJson(share_id, chunk);
+        for (const auto& destination : to) send(type, destination, std::string_view(body_json));
     }
 }
 
@@ -69,8 +69,8 @@ void EngineBase::sendRecords(const std::string& to, const std::string& share_id,
                              const std::vector<ResourceEntry>& records) {
     std::vector<ResourceEntry> live, tombstones;
     for (const auto& record : records) (record.removed ? tombstones : live).push_back(record);
-    if (!live.empty()) sendEntries(MessageType::update_resource_info, to, share_id, live);
-    if (!tombstones.empty()) sendEntries(MessageType::delete_resource_info, to, share_id, tombstones);
+    if (!live.empty()) sendEntries(MessageType::update_resource_info, {to}, share_id, live);
+    if (!tombstones.empty()) sendEntries(MessageType::delete_resource_info, {to}, share_id, tombstones);
 }
 
 HandleResult EngineBase::handleReply(const Message& message) {
@@ -196,6 +196,7 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
                     return Outcome::busy;
                 }
                 messages_.defer(peer, payload, result.reason, result.waits_for, nowMs());
+                deferred_may_wait_ = true;
                 metrics_.deferred();
                 messages_.markSeen(sender, *id, nowMs());
                 logger_.information("%s: deferred %s %s from %s: %s", account_, std::string(wireName(message.type)),
@@ -253,9 +254,15 @@ std::string EngineBase::deferralRefusal(const std::string& sender, std::size_t p
 // Only messages whose dependency is met are parsed and handled again: the cost of a change is a
 // lookup per distinct missing dependency, whatever waits.
 void EngineBase::retryDeferred() {
+    if (!deferred_may_wait_) return;
     for (bool progress = true; progress;) {
         progress = false;
-        for (const auto& key : messages_.deferredDependencies()) {
+        const auto dependencies = messages_.deferredDependencies();
+        if (dependencies.empty()) {
+            deferred_may_wait_ = false;
+            return;
+        }
+        for (const auto& key : dependencies) {
             if (!dependency::met(key, groups_, shares_)) continue;
             for (const auto& waiting : messages_.deferredWaitingFor(key)) {
                 HandleResult again;
@@ -275,13 +282,16 @@ void EngineBase::retryDeferred() {
 }
 
 void EngineBase::send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body) {
+    send(type, to, std::string_view(stringifyBody(*body)));
+}
+
+void EngineBase::send(MessageType type, const std::string& to, std::string_view body_json) {
     Message message;
     message.type = type;
     message.id = nextMessageId();
     message.from = account_;
     message.to = to;
-    message.body = std::move(body);
-    const std::string encoded = encode(message);
+    const std::string encoded = encode(message, body_json);
     messages_.enqueue(to, encoded);
     auto& count = traffic_[wireName(type)];
     ++count.sent;

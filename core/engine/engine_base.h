@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <Poco/Logger.h>
 
@@ -131,14 +133,17 @@ protected:
     // not hold the share): repair what differs; returns the digests to keep for the end.
     virtual OwnerDigests onResultDigests(const Message& result, const SyncReport& report,
                                          const std::optional<OwnerDigests>& digests);
-    // Entries as update- or delete-resource-info (by `type`), in chunks under the size limit.
-    void sendEntries(MessageType type, const std::string& to, const std::string& share_id,
+    // Entries as update- or delete-resource-info (by `type`), in chunks under the size limit, to
+    // each of `to`.
+    void sendEntries(MessageType type, const std::vector<std::string>& to, const std::string& share_id,
                      const std::vector<ResourceEntry>& entries);
     // Records as they are: live ones as update-resource-info, tombstones as delete-resource-info.
     void sendRecords(const std::string& to, const std::string& share_id, const std::vector<ResourceEntry>& records);
 
     // Queues a message; written to the outbox in the caller's transaction.
     void send(MessageType type, const std::string& to, Poco::JSON::Object::Ptr body);
+    // The same with the body as JSON text already (protocol/codec.h, stringifyBody).
+    void send(MessageType type, const std::string& to, std::string_view body_json);
     void answer(const Message& request, bool ok, const std::string& reason = {});
     // The answer to message `re` (of type `re_type`) from `to`, when it is given later.
     void sendAnswer(const std::string& to, const std::string& re, MessageType re_type, bool ok,
@@ -206,6 +211,9 @@ private:
     Poco::Logger& logger_;
     std::map<std::string, TrafficCount> traffic_;
     metrics::NodeMetrics metrics_;
+    // False once the deferred queue was found empty, until a message is deferred: the queue is
+    // usually empty, and every message and command would otherwise look at it.
+    bool deferred_may_wait_ = true;
 };
 
 }  // namespace relaysync::core

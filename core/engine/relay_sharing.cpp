@@ -44,8 +44,8 @@ void RelayEngine::sendPolicyData(const RelayGroup& group, const Share& share, co
                                  const std::set<std::string>& own_terminals) {
     const auto send_all = [&](const std::set<std::string>& accounts, const std::vector<ResourceEntry>& records) {
         for (const auto& chunk : chunkEntries(records, chunkBytes())) {
-            const auto body = PolicyData{share, chunk}.toBody();
-            for (const auto& to : accounts) send(MessageType::policy_data, to, body);
+            const auto body = stringifyBody(*PolicyData{share, chunk}.toBody());
+            for (const auto& to : accounts) send(MessageType::policy_data, to, std::string_view(body));
         }
     };
     if (!relays.empty()) send_all(relays, ownTerminalsRecords(group, share.id));
@@ -189,8 +189,9 @@ HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole r
         splitByRelay(*group, share->members, relays, own_terminals);
         own_terminals.erase(message.from);
         if (!from_own_terminal) relays.clear();  // the owner's relay already told every relay
-        for (const auto& to : relays) sendEntries(message.type, to, share_id, applied);
-        for (const auto& to : own_terminals) sendEntries(message.type, to, share_id, applied);
+        std::vector<std::string> to(relays.begin(), relays.end());
+        to.insert(to.end(), own_terminals.begin(), own_terminals.end());
+        sendEntries(message.type, to, share_id, applied);
     }
     return HandleResult::applied();
 }

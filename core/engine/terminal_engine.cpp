@@ -106,12 +106,7 @@ std::vector<std::pair<std::string, std::string>> TerminalEngine::childrenOf(cons
 }
 
 void TerminalEngine::publish(MessageType type, const std::string& share_id, const std::vector<ResourceEntry>& entries) {
-    for (const auto& chunk : chunkEntries(entries, chunkBytes())) {
-        Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-        body->set("share_id", share_id);
-        body->set("entries", toJson(chunk));
-        send(type, relay_, body);
-    }
+    sendEntries(type, {relay_}, share_id, entries);
 }
 
 HandleResult TerminalEngine::handle(const Message& message) {

@@ -141,29 +141,36 @@ std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
 }
 
 std::int64_t Database::nextCounter(const std::string& name) {
-    // One statement per number (every message takes one): made and counted in one step.
+    // One statement per number (every message takes one): counted and read in one step. Only
+    // a counter's first use makes its row.
     std::string key = "counter:";
     key += name;
-    Query query(*this, "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
+    {
+        Query raise(*this, "UPDATE meta SET value = value + 1 WHERE name = ? RETURNING value");
+        if (raise.bind(key).next()) return raise.integer(0);
+    }
+    Query first(*this, "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
                        " RETURNING value");
-    query.bind(key);
-    if (!query.next()) throw DatabaseError("database '" + url_ + "': counter " + name + " gave no value");
-    return query.integer(0);
+    if (!first.bind(key).next()) throw DatabaseError("database '" + url_ + "': counter " + name + " gave no value");
+    return first.integer(0);
 }
 
-Transaction::Transaction(Database& database) : database_(database) { database_.session().begin(); }
+// BEGIN, COMMIT and ROLLBACK as kept statements (Query): every message runs one transaction, and
+// Poco's session would compile each of them afresh every time.
+Transaction::Transaction(Database& database) : database_(database) { Query(database_, "BEGIN").run(); }
 
 Transaction::~Transaction() {
     if (done_) return;
     try {
-        database_.session().rollback();
+        Query(database_, "ROLLBACK").run();
     } catch (...) {
-        // Nothing more can be done in a destructor; the connection stays usable or not.
+        // Nothing more can be done in a destructor (SQLite may have rolled back already, after
+        // an error); the connection stays usable or not.
     }
 }
 
 void Transaction::commit() {
-    database_.session().commit();
+    Query(database_, "COMMIT").run();
     done_ = true;
 }
 

@@ -22,6 +22,13 @@ QueueCounts MessageStore::counts() {
 void MessageStore::enqueue(const std::string& destination, const std::string& payload) {
     Query insert(database_, "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)");
     insert.bind(database_.nextCounter("outbox")).bind(destination).bind(payload).run();
+    enqueued_to_.insert(destination);
+}
+
+std::set<std::string> MessageStore::takeEnqueuedDestinations() {
+    std::set<std::string> destinations;
+    destinations.swap(enqueued_to_);
+    return destinations;
 }
 
 std::size_t MessageStore::outboxCount(const std::string& destination) {
@@ -39,10 +46,17 @@ std::vector<OutboxItem> MessageStore::outbox() {
 }
 
 std::vector<std::string> MessageStore::outboxDestinations() {
-    Query distinct(database_, "SELECT DISTINCT destination FROM outbox ORDER BY destination");
+    // One index look-up per destination (a skip scan), however many messages wait: the
+    // dispatcher asks after every change, while a slow peer's backlog may be long.
     std::vector<std::string> destinations;
-    while (distinct.next()) destinations.push_back(distinct.text(0));
-    return destinations;
+    for (;;) {
+        Query next(database_, destinations.empty()
+                                  ? "SELECT destination FROM outbox ORDER BY destination LIMIT 1"
+                                  : "SELECT destination FROM outbox WHERE destination > ? ORDER BY destination LIMIT 1");
+        if (!destinations.empty()) next.bind(destinations.back());
+        if (!next.next()) return destinations;
+        destinations.push_back(next.text(0));
+    }
 }
 
 void MessageStore::removeFromOutbox(std::int64_t seq) {
@@ -65,13 +79,18 @@ bool MessageStore::seen(const std::string& sender, const MessageId& id) {
 }
 
 void MessageStore::markSeen(const std::string& sender, const MessageId& id, std::int64_t now_ms) {
-    Query raise(database_, "INSERT INTO peer_sequences (sender, epoch, high_water, last_ms) VALUES (?, ?, ?, ?)"
-                           " ON CONFLICT (sender, epoch) DO UPDATE SET last_ms = excluded.last_ms,"
-                           " high_water = CASE WHEN excluded.high_water > peer_sequences.high_water"
-                           " THEN excluded.high_water ELSE peer_sequences.high_water END");
-    raise.bind(sender).bind(id.epoch).bind(id.n).bind(now_ms).run();
+    // The sender's current epoch has its row already, but for its first message: one update.
+    Query raise(database_, "UPDATE peer_sequences SET last_ms = ?, high_water = CASE WHEN ? > high_water THEN ?"
+                           " ELSE high_water END WHERE sender = ? AND epoch = ?");
+    if (raise.bind(now_ms).bind(id.n).bind(id.n).bind(sender).bind(id.epoch).run() > 0) return;
+    Query(database_, "INSERT INTO peer_sequences (sender, epoch, high_water, last_ms) VALUES (?, ?, ?, ?)")
+        .bind(sender)
+        .bind(id.epoch)
+        .bind(id.n)
+        .bind(now_ms)
+        .run();
     // A sender that keeps making new epochs (a database made again and again, or a liar) costs
-    // a bounded number of rows.
+    // a bounded number of rows: trimmed when a new one comes.
     Query trim(database_, "DELETE FROM peer_sequences WHERE sender = ? AND epoch NOT IN (SELECT epoch FROM peer_sequences"
                           " WHERE sender = ? ORDER BY last_ms DESC, epoch LIMIT ?)");
     trim.bind(sender).bind(sender).bind(std::int64_t{kEpochsPerSender}).run();

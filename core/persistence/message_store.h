@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ public:
     std::size_t outboxCount(const std::string& destination);
     std::vector<OutboxItem> outbox();
     std::vector<std::string> outboxDestinations();
+    // The destinations enqueue() wrote to since the last call (committed or not): what the
+    // dispatcher looks at after a change, without asking the database.
+    std::set<std::string> takeEnqueuedDestinations();
     void removeFromOutbox(std::int64_t seq);
     // A message the transport says can never be delivered: kept aside for the operator.
     void moveToDeadLetters(const OutboxItem& item, const std::string& reason);
@@ -118,6 +122,7 @@ public:
 private:
     Database& database_;
     Poco::Data::Session& session_;
+    std::set<std::string> enqueued_to_;
 };
 
 }  // namespace relaysync::core

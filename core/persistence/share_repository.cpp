@@ -285,12 +285,8 @@ std::vector<ResourceEntry> ShareRepository::entriesOwnedAt(const std::string& ow
 // rule. Relays refuse a terminal's claim of a name that is live for another owner
 // (RelayEngine::onResourceInfo); two claims made at once are settled by that rule.
 bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
-    {
-        // Only the stored version decides: the record itself is not read.
-        Query stored(database_, "SELECT version FROM resource_entries WHERE share_id = ? AND name = ? AND owner = ?");
-        stored.bind(entry.share_id).bind(entry.name).bind(entry.owner);
-        if (stored.next() && stored.integer(0) >= entry.version) return false;
-    }
+    // One statement: only the stored version decides (the record itself is not read), and a
+    // stored version as high or higher leaves the row as it is and counts no change.
     Query upsert(database_,
                  "INSERT INTO resource_entries (share_id, name, owner, location, status, kind, modified_ms, size, hash,"
                  " version, removed, stored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -298,13 +294,13 @@ bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
                  " location = excluded.location, status = excluded.status,"
                  " kind = excluded.kind, modified_ms = excluded.modified_ms, size = excluded.size,"
                  " hash = excluded.hash, version = excluded.version, removed = excluded.removed,"
-                 " stored_ms = excluded.stored_ms");
+                 " stored_ms = excluded.stored_ms"
+                 " WHERE excluded.version > resource_entries.version");
     upsert.bind(entry.share_id).bind(entry.name).bind(entry.owner).bind(entry.location).bind(entry.status);
     upsert.bind(sdk::toString(entry.details.kind)).bind(entry.details.modified_ms);
     upsert.bind(static_cast<std::int64_t>(entry.details.size)).bind(entry.details.hash).bind(entry.version);
     upsert.bind(std::int64_t{entry.removed ? 1 : 0}).bind(nowMs());
-    upsert.run();
-    return true;
+    return upsert.run() > 0;
 }
 
 std::size_t ShareRepository::pruneTombstones(std::int64_t older_than_ms, std::int64_t now_ms) {

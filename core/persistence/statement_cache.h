@@ -2,10 +2,11 @@
 // The compiled statements of one SQLite connection, by SQL text (Query borrows them): compiling
 // costs more than running most of the node's statements, and a message runs a dozen.
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -32,7 +33,13 @@ private:
     sqlite3_stmt* compile(std::string_view sql);
 
     sqlite3* connection_;
-    std::map<std::string, Entry, std::less<>> statements_;
+    // Hashed, not ordered: the SQL texts share long prefixes ("SELECT share_id, name, ..."),
+    // which an ordered map compares again at every level of every look-up.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, Entry, Hash, std::equal_to<>> statements_;
 };
 
 }  // namespace relaysync::core

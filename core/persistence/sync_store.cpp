@@ -144,6 +144,7 @@ std::vector<SyncReport> SyncStore::results() {
 void SyncStore::addPendingCheck(const Poco::JSON::Object::Ptr& request) {
     const auto seq = database_.nextCounter("pending_check");
     Query(database_, "INSERT INTO pending_checks (seq, body) VALUES (?, ?)").bind(seq).bind(stringify(request)).run();
+    ++pending_checks_added_;
 }
 
 std::optional<SyncStore::PendingCheck> SyncStore::oldestPendingCheck() {

@@ -2,6 +2,7 @@
 // Synchronize bookkeeping that must survive a restart: open fan-outs at a relay (who still has
 // to answer, and to whom the summed report goes) and finished reports at the node that asked.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,10 +70,14 @@ public:
     void addPendingCheck(const Poco::JSON::Object::Ptr& request);
     std::optional<PendingCheck> oldestPendingCheck();
     void removePendingCheck(std::int64_t seq);
+    // How many addPendingCheck calls this object has seen (committed or not): the node wakes its
+    // checker only when a message added one, not for every message.
+    std::uint64_t pendingChecksAdded() const { return pending_checks_added_; }
 
 private:
     Database& database_;
     Poco::Data::Session& session_;
+    std::uint64_t pending_checks_added_ = 0;
 };
 
 }  // namespace relaysync::core

@@ -4,23 +4,41 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
 
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
 
 namespace relaysync::core {
 
-std::string encode(const Message& message) {
-    Poco::JSON::Object envelope;
-    envelope.set("relaysync", kProtocolVersion);
-    envelope.set("type", std::string(wireName(message.type)));
-    envelope.set("id", message.id);
-    envelope.set("from", message.from);
-    envelope.set("to", message.to);
-    envelope.set("body", message.body);
+std::string stringifyBody(const Poco::JSON::Object& body) {
     std::ostringstream out;
-    envelope.stringify(out);
-    auto bytes = out.str();
+    body.stringify(out);
+    return std::move(out).str();
+}
+
+std::string encode(const Message& message) { return encode(message, stringifyBody(*message.body)); }
+
+std::string encode(const Message& message, std::string_view body_json) {
+    // The envelope as Poco writes an object: keys in sorted order, no spaces. Only the body is
+    // large, and it is copied in once.
+    std::ostringstream head;
+    const auto field = [&head](const char* key, const std::string& value) {
+        head << ",\"" << key << "\":";
+        Poco::JSON::Stringifier::formatString(value, head);
+    };
+    field("from", message.from);
+    field("id", message.id);
+    head << ",\"relaysync\":" << kProtocolVersion;
+    field("to", message.to);
+    field("type", wireName(message.type));
+    head << "}";
+    const auto tail = std::move(head).str();
+    std::string bytes;
+    bytes.reserve(9 + body_json.size() + tail.size());
+    bytes += "{\"body\":";
+    bytes += body_json;
+    bytes += tail;
     // Every receiver refuses more; senders split large bodies (entry_chunks.h).
     if (bytes.size() > kMaxMessageBytes)
         throw ProtocolError(std::string(wireName(message.type)) + " message of " + std::to_string(bytes.size()) +

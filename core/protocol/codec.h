@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "protocol/message.h"
 
@@ -15,6 +16,11 @@ inline constexpr std::size_t kMaxMessageBytes = 4 * 1024 * 1024;
 
 // Throws ProtocolError for a message larger than kMaxMessageBytes.
 std::string encode(const Message& message);
+// The same bytes as encode() of `message` carrying the body whose JSON is `body_json` (as
+// stringifyBody gives it; message.body is not read): a body that goes to several destinations
+// is made into text once.
+std::string encode(const Message& message, std::string_view body_json);
+std::string stringifyBody(const Poco::JSON::Object& body);
 
 // Throws ProtocolError naming what is wrong (size, JSON syntax, version, type, a field).
 Message decode(const std::string& payload);

@@ -82,6 +82,7 @@ void Node::stop() {
     }
     wake_.notify_all();
     check_wake_.notify_all();
+    senders_wake_.notify_all();
     // Joined without the node's lock: the dispatcher takes it for each database access. A
     // check under way is finished first (its instruction stays pending until it is).
     if (dispatcher_thread_.joinable()) dispatcher_thread_.join();
@@ -100,15 +101,25 @@ void Node::stop() {
     finished_.clear();
 }
 
-void Node::startSenders() {
+void Node::startSenders(bool look_at_all) {
     const auto now = std::chrono::steady_clock::now();
     std::vector<std::string> destinations;
     {
         std::lock_guard lock(mutex_);
-        destinations = engine_->messages().outboxDestinations();
+        auto enqueued = engine_->messages().takeEnqueuedDestinations();
+        if (look_at_all) destinations = engine_->messages().outboxDestinations();
+        else destinations.assign(enqueued.begin(), enqueued.end());
     }
     for (const auto& destination : destinations) {
-        if (senders_.count(destination)) continue;
+        if (senders_.count(destination)) {
+            // Running, or waiting for more (a sender lingers): it takes the new messages.
+            {
+                std::lock_guard lock(wake_mutex_);
+                more_.insert(destination);
+            }
+            senders_wake_.notify_all();
+            continue;
+        }
         if (auto retry = retry_at_.find(destination); retry != retry_at_.end()) {
             if (retry->second > now) continue;
             retry_at_.erase(retry);
@@ -116,7 +127,9 @@ void Node::startSenders() {
         senders_[destination] = std::thread([this, destination] {
             bool delivered = false;
             try {
-                delivered = dispatcher_->flushDestination(destination, &mutex_);
+                do {
+                    delivered = dispatcher_->flushDestination(destination, &mutex_);
+                } while (delivered && awaitMore(destination));
             } catch (const std::exception& e) {
                 metrics().error(metrics::NodeMetrics::Error::send);
                 Poco::Logger::get("relaysync.outbox").error("%s: sending to %s failed: %s", account(), destination,
@@ -132,13 +145,24 @@ void Node::startSenders() {
     }
 }
 
-void Node::joinFinishedSenders() {
+// A sender that emptied its destination's queue waits a little for more instead of ending: a
+// message at a time (a hop) would otherwise cost a thread started and joined for each.
+bool Node::awaitMore(const std::string& destination) {
+    std::unique_lock lock(wake_mutex_);
+    senders_wake_.wait_for(lock, kSenderLinger, [&] { return stopping_ || more_.count(destination) > 0; });
+    const bool more = !stopping_ && more_.count(destination) > 0;
+    more_.erase(destination);
+    return more;
+}
+
+bool Node::joinFinishedSenders() {
     std::map<std::string, bool> finished;
     std::set<std::string> back;
     {
         std::lock_guard lock(wake_mutex_);
         finished.swap(finished_);
         back.swap(back_);
+        for (const auto& [destination, delivered] : finished) more_.erase(destination);
     }
     for (const auto& [destination, delivered] : finished) {
         senders_.at(destination).join();
@@ -146,12 +170,17 @@ void Node::joinFinishedSenders() {
         if (!delivered) retry_at_[destination] = std::chrono::steady_clock::now() + kRetryInterval;
     }
     for (const auto& destination : back) retry_at_.erase(destination);
+    return !finished.empty() || !back.empty();
 }
 
 void Node::dispatchLoop() {
     auto last_expiry = std::chrono::steady_clock::now();
     // Pruned soon after start, then every kPruneInterval.
     auto last_prune = std::chrono::steady_clock::now() - kPruneInterval + kExpiryInterval;
+    // The whole outbox is looked at first, every kRetryInterval without a change, and when a
+    // sender ended or a peer came back; after a change only where messages were queued.
+    bool look_at_all = true;
+    auto last_look_at_all = std::chrono::steady_clock::now();
     for (;;) {
         {
             std::unique_lock lock(wake_mutex_);
@@ -159,6 +188,7 @@ void Node::dispatchLoop() {
             if (stopping_) return;
             wake_requested_ = false;
         }
+        if (std::chrono::steady_clock::now() - last_look_at_all >= kRetryInterval) look_at_all = true;
         try {
             if (std::chrono::steady_clock::now() - last_expiry > kExpiryInterval) {
                 last_expiry = std::chrono::steady_clock::now();
@@ -173,9 +203,12 @@ void Node::dispatchLoop() {
                 std::lock_guard lock(mutex_);
                 engine_->prune();
             }
-            joinFinishedSenders();
-            startSenders();
+            if (joinFinishedSenders()) look_at_all = true;
+            if (look_at_all) last_look_at_all = std::chrono::steady_clock::now();
+            startSenders(look_at_all);
+            look_at_all = false;
         } catch (const std::exception& e) {
+            look_at_all = true;
             metrics().error(metrics::NodeMetrics::Error::dispatch);
             Poco::Logger::get("relaysync.outbox").error("%s: outbox flush failed: %s", account(), std::string(e.what()));
         }
@@ -187,7 +220,9 @@ sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& pa
     // Remote access never reaches the engine: no de-duplication, no transaction, no outbox.
     if (isRemotePayload(payload)) return remote_ ? remote_->onPayload(from, payload) : sdk::Status::ok();
     const bool taken = locked([&] { return engine_->receive(from, payload); });
-    if (terminal_) requestChecks();
+    // In the background, flushLocked wakes the checker when a pending check was added; a check
+    // that failed is tried again when the next message comes.
+    if (terminal_ && (dispatch_ == Dispatch::inline_flush || checks_failed_)) requestChecks();
     return taken ? sdk::Status::ok() : sdk::Status::ioError(account() + " could not store the message");
 }
 
@@ -232,6 +267,7 @@ void Node::requestChecks() {
         try {
             runPendingChecks();
         } catch (const std::exception& e) {
+            checks_failed_ = true;
             metrics().error(metrics::NodeMetrics::Error::check);
             Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
                                                        std::string(e.what()));
@@ -249,7 +285,10 @@ void Node::runPendingChecks() {
     std::lock_guard checking(check_mutex_);
     for (;;) {
         const auto pending = locked([&] { return terminal_->nextPendingCheck(); });
-        if (!pending) return;
+        if (!pending) {
+            checks_failed_ = false;
+            return;
+        }
         const auto inspection = inspectCounted(*terminal_, pending->snapshot);
         locked([&] { terminal_->finishPendingCheck(*pending, inspection); });
     }
@@ -267,6 +306,7 @@ void Node::checkLoop() {
         try {
             runPendingChecks();
         } catch (const std::exception& e) {
+            checks_failed_ = true;
             metrics().error(metrics::NodeMetrics::Error::check);
             Poco::Logger::get("relaysync.check").error("%s: a requested check failed: %s", account(),
                                                        std::string(e.what()));
@@ -294,11 +334,21 @@ void Node::flushLocked() {
         dispatcher_->flush();
         return;
     }
+    // Only what added a pending check (a synchronize instruction, received or retried) gives
+    // the checker work: other messages and commands do not wake it.
+    bool wake_checker = false;
+    if (terminal_) {
+        const auto added = engine_->syncs().pendingChecksAdded();
+        wake_checker = added != checks_seen_;
+        checks_seen_ = added;
+    }
     {
         std::lock_guard lock(wake_mutex_);
         wake_requested_ = true;
+        if (wake_checker) checks_requested_ = true;
     }
     wake_.notify_one();
+    if (wake_checker) check_wake_.notify_one();
 }
 
 RelayEngine& Node::requireRelay() {

@@ -3,8 +3,10 @@
 // outbox flushed after everything that may have queued a message. Transport threads and
 // command callers are serialised here, so the engine itself is single-threaded.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <memory>
@@ -51,6 +53,9 @@ public:
     };
     // Retry interval of the background dispatcher for peers that were unreachable.
     static constexpr std::chrono::milliseconds kRetryInterval{1000};
+    // How long a sender whose destination has nothing more waits for new messages before its
+    // thread ends.
+    static constexpr std::chrono::milliseconds kSenderLinger{2000};
     // How often the background dispatcher closes synchronizes whose deadline passed: often
     // enough that a hop answers well within the margin its asker leaves it (2 s at least).
     static constexpr std::chrono::seconds kExpiryInterval{1};
@@ -123,9 +128,15 @@ private:
     void requestChecks();
     void runPendingChecks();
     void checkLoop();
-    // Starts a sender for each destination with waiting messages and none running yet.
-    void startSenders();
-    void joinFinishedSenders();
+    // Starts a sender for each destination with waiting messages and none running yet (every
+    // destination in the outbox, or only those written to since the last time), and hands new
+    // messages to the senders that run.
+    void startSenders(bool look_at_all);
+    // On a sender's thread: true when more messages came for `destination` within
+    // kSenderLinger, false when none did or the node stops.
+    bool awaitMore(const std::string& destination);
+    // True when a sender ended or a peer came back: the whole outbox is to be looked at.
+    bool joinFinishedSenders();
 
     PeerLog peer_log_;
     RemoteAccessSettings remote_settings_;
@@ -146,6 +157,8 @@ private:
     std::thread checker_thread_;  // terminals, background dispatch
     std::condition_variable check_wake_;
     bool checks_requested_ = false;  // guarded by wake_mutex_
+    std::atomic<bool> checks_failed_{false};  // the last run of pending checks ended in an error
+    std::uint64_t checks_seen_ = 0;           // SyncStore::pendingChecksAdded at the last flush (mutex_)
     std::mutex wake_mutex_;
     std::condition_variable wake_;
     bool wake_requested_ = false;
@@ -155,6 +168,8 @@ private:
     // (and by stop() once that has ended); finished_ is guarded by wake_mutex_.
     std::map<std::string, std::thread> senders_;
     std::map<std::string, bool> finished_;  // destination -> everything went
+    std::set<std::string> more_;             // destinations whose lingering sender has new work
+    std::condition_variable senders_wake_;   // with wake_mutex_: more_ or stopping_ changed
     // Destinations found unreachable are tried again after kRetryInterval, or as soon as the
     // transport says they are back (back_, guarded by wake_mutex_).
     std::map<std::string, std::chrono::steady_clock::time_point> retry_at_;

@@ -39,6 +39,7 @@ class CodecTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownWireNameIsNotAType);
     CPPUNIT_TEST(encodeThenDecodeKeepsEveryField);
     CPPUNIT_TEST(encodedEnvelopeCarriesTheProtocolVersion);
+    CPPUNIT_TEST(envelopeIsWhatPocoWritesForTheSameObject);
     CPPUNIT_TEST(wellFormedHandWrittenPayloadDecodes);
     CPPUNIT_TEST(oversizedPayloadIsRefusedBeforeParsing);
     CPPUNIT_TEST(invalidJsonIsRefused);
@@ -107,6 +108,34 @@ public:
         const auto bytes = makePayload(MessageType::answer, "a#1", kRelay1, kRelay2);
         RS_ASSERT_CONTAINS(bytes, versionField());
         RS_ASSERT_CONTAINS(bytes, "\"type\":\"answer\"");
+    }
+
+    // The envelope is written around a body made into text once (for several destinations):
+    // byte for byte what Poco writes for the whole message as one object.
+    void envelopeIsWhatPocoWritesForTheSameObject() {
+        Message message;
+        message.type = MessageType::update_resource_info;
+        message.id = "client11@relay-server1.net#0abc.7";
+        message.from = "client11@relay-server1.net";
+        message.to = "relay-server1.net";
+        message.body->set("share_id", "s\"1/\u00e9\n");
+        Poco::JSON::Array::Ptr entries = new Poco::JSON::Array;
+        Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+        entry->set("name", "a\tb");
+        entry->set("size", 12);
+        entries->add(entry);
+        message.body->set("entries", entries);
+        Poco::JSON::Object whole;
+        whole.set("relaysync", kProtocolVersion);
+        whole.set("type", std::string(wireName(message.type)));
+        whole.set("id", message.id);
+        whole.set("from", message.from);
+        whole.set("to", message.to);
+        whole.set("body", message.body);
+        std::ostringstream poco;
+        whole.stringify(poco);
+        CPPUNIT_ASSERT_EQUAL(poco.str(), encode(message));
+        CPPUNIT_ASSERT_EQUAL(poco.str(), encode(message, stringifyBody(*message.body)));
     }
 
     void wellFormedHandWrittenPayloadDecodes() {
