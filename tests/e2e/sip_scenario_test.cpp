@@ -58,7 +58,8 @@ void setPassword(E2eSite& site, const std::string& node, const std::string& from
 // Launches a node that must be refused: waits until it has exited and its log says why.
 void expectRefused(cluster::Cluster& cluster, const std::string& node, const std::string& pattern) {
     cluster.launch(node);
-    cluster::waitUntil(node + " gives up", 30s, [&] { return cluster.running(node) ? "still running" : std::string(); });
+    // Generous: under ASan on a loaded machine a refused start has taken over 30 s.
+    cluster::waitUntil(node + " gives up", 90s, [&] { return cluster.running(node) ? "still running" : std::string(); });
     const auto log = cluster.logText(node) + cluster.outputText(node);
     CPPUNIT_ASSERT_MESSAGE(node + "'s log has no /" + pattern + "/:\n" + log, std::regex_search(log, std::regex(pattern)));
 }
