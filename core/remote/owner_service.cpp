@@ -8,6 +8,7 @@
 #include <Poco/Logger.h>
 
 #include "model/text_cell.h"
+#include "relaysync/sdk/contained_paths.h"
 #include "remote/entry_path.h"
 
 namespace relaysync::core {
@@ -25,6 +26,22 @@ RemoteErrorCode codeOfStat(const sdk::Status& status) {
     case sdk::StatusCode::invalid_argument: return RemoteErrorCode::bad_path;  // out of the root
     default: return RemoteErrorCode::unreachable;
     }
+}
+
+// A path inside a shared folder leads, links followed, to something inside the folder, where
+// the store can tell (sdk ContainedPaths); entryPath has checked its spelling already.
+sdk::Status staysInside(const StoreRouter& stores, const sdk::CallContext& call, const std::string& entry_location,
+                        const StoreRouter::Route& route) {
+    StoreRouter::Route entry;
+    if (auto routed = stores.route(entry_location, entry); !routed.isOk()) return routed;
+    if (entry.plain != route.plain || entry.path == route.path) return sdk::Status::ok();
+    auto* contained = static_cast<sdk::ContainedPaths*>(route.plain->extension(sdk::kContainedPathsExtension));
+    return contained ? contained->within(call, entry.path, route.path) : sdk::Status::ok();
+}
+
+// A link out of the shared folder is a path that leaves it, whatever the store calls it.
+RemoteErrorCode codeOfContainment(const sdk::Status& status) {
+    return status.code() == sdk::StatusCode::permission_denied ? RemoteErrorCode::bad_path : codeOfStat(status);
 }
 
 std::string hex(const unsigned char* bytes, unsigned size) {
@@ -192,6 +209,8 @@ void OwnerService::browse(const RemoteMessage& request, const OwnerFacts& facts)
     if (auto routed = stores_.route(where.location, route); !routed.isOk())
         return fail(request, codeOfStat(routed), routed.message());
     const auto call = sdk::CallContext::within(store_timeout_);
+    if (auto inside = staysInside(stores_, call, facts.location, route); !inside.isOk())
+        return fail(request, codeOfContainment(inside), inside.message());
     sdk::EntityDetails details;
     if (auto stat = route.plain->stat(call, route.path, details); !stat.isOk())
         return fail(request, codeOfStat(stat), stat.message());
@@ -243,6 +262,9 @@ void OwnerService::fetch(const RemoteMessage& request, const OwnerFacts& facts) 
         transfer->location = where.location;
         if (auto routed = stores_.route(where.location, transfer->route); !routed.isOk()) {
             return fail(request, codeOfStat(routed), routed.message());
+        }
+        if (auto inside = staysInside(stores_, call, facts.location, transfer->route); !inside.isOk()) {
+            return fail(request, codeOfContainment(inside), inside.message());
         }
         sdk::EntityDetails details;
         if (auto stat = transfer->route.plain->stat(call, transfer->route.path, details); !stat.isOk()) {

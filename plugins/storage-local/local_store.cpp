@@ -13,6 +13,7 @@
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <string_view>
 #include <system_error>
 
 #include "local_path.h"
@@ -164,6 +165,25 @@ LocalStore::LocalStore(const sdk::PluginConfig& config)
     : root_(rootFromConfig(config)), marker_(markerFromConfig(config)) {}
 
 std::string LocalStore::describe() const { return "local:" + root_.string(); }
+
+void* LocalStore::extension(const char* name) {
+    return std::string_view(name) == sdk::kContainedPathsExtension ? static_cast<sdk::ContainedPaths*>(this) : nullptr;
+}
+
+sdk::Status LocalStore::within(const sdk::CallContext& call, const std::string& folder, const std::string& path) {
+    return guarded([&] {
+        if (call.expired()) return timedOut(path);
+        Location base, target;
+        if (auto s = locate(folder, base); !s.isOk()) return s;
+        if (auto s = locate(path, target); !s.isOk()) return s;
+        // Both canonical: inside means the folder itself or a path below it, component-wise.
+        const auto differ =
+            std::mismatch(base.entity.begin(), base.entity.end(), target.entity.begin(), target.entity.end());
+        if (differ.first == base.entity.end()) return sdk::Status::ok();
+        return sdk::Status(sdk::StatusCode::permission_denied,
+                           quoted(path) + " leads out of " + quoted(folder) + " (a symbolic link on the way)");
+    });
+}
 
 std::uint32_t LocalStore::capabilities() const {
     return sdk::StoreCapability::list_details | sdk::StoreCapability::root_identity |

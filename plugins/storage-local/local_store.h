@@ -5,12 +5,13 @@
 #include <filesystem>
 #include <string>
 
+#include "relaysync/sdk/contained_paths.h"
 #include "relaysync/sdk/plugin_config.h"
 #include "relaysync/sdk/resource_store.h"
 
 namespace relaysync::storage_local {
 
-class LocalStore final : public sdk::ResourceStore {
+class LocalStore final : public sdk::ResourceStore, public sdk::ContainedPaths {
 public:
     // Takes `root`, an absolute path, and `marker`, a file name (optional). Throws
     // std::invalid_argument when the root is missing, empty, relative or holds a NUL byte, or
@@ -32,6 +33,10 @@ public:
     sdk::Status read(const sdk::CallContext& call, const std::string& path, std::uint64_t offset,
                      std::size_t max_bytes, std::vector<char>& bytes) override;
     std::string describe() const override;
+    // ContainedPaths (SDK 2.2): both paths resolved as stat() resolves them, symlinks followed
+    // within the root; ok when the second is the first or below it.
+    void* extension(const char* name) override;
+    sdk::Status within(const sdk::CallContext& call, const std::string& folder, const std::string& path) override;
 
 private:
     struct Location {

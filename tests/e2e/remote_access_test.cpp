@@ -152,6 +152,20 @@ public:
         const auto listed = cluster.adminCli(C21, {"browse", "workspace1", "folderB"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(listed), 0, listed.exit_code);
         CPPUNIT_ASSERT(listed.out.find("link") == std::string::npos);
+
+        // A link that stays inside client12's store but leads out of the shared folder (to a
+        // file client12 never shared) is refused too; one that stays inside the folder is not.
+        std::ofstream(cluster.entityPath(C12, "c:/private.txt")) << "client12's own\n";
+        fs::create_symlink(cluster.entityPath(C12, "c:/private.txt"), cluster.entityPath(C12, "c:/folderB/aside.txt"));
+        const auto aside = cluster.adminCli(C21, {"fetch", "workspace1", "folderB", (out_ / "p").string(), "--path", "aside.txt"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(aside), kBadPath, aside.exit_code);
+        CPPUNIT_ASSERT_MESSAGE(describe(aside), aside.err.find("leads out of") != std::string::npos);
+        CPPUNIT_ASSERT(!fs::exists(out_ / "p"));
+        site_->writeEntity(C12, "c:/folderB/kept.txt", "inside the shared folder\n");
+        fs::create_symlink(cluster.entityPath(C12, "c:/folderB/kept.txt"), cluster.entityPath(C12, "c:/folderB/alias.txt"));
+        const auto alias = cluster.adminCli(C21, {"fetch", "workspace1", "folderB", (out_ / "a").string(), "--path", "alias.txt"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(describe(alias), 0, alias.exit_code);
+        CPPUNIT_ASSERT_EQUAL(std::string("inside the shared folder\n"), cluster::readText(out_ / "a"));
     }
 
     void fileChangedDuringTheFetchIsReported() {

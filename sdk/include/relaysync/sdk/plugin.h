@@ -32,7 +32,7 @@
 // appended to structs and to the descriptor, read only when abi_minor says they are there); a
 // host refuses a plugin of a newer minor than its own.
 #define RELAYSYNC_SDK_ABI_MAJOR 2
-#define RELAYSYNC_SDK_ABI_MINOR 1
+#define RELAYSYNC_SDK_ABI_MINOR 2
 
 // The interfaces pass std::string, std::vector and std::map, so a plugin must use the same C++
 // standard library ABI as the host. The host compares this text with its own and refuses a
