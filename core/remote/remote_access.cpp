@@ -13,14 +13,17 @@ namespace {
 
 Poco::Logger& logger() { return Poco::Logger::get("relaysync.remote"); }
 
-// Room a header takes at most beside the chunk, within the transport's largest payload.
+// Room a header takes at most beside the chunk, within the transport's largest payload: 64 KiB,
+// or a quarter of a small transport's payload (SIP's MESSAGE bodies are under 60 KB), so that
+// header and chunk always fit in one payload.
 constexpr std::size_t kHeaderRoom = 64 * 1024;
 
 std::size_t chunkBytes(const sdk::Transport& transport, const RemoteAccessSettings& settings) {
-    const auto transport_room = transport.maxPayloadBytes() > 2 * kHeaderRoom ? transport.maxPayloadBytes() - kHeaderRoom
-                                                                              : kHeaderRoom;
+    const auto payload = transport.maxPayloadBytes();
+    const auto header_room = std::min(kHeaderRoom, payload / 4);
+    const auto transport_room = payload - header_room;
     return std::max<std::size_t>(
-        4096, std::min({settings.chunk_bytes, settings.max_payload_bytes, transport_room, kMaxRemoteChunkBytes}));
+        1024, std::min({settings.chunk_bytes, settings.max_payload_bytes, transport_room, kMaxRemoteChunkBytes}));
 }
 
 }  // namespace
