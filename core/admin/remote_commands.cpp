@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <iterator>
 
 #include "admin/admin_reply.h"
 #include "admin/share_reference.h"
@@ -18,6 +19,8 @@ namespace {
 // How long a browse is waited for, and a fetch-next at most (the CLI asks again).
 constexpr std::chrono::seconds kBrowseWait{30};
 constexpr std::chrono::milliseconds kMaxNextWait{5000};
+// Items one browse gathers from its pages at most; beyond, they are counted in more_items.
+constexpr std::size_t kMaxBrowsedItems = 1000000;
 
 std::string text(const Poco::JSON::Object::Ptr& args, const std::string& name) {
     try {
@@ -96,8 +99,17 @@ std::string localTime(std::int64_t ms) {
 Poco::JSON::Object::Ptr browseCommand(Node& node, const Poco::JSON::Object::Ptr& args) {
     auto& remote = remoteOf(node);
     const auto target = targetOf(node, args);
-    const auto answer = remote.asker().browse(target, kBrowseWait);
+    auto answer = remote.asker().browse(target, kBrowseWait);
     if (answer.type == RemoteType::remote_error) return refused(answer);
+    // A large folder comes in pages, each as much as one answer carries on the owner's transport.
+    while (answer.folder && answer.more_items > 0 && answer.items.size() < kMaxBrowsedItems) {
+        auto page = remote.asker().browse(target, kBrowseWait, answer.items.size());
+        if (page.type == RemoteType::remote_error) return refused(page);
+        if (page.items.empty()) break;  // the folder shrank meanwhile
+        answer.items.insert(answer.items.end(), std::make_move_iterator(page.items.begin()),
+                            std::make_move_iterator(page.items.end()));
+        answer.more_items = page.more_items;
+    }
     Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
     result->set("share_id", target.share_id);
     result->set("owner", target.owner);

@@ -141,6 +141,7 @@ std::string encodeRemote(const RemoteMessage& m) {
     switch (m.type) {
     case RemoteType::browse_request:
         writeRequest(*body, m);
+        body->set("offset", static_cast<Poco::Int64>(m.offset));  // items of the folder to skip: the page
         break;
     case RemoteType::fetch_request:
         writeRequest(*body, m);
@@ -233,6 +234,7 @@ RemoteMessage decodeRemote(const std::string& payload) {
     switch (m.type) {
     case RemoteType::browse_request:
         readRequest(body, m);
+        m.offset = requireCount(body, "offset", kMaxOffset);
         break;
     case RemoteType::fetch_request: {
         readRequest(body, m);

@@ -62,7 +62,7 @@ void AskerTransfers::failTransfer(const std::string& transfer, RemoteErrorCode c
     arrived_.notify_all();
 }
 
-RemoteMessage AskerTransfers::browse(const RemoteTarget& target, std::chrono::milliseconds wait) {
+RemoteMessage AskerTransfers::browse(const RemoteTarget& target, std::chrono::milliseconds wait, std::uint64_t skip) {
     const auto transfer = newTransferId();
     RemoteMessage asked;
     {
@@ -70,7 +70,7 @@ RemoteMessage AskerTransfers::browse(const RemoteTarget& target, std::chrono::mi
         auto& fetch = transfers_[transfer];
         fetch.target = target;
         fetch.browse = true;
-        asked = request(transfer, fetch, RemoteType::browse_request, 0);
+        asked = request(transfer, fetch, RemoteType::browse_request, skip);
         sendAll({asked});
     }
     std::unique_lock lock(mutex_);

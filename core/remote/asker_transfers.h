@@ -39,8 +39,9 @@ public:
 
     AskerTransfers(std::string account, std::size_t chunk, std::size_t window, Send send);
 
-    // A browse, waited for up to `wait`: the browse-result, or a remote-error.
-    RemoteMessage browse(const RemoteTarget& target, std::chrono::milliseconds wait);
+    // A browse, waited for up to `wait`: the browse-result, or a remote-error. `skip`: a later page
+    // of a large folder, after that many items (the answer's more_items says what is left).
+    RemoteMessage browse(const RemoteTarget& target, std::chrono::milliseconds wait, std::uint64_t skip = 0);
 
     // Opens a fetch from `offset`; with `expect_size` >= 0 the owner refuses (changed) a file
     // whose size or time differ (a resume). Returns the transfer id.

@@ -1,6 +1,7 @@
 #include "remote/owner_service.h"
 
 #include <algorithm>
+#include <span>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -229,9 +230,13 @@ void OwnerService::browse(const RemoteMessage& request, const OwnerFacts& facts)
             return fail(request, codeOfStat(listed), listed.message());
         std::sort(listing.begin(), listing.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
         const bool detailed = (route.plain->capabilities() & sdk::StoreCapability::list_details) != 0;
+        // One page: the items after the `offset` first, as many as fit one answer on this
+        // transport (its chunk size bounds the header too); the asker asks for the next page.
+        const auto budget = std::min(kMaxBrowseBytes, max_chunk_);
+        const auto first = std::min<std::uint64_t>(request.offset, listing.size());
         std::size_t bytes = 0;
-        for (auto& item : listing) {
-            if (result.items.size() >= kMaxBrowseItems || bytes > kMaxBrowseBytes) {
+        for (auto& item : std::span(listing).subspan(first)) {
+            if (result.items.size() >= kMaxBrowseItems || bytes > budget) {
                 ++result.more_items;
                 continue;
             }

@@ -101,6 +101,7 @@ class RemoteAccessTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aFileChangedBetweenChunksIsReported);
     CPPUNIT_TEST(aResumeOfAnotherVersionIsRefused);
     CPPUNIT_TEST(browseListsAFolder);
+    CPPUNIT_TEST(browseOfALargeFolderComesInPages);
     CPPUNIT_TEST(refusalsCarryTheirCodes);
     CPPUNIT_TEST_SUITE_END();
 
@@ -199,7 +200,7 @@ public:
     void browseListsAFolder() {
         facts_.location = "c:/docs";
         store_->put("docs/z.txt", "zz", 3000);
-        start(4);
+        start(1024);  // room for both items in one answer
         auto request = fetch(0);
         request.type = RemoteType::browse_request;
         service_->take(request);
@@ -209,6 +210,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), result.items.size());
         CPPUNIT_ASSERT_EQUAL(std::string("abc.txt"), result.items[0].name);
         CPPUNIT_ASSERT_EQUAL(std::uint64_t(2), result.items[1].size);
+    }
+
+    // A folder larger than one answer on this transport comes in pages: the answer counts what
+    // it left out, and a request with that many skipped gives the rest.
+    void browseOfALargeFolderComesInPages() {
+        facts_.location = "c:/docs";
+        store_->put("docs/z.txt", "zz", 3000);
+        start(1);  // one byte of chunk: one item per answer
+        auto first = fetch(0);
+        first.type = RemoteType::browse_request;
+        service_->take(first);
+        const auto page1 = nextReply();
+        CPPUNIT_ASSERT(page1.type == RemoteType::browse_result);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), page1.items.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("abc.txt"), page1.items[0].name);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(1), page1.more_items);
+        auto second = first;
+        second.transfer = "00000000000000000000000000000002";
+        second.offset = 1;
+        service_->take(second);
+        const auto page2 = nextReply();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), page2.items.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("z.txt"), page2.items[0].name);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(0), page2.more_items);
     }
 
     void refusalsCarryTheirCodes() {

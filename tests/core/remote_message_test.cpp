@@ -60,6 +60,7 @@ public:
         auto browse = base(RemoteType::browse_request);
         browse.entry = "folderB";
         browse.path = "drawings/part1.dwg";
+        browse.offset = 7;  // a later page
         auto decoded = decodeRemote(encodeRemote(browse));
         CPPUNIT_ASSERT(decoded.type == RemoteType::browse_request);
         CPPUNIT_ASSERT_EQUAL(browse.from, decoded.from);
@@ -70,6 +71,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(browse.share_id, decoded.share_id);
         CPPUNIT_ASSERT_EQUAL(browse.entry, decoded.entry);
         CPPUNIT_ASSERT_EQUAL(browse.path, decoded.path);
+        CPPUNIT_ASSERT_EQUAL(std::uint64_t(7), decoded.offset);
 
         auto request = base(RemoteType::fetch_request);
         request.entry = "budget.xls";
@@ -145,7 +147,7 @@ public:
         RS_ASSERT_CONTAINS(decodeError(framed(R"({"relaysync":4,"type":"fetch-data"})")), "protocol version 4");
         RS_ASSERT_CONTAINS(decodeError(framed(header("fetch-everything", "{" + kEnds + "}"))), "unknown type");
         // Content after any header but fetch-data's.
-        RS_ASSERT_CONTAINS(decodeError(framed(header("browse-request", "{" + kEnds + R"(,"entry":"e","path":""})"), "x")),
+        RS_ASSERT_CONTAINS(decodeError(framed(header("browse-request", "{" + kEnds + R"(,"entry":"e","path":"","offset":0})"), "x")),
                            "only fetch-data has content");
     }
 

@@ -4,9 +4,12 @@
 // of the entry is refused as over direct.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include <Poco/JSON/Parser.h>
 
 #include "e2e_site.h"
 
@@ -41,6 +44,18 @@ public:
 
         const auto escaping = site.cluster().adminCli(C21, {"browse", "workspace1", "file100.pdf", "../x"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(escaping.err, 11, escaping.exit_code);
+
+        // A folder far larger than one MESSAGE's answer comes whole, in pages.
+        const auto many = site.cluster().entityPath(C31, "c:/folderE/many");
+        std::filesystem::create_directories(many);
+        constexpr int kFiles = 2000;
+        for (int i = 0; i < kFiles; ++i)
+            std::ofstream(many / ("a-rather-long-file-name-to-fill-the-pages-" + std::to_string(i) + ".txt")) << i;
+        const auto listed = site.cluster().adminCli(C21, {"--json", "browse", "workspace1", "folderE", "many"});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(listed.err, 0, listed.exit_code);
+        const auto answer = Poco::JSON::Parser().parse(listed.out).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(kFiles), answer->getArray("items")->size());
+        CPPUNIT_ASSERT_EQUAL(0, answer->getValue<int>("more_items"));
     }
 };
 
