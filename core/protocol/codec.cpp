@@ -46,25 +46,35 @@ std::string encode(const Message& message, std::string_view body_json) {
     return bytes;
 }
 
-Message decode(const std::string& payload) {
-    if (payload.size() > kMaxMessageBytes)
-        throw ProtocolError("message of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
-                            std::to_string(kMaxMessageBytes));
-    Poco::JSON::Object::Ptr envelope;
+Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what) {
+    Poco::Dynamic::Var parsed;
     try {
         Poco::JSON::Parser parser;
-        envelope = parser.parse(payload).extract<Poco::JSON::Object::Ptr>();
+        parsed = parser.parse(std::string(text));
     } catch (const Poco::Exception& e) {
-        throw ProtocolError("message is not valid JSON: " + e.displayText());
+        throw ProtocolError(what + " is not valid JSON: " + e.displayText());
     } catch (const std::exception& e) {
-        throw ProtocolError(std::string("message is not a JSON object: ") + e.what());
+        throw ProtocolError(what + " is not valid JSON: " + e.what());
     }
-    if (!envelope) throw ProtocolError("message is not a JSON object");
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw ProtocolError(what + " is not a JSON object");
+    auto object = parsed.extract<Poco::JSON::Object::Ptr>();
+    if (!object) throw ProtocolError(what + " is not a JSON object");
+    return object;
+}
 
+void requireOwnProtocolVersion(const Poco::JSON::Object::Ptr& envelope) {
     const auto version = json::requireInt(envelope, "relaysync", "message");
     if (version != kProtocolVersion)
         throw ProtocolError("message has protocol version " + std::to_string(version) + ", this node speaks " +
                             std::to_string(kProtocolVersion));
+}
+
+Message decode(const std::string& payload) {
+    if (payload.size() > kMaxMessageBytes)
+        throw ProtocolError("message of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
+                            std::to_string(kMaxMessageBytes));
+    const auto envelope = parseJsonObject(payload, "message");
+    requireOwnProtocolVersion(envelope);
     Message message;
     const auto type = json::requireString(envelope, "type", "message");
     const auto parsed = messageTypeFromWire(type);

@@ -25,4 +25,10 @@ std::string stringifyBody(const Poco::JSON::Object& body);
 // Throws ProtocolError naming what is wrong (size, JSON syntax, version, type, a field).
 Message decode(const std::string& payload);
 
+// What both lanes' decoders do first (this one and protocol/remote_message.h): `text` parsed as
+// one JSON object, else ProtocolError "<what> is not valid JSON: ..." or "... is not a JSON
+// object"; then its "relaysync" field must be this node's kProtocolVersion.
+Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what);
+void requireOwnProtocolVersion(const Poco::JSON::Object::Ptr& envelope);
+
 }  // namespace relaysync::core

@@ -5,9 +5,8 @@
 #include <sstream>
 #include <utility>
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Parser.h>
 
+#include "protocol/codec.h"
 #include "protocol/json_fields.h"
 #include "protocol/message.h"
 #include "protocol/protocol_error.h"
@@ -201,23 +200,9 @@ RemoteMessage decodeRemote(const std::string& payload) {
     if (end == std::string::npos || end - kMagicBytes > kMaxRemoteHeaderBytes)
         throw ProtocolError("remote-access header is not a line of at most " + std::to_string(kMaxRemoteHeaderBytes) +
                             " bytes");
-    Poco::JSON::Object::Ptr header;
-    try {
-        Poco::JSON::Parser parser;
-        const auto parsed = parser.parse(payload.substr(kMagicBytes, end - kMagicBytes));
-        if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
-            throw ProtocolError("remote-access header is not a JSON object");
-        header = parsed.extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw ProtocolError("remote-access header is not valid JSON: " + e.displayText());
-    } catch (const std::exception& e) {
-        throw ProtocolError(std::string("remote-access header is not a JSON object: ") + e.what());
-    }
-    if (!header) throw ProtocolError("remote-access header is not a JSON object");
-    const auto version = json::requireInt(header, "relaysync", "message");
-    if (version != kProtocolVersion)
-        throw ProtocolError("message has protocol version " + std::to_string(version) + ", this node speaks " +
-                            std::to_string(kProtocolVersion));
+    const auto header =
+        parseJsonObject(std::string_view(payload).substr(kMagicBytes, end - kMagicBytes), "remote-access header");
+    requireOwnProtocolVersion(header);
     RemoteMessage m;
     const auto type = json::requireString(header, "type", "message");
     const auto parsed = remoteTypeFromWire(type);
