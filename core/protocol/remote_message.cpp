@@ -5,7 +5,6 @@
 #include <sstream>
 #include <utility>
 
-
 #include "protocol/codec.h"
 #include "protocol/json_fields.h"
 #include "protocol/message.h"
