@@ -1,6 +1,7 @@
 #include "remote/remote_access.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <Poco/Logger.h>
 
@@ -48,7 +49,18 @@ RemoteAccess::RemoteAccess(std::string account, std::string own_relay, sdk::Tran
             read_engine_([&](EngineBase& engine) { facts = ownerFacts(engine, request); });
             return facts;
         },
-        [this](RemoteMessage reply) { send(own_relay_, std::move(reply)); }, log_);
+        [this](RemoteMessage reply) {
+            // A reply the transport refuses (a relay that went away, or one too large for it)
+            // becomes a small error, so that the asker hears it now rather than at its timeout.
+            auto error = reply.type == RemoteType::remote_error ? std::optional<RemoteMessage>{}
+                                                                : std::optional(remoteError(reply, RemoteErrorCode::offline, {}));
+            send(own_relay_, std::move(reply), [this, error](const std::string& reason) mutable {
+                if (!error) return;
+                error->reason = "the answer could not be sent from " + account_ + ": " + reason;
+                send(own_relay_, std::move(*error));
+            });
+        },
+        log_);
 }
 
 RemoteAccess::~RemoteAccess() { stop(); }
