@@ -7,6 +7,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Tuple.h>
 
+#include "model/wall_clock.h"
 #include "persistence/sql_query.h"
 
 using namespace Poco::Data::Keywords;
@@ -14,10 +15,6 @@ using namespace Poco::Data::Keywords;
 namespace relaysync::core {
 
 namespace {
-std::int64_t nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 const char* kEntryColumns =
     "SELECT share_id, name, owner, location, status, kind, modified_ms, size, hash, version, removed"
@@ -299,7 +296,7 @@ bool ShareRepository::putEntryIfNewer(const ResourceEntry& entry) {
     upsert.bind(entry.share_id).bind(entry.name).bind(entry.owner).bind(entry.location).bind(entry.status);
     upsert.bind(sdk::toString(entry.details.kind)).bind(entry.details.modified_ms);
     upsert.bind(static_cast<std::int64_t>(entry.details.size)).bind(entry.details.hash).bind(entry.version);
-    upsert.bind(std::int64_t{entry.removed ? 1 : 0}).bind(nowMs());
+    upsert.bind(std::int64_t{entry.removed ? 1 : 0}).bind(wallClockMs());
     return upsert.run() > 0;
 }
 

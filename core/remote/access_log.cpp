@@ -3,15 +3,9 @@
 #include <Poco/Logger.h>
 
 #include "model/text_cell.h"
+#include "model/wall_clock.h"
 
 namespace relaysync::core {
-
-namespace {
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-}  // namespace
 
 AccessRecord accessRecordOf(const RemoteMessage& m) {
     AccessRecord record;
@@ -30,7 +24,7 @@ void AccessLog::seen(const AccessRecord& what, std::uint64_t bytes) {
     auto [open, created] = open_.try_emplace(what.transfer);
     if (created) {
         open->second.record = what;
-        open->second.record.started_ms = nowMs();
+        open->second.record.started_ms = wallClockMs();
         open->second.record.bytes = 0;
     }
     open->second.record.bytes += bytes;
@@ -71,7 +65,7 @@ void AccessLog::closeIdle() {
 }
 
 void AccessLog::write(AccessRecord record) {
-    record.ended_ms = nowMs();
+    record.ended_ms = wallClockMs();
     Poco::Logger::get("relaysync.access")
         .notice("%s: %s %s by %s of %s in share %s owned by %s: %s bytes, %s", node_, record.kind, record.transfer,
                 logValue(record.asker), logValue(record.path.empty() ? record.entry : record.entry + "/" + record.path),

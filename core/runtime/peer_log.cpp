@@ -1,14 +1,8 @@
 #include "runtime/peer_log.h"
 
+#include "model/wall_clock.h"
+
 namespace relaysync::core {
-namespace {
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 PeerRecord* PeerLog::recordOf(const std::string& account) {
     const auto found = peers_.find(account);
@@ -24,12 +18,12 @@ void PeerLog::reachabilityChanged(const std::string& account, bool reachable) {
     auto* peer = recordOf(account);
     if (!peer || peer->reachable == reachable) return;
     peer->reachable = reachable;
-    peer->since_ms = nowMs();
+    peer->since_ms = wallClockMs();
 }
 
 void PeerLog::messageFrom(const std::string& account) {
     std::lock_guard lock(mutex_);
-    if (auto* peer = recordOf(account)) peer->last_message_ms = nowMs();
+    if (auto* peer = recordOf(account)) peer->last_message_ms = wallClockMs();
 }
 
 std::vector<PeerRecord> PeerLog::snapshot() const {
