@@ -178,7 +178,9 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
             }
             if (result.kind == HandleResult::Kind::applied) {
                 messages_.markSeen(sender, *id, nowMs());
+                messages_.removeDelivered();  // what the senders delivered since: one commit for both
                 transaction.commit();
+                messages_.deliveredRemoved();
                 return Outcome::done;
             }
         }  // deferred or refused: whatever the handler wrote is rolled back here

@@ -4,6 +4,8 @@
 #include <mutex>
 #include <random>
 
+#include <sqlite3.h>
+
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
@@ -77,6 +79,8 @@ Database::Database(const std::string& url)
             session_ << "PRAGMA auto_vacuum=INCREMENTAL", now;
             session_ << "PRAGMA journal_mode=WAL", now;
             session_ << "PRAGMA synchronous=NORMAL", now;
+            session_ << "PRAGMA wal_autocheckpoint=10000", now;
+            session_ << "PRAGMA journal_size_limit=67108864", now;
         }
         migrate();
         if (url.rfind("sqlite:", 0) == 0) enableIncrementalVacuum();
@@ -139,6 +143,8 @@ std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
            << " ORDER BY seq DESC LIMIT ?)", use(kept);
     return remove.execute();
 }
+
+bool Database::inTransaction() { return sqlite3_get_autocommit(Poco::Data::SQLite::Utility::dbHandle(session_)) == 0; }
 
 std::int64_t Database::nextCounter(const std::string& name) {
     // One statement per number (every message takes one): counted and read in one step. Only

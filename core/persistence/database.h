@@ -36,6 +36,8 @@ public:
     std::int64_t nextCounter(const std::string& name);
 
     int schemaVersion();
+    // Whether a transaction is open on the connection.
+    bool inTransaction();
 
     // Deletes all but the `keep` rows of `table` with the highest `seq`; returns how many went.
     std::size_t keepNewest(const std::string& table, std::size_t keep);

@@ -10,6 +10,7 @@ using namespace Poco::Data::Keywords;
 namespace relaysync::core {
 
 QueueCounts MessageStore::counts() {
+    settleDelivered();
     QueueCounts counts;
     session_ << "SELECT COUNT(*) FROM outbox", into(counts.outbox), now;
     session_ << "SELECT COUNT(*) FROM dead_letters", into(counts.dead_letters), now;
@@ -32,22 +33,25 @@ std::set<std::string> MessageStore::takeEnqueuedDestinations() {
 }
 
 std::size_t MessageStore::outboxCount(const std::string& destination) {
-    Query count(database_, "SELECT COUNT(*) FROM outbox WHERE destination = ?");
-    count.bind(destination);
+    Query count(database_, "SELECT COUNT(*) FROM outbox WHERE destination = ? AND seq > ?");
+    count.bind(destination).bind(deliveredThrough(destination));
     return count.next() ? static_cast<std::size_t>(count.integer(0)) : 0;
 }
 
 std::vector<OutboxItem> MessageStore::outbox() {
+    settleDelivered();
     std::vector<Poco::Tuple<Poco::Int64, std::string, std::string>> rows;
     session_ << "SELECT seq, destination, payload FROM outbox ORDER BY seq", into(rows), now;
     std::vector<OutboxItem> items;
-    for (const auto& row : rows) items.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
+    for (const auto& row : rows)
+        if (row.get<0>() > deliveredThrough(row.get<1>())) items.push_back({row.get<0>(), row.get<1>(), row.get<2>()});
     return items;
 }
 
 std::vector<std::string> MessageStore::outboxDestinations() {
     // One index look-up per destination (a skip scan), however many messages wait: the
     // dispatcher asks after every change, while a slow peer's backlog may be long.
+    settleDelivered();
     std::vector<std::string> destinations;
     for (;;) {
         Query next(database_, destinations.empty()
@@ -61,6 +65,29 @@ std::vector<std::string> MessageStore::outboxDestinations() {
 
 void MessageStore::removeFromOutbox(std::int64_t seq) {
     Query(database_, "DELETE FROM outbox WHERE seq = ?").bind(seq).run();
+}
+
+void MessageStore::markDelivered(const OutboxItem& item) {
+    delivered_through_[item.destination] = item.seq;
+    undeleted_[item.destination] = item.seq;
+}
+
+std::int64_t MessageStore::deliveredThrough(const std::string& destination) const {
+    const auto found = delivered_through_.find(destination);
+    return found == delivered_through_.end() ? 0 : found->second;
+}
+
+void MessageStore::removeDelivered() {
+    for (const auto& [destination, seq] : undeleted_)
+        Query(database_, "DELETE FROM outbox WHERE destination = ? AND seq <= ?").bind(destination).bind(seq).run();
+}
+
+void MessageStore::settleDelivered() {
+    if (undeleted_.empty() || database_.inTransaction()) return;
+    Transaction transaction(database_);
+    removeDelivered();
+    transaction.commit();
+    deliveredRemoved();
 }
 
 void MessageStore::moveToDeadLetters(const OutboxItem& item, const std::string& reason) {
@@ -180,6 +207,7 @@ std::size_t MessageStore::dropDeferredBefore(std::int64_t before_ms) {
 }
 
 std::vector<MessageStore::OutboxSummary> MessageStore::outboxSummary() {
+    settleDelivered();
     std::vector<Poco::Tuple<std::string, Poco::Int64, Poco::Int64, std::string>> rows;
     session_ << "SELECT o.destination, c.waiting, o.seq, o.payload FROM outbox o"
                 " JOIN (SELECT destination, COUNT(*) AS waiting, MIN(seq) AS oldest FROM outbox GROUP BY destination) c"
@@ -192,6 +220,7 @@ std::vector<MessageStore::OutboxSummary> MessageStore::outboxSummary() {
 }
 
 std::size_t MessageStore::purgeOutbox(const std::string& destination) {
+    settleDelivered();
     std::string to = destination;
     std::size_t count = 0;
     session_ << "SELECT COUNT(*) FROM outbox WHERE destination = ?", into(count), use(to), now;
@@ -231,8 +260,8 @@ std::size_t MessageStore::purgeDeadLetters() {
 }
 
 std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination) {
-    Query oldest(database_, "SELECT seq, payload FROM outbox WHERE destination = ? ORDER BY seq LIMIT 1");
-    if (!oldest.bind(destination).next()) return std::nullopt;
+    Query oldest(database_, "SELECT seq, payload FROM outbox WHERE destination = ? AND seq > ? ORDER BY seq LIMIT 1");
+    if (!oldest.bind(destination).bind(deliveredThrough(destination)).next()) return std::nullopt;
     return OutboxItem{oldest.integer(0), destination, oldest.text(1)};
 }
 

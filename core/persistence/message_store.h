@@ -4,6 +4,7 @@
 // they depend on (deferred, retried after every state change).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,7 +60,21 @@ public:
     // The destinations enqueue() wrote to since the last call (committed or not): what the
     // dispatcher looks at after a change, without asking the database.
     std::set<std::string> takeEnqueuedDestinations();
+    const std::set<std::string>& enqueuedDestinations() const { return enqueued_to_; }
     void removeFromOutbox(std::int64_t seq);
+    // The transport took `item`. Its row leaves the outbox with the next transaction that writes
+    // anyway (removeDelivered), not in a commit of its own: that commit was a sixth of a message
+    // hop's CPU. Until then every outbox reader skips it. A crash in between sends it again, and
+    // the peer drops it as a duplicate (seen()). Each destination's messages go oldest first, so
+    // "delivered" is "this destination's rows up to a seq".
+    void markDelivered(const OutboxItem& item);
+    // Deletes the delivered rows inside the caller's open transaction; deliveredRemoved() once
+    // that committed (a rollback keeps them due).
+    void removeDelivered();
+    void deliveredRemoved() { undeleted_.clear(); }
+    // The same in a transaction of its own; nothing when the caller has one open (a later
+    // transaction takes them).
+    void settleDelivered();
     // A message the transport says can never be delivered: kept aside for the operator.
     void moveToDeadLetters(const OutboxItem& item, const std::string& reason);
 
@@ -120,9 +135,14 @@ public:
     std::optional<OutboxItem> oldestFor(const std::string& destination);
 
 private:
+    // Rows of `destination` at or below this seq were delivered (0: none known).
+    std::int64_t deliveredThrough(const std::string& destination) const;
+
     Database& database_;
     Poco::Data::Session& session_;
     std::set<std::string> enqueued_to_;
+    std::map<std::string, std::int64_t> delivered_through_;  // per destination, since this process started
+    std::map<std::string, std::int64_t> undeleted_;          // the part of it still in the table
 };
 
 }  // namespace relaysync::core

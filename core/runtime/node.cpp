@@ -98,6 +98,16 @@ void Node::stop() {
     if (remote_) remote_->stop();
     for (auto& [destination, sender] : senders_) sender.join();
     senders_.clear();
+    {
+        // What the senders delivered leaves the outbox now rather than being sent again at start.
+        std::lock_guard lock(mutex_);
+        try {
+            engine_->messages().settleDelivered();
+        } catch (const std::exception& e) {
+            Poco::Logger::get("relaysync.outbox").warning("%s: delivered messages stay queued: %s", account(),
+                                                          std::string(e.what()));
+        }
+    }
     finished_.clear();
 }
 
@@ -124,6 +134,10 @@ void Node::startSenders(bool look_at_all) {
             if (retry->second > now) continue;
             retry_at_.erase(retry);
         }
+        {
+            std::lock_guard lock(wake_mutex_);
+            live_senders_.insert(destination);
+        }
         senders_[destination] = std::thread([this, destination] {
             bool delivered = false;
             try {
@@ -137,6 +151,7 @@ void Node::startSenders(bool look_at_all) {
             }
             {
                 std::lock_guard lock(wake_mutex_);
+                live_senders_.erase(destination);
                 finished_[destination] = delivered;
                 wake_requested_ = true;
             }
@@ -152,6 +167,9 @@ bool Node::awaitMore(const std::string& destination) {
     senders_wake_.wait_for(lock, kSenderLinger, [&] { return stopping_ || more_.count(destination) > 0; });
     const bool more = !stopping_ && more_.count(destination) > 0;
     more_.erase(destination);
+    // Decided under the same lock as flushLocked looks: from here on the dispatcher starts the
+    // next sender for this destination.
+    if (!more) live_senders_.erase(destination);
     return more;
 }
 
@@ -342,13 +360,27 @@ void Node::flushLocked() {
         wake_checker = added != checks_seen_;
         checks_seen_ = added;
     }
+    bool handed = false;
     {
         std::lock_guard lock(wake_mutex_);
-        wake_requested_ = true;
+        handed = handToLiveSenders();
+        if (!handed) wake_requested_ = true;
         if (wake_checker) checks_requested_ = true;
     }
-    wake_.notify_one();
+    if (handed) senders_wake_.notify_all();
+    else wake_.notify_one();
     if (wake_checker) check_wake_.notify_one();
+}
+
+bool Node::handToLiveSenders() {
+    auto& messages = engine_->messages();
+    const auto& enqueued = messages.enqueuedDestinations();
+    if (enqueued.empty()) return false;
+    for (const auto& destination : enqueued)
+        if (!live_senders_.count(destination)) return false;
+    more_.insert(enqueued.begin(), enqueued.end());
+    messages.takeEnqueuedDestinations();
+    return true;
 }
 
 RelayEngine& Node::requireRelay() {

@@ -137,6 +137,9 @@ private:
     bool awaitMore(const std::string& destination);
     // True when a sender ended or a peer came back: the whole outbox is to be looked at.
     bool joinFinishedSenders();
+    // Under mutex_ and wake_mutex_: when every destination written to since the dispatcher last
+    // looked has a live sender, marks them in more_ and returns true.
+    bool handToLiveSenders();
 
     PeerLog peer_log_;
     RemoteAccessSettings remote_settings_;
@@ -169,6 +172,9 @@ private:
     std::map<std::string, std::thread> senders_;
     std::map<std::string, bool> finished_;  // destination -> everything went
     std::set<std::string> more_;             // destinations whose lingering sender has new work
+    // Senders that will still look at more_ before they end (wake_mutex_): flushLocked hands
+    // them new messages itself, without waking the dispatcher thread (a context switch per hop).
+    std::set<std::string> live_senders_;
     std::condition_variable senders_wake_;   // with wake_mutex_: more_ or stopping_ changed
     // Destinations found unreachable are tried again after kRetryInterval, or as soon as the
     // transport says they are back (back_, guarded by wake_mutex_).

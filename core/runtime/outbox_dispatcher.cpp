@@ -41,7 +41,7 @@ bool OutboxDispatcher::flushDestination(const std::string& destination, std::mut
 bool OutboxDispatcher::deliver(const OutboxItem& item, std::mutex* database_lock) {
     const auto status = transport_.send(item.destination, item.payload);
     if (status.isOk()) {
-        withLock(database_lock, [&] { messages_.removeFromOutbox(item.seq); });
+        withLock(database_lock, [&] { messages_.markDelivered(item); });
         if (metrics_) metrics_->delivered();
     } else if (status.isUnreachable()) {
         // Kept for a later flush (and so is everything after it for this peer, to keep order);

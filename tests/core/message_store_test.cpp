@@ -4,6 +4,7 @@
 
 #include "core_test_support.h"
 #include "persistence/message_store.h"
+#include "persistence/sql_query.h"
 
 namespace relaysync::core::coretest {
 
@@ -11,6 +12,8 @@ class MessageStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(MessageStoreTest);
     CPPUNIT_TEST(outboxKeepsSendingOrder);
     CPPUNIT_TEST(removeFromOutboxRemovesOnlyThatMessage);
+    CPPUNIT_TEST(deliveredMessagesAreSkippedAndLeaveWithTheNextTransaction);
+    CPPUNIT_TEST(deliveredRowsStayDueWhenTheTransactionRollsBack);
     CPPUNIT_TEST(outboxPayloadIsKeptByteForByte);
     CPPUNIT_TEST(outboxSurvivesReopenAndKeepsNumberingUp);
     CPPUNIT_TEST(seenIsAHighWaterMarkPerSenderAndEpoch);
@@ -52,6 +55,57 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("two"), outbox[0].payload);
         messages.removeFromOutbox(12345);  // unknown: nothing happens
         CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.outbox().size());
+    }
+
+    static std::size_t rowsInOutbox(Database& database) {
+        Query count(database, "SELECT COUNT(*) FROM outbox");
+        return count.next() ? static_cast<std::size_t>(count.integer(0)) : 0;
+    }
+
+    void deliveredMessagesAreSkippedAndLeaveWithTheNextTransaction() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.enqueue(kRelay2, "one");
+        messages.enqueue(kClient11, "other peer");
+        messages.enqueue(kRelay2, "two");
+        messages.markDelivered(*messages.oldestFor(kRelay2));
+        // Still a row, but no reader hands it out again.
+        CPPUNIT_ASSERT_EQUAL(std::size_t{3}, rowsInOutbox(database));
+        CPPUNIT_ASSERT_EQUAL(std::string("two"), messages.oldestFor(kRelay2)->payload);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, messages.outboxCount(kRelay2));
+        {
+            Transaction transaction(database);
+            messages.settleDelivered();  // a transaction is open: left to it
+            messages.removeDelivered();
+            transaction.commit();
+            messages.deliveredRemoved();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, rowsInOutbox(database));
+        messages.markDelivered(*messages.oldestFor(kRelay2));
+        CPPUNIT_ASSERT(!messages.oldestFor(kRelay2));
+        messages.enqueue(kRelay2, "three");  // newer than anything delivered: it goes
+        CPPUNIT_ASSERT_EQUAL(std::string("three"), messages.oldestFor(kRelay2)->payload);
+        // Readers outside a transaction settle first: the whole outbox is what still waits.
+        const auto outbox = messages.outbox();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outbox.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("other peer"), outbox[0].payload);
+        CPPUNIT_ASSERT_EQUAL(std::string("three"), outbox[1].payload);
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, rowsInOutbox(database));
+    }
+
+    void deliveredRowsStayDueWhenTheTransactionRollsBack() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        messages.enqueue(kRelay2, "one");
+        messages.markDelivered(*messages.oldestFor(kRelay2));
+        {
+            Transaction transaction(database);
+            messages.removeDelivered();
+        }  // rolled back
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, rowsInOutbox(database));
+        CPPUNIT_ASSERT(!messages.oldestFor(kRelay2));
+        messages.settleDelivered();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{0}, rowsInOutbox(database));
     }
 
     void outboxPayloadIsKeptByteForByte() {
