@@ -45,8 +45,10 @@ ResourceEntry nextVersion(const CheckSnapshot& snapshot, std::size_t i) {
 }  // namespace
 
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
-                                    const std::vector<std::string>& names, ShareRepository& shares) {
-    CheckSnapshot snapshot{owner, share_id, names, {}};
+                                    const std::vector<std::string>& names, ShareRepository& shares,
+                                    CheckRecords storage) {
+    storage.clear();
+    CheckSnapshot snapshot{owner, share_id, names, std::move(storage)};
     // The owner's records are read in one query: those of this share that it shows (less the
     // hidden names, usually none) say which entities to look at, and every share that lists one
     // of them (CheckAnotherResourceInfo) comes from the same rows. A check of many entities must

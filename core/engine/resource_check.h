@@ -49,8 +49,10 @@ struct CheckSnapshot {
     std::vector<std::string> names;  // empty: the whole share
     CheckRecords records;
 };
+// `storage`: the records of an earlier snapshot, whose buffers are reused.
 CheckSnapshot snapshotResourceCheck(const std::string& owner, const std::string& share_id,
-                                    const std::vector<std::string>& names, ShareRepository& shares);
+                                    const std::vector<std::string>& names, ShareRepository& shares,
+                                    CheckRecords storage = {});
 
 // What the checker said of each record of the snapshot (check_inspection.h). An entity is
 // looked at once per distinct recorded details (normally exactly once). Reads only the stores.

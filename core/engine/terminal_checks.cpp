@@ -13,7 +13,7 @@ bool TerminalEngine::isMemberOf(const std::string& share_id) {
 CheckSnapshot TerminalEngine::prepareCheck(const std::string& command, const std::string& share_id,
                                            const std::vector<std::string>& names) {
     if (!isMemberOf(share_id)) throw CommandError(command + ": this terminal is not a member of share " + share_id);
-    return snapshotResourceCheck(account_, share_id, names, shares_);
+    return snapshot(share_id, names);
 }
 
 CheckInspection TerminalEngine::inspect(const CheckSnapshot& snapshot) const {
@@ -21,8 +21,10 @@ CheckInspection TerminalEngine::inspect(const CheckSnapshot& snapshot) const {
 }
 
 SyncReport TerminalEngine::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
-    const auto snapshot = prepareCheck("check", share_id, names);
-    return finishCheck(snapshot, inspect(snapshot));
+    auto snapshot = prepareCheck("check", share_id, names);
+    auto report = finishCheck(snapshot, inspect(snapshot));
+    recycle(std::move(snapshot));
+    return report;
 }
 
 std::string TerminalEngine::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
@@ -100,8 +102,9 @@ HandleResult TerminalEngine::onSynchronizeInstruction(const Message& message) {
         syncs_.addPendingCheck(request.toBody());
         return HandleResult::applied();
     }
-    const auto snapshot = snapshotResourceCheck(account_, request.share_id, request.names, shares_);
-    answerInstruction(request, applyCheck(snapshot, inspect(snapshot)));
+    auto checked = snapshot(request.share_id, request.names);
+    answerInstruction(request, applyCheck(checked, inspect(checked)));
+    recycle(std::move(checked));
     return HandleResult::applied();
 }
 
@@ -124,8 +127,8 @@ std::optional<TerminalEngine::PendingCheck> TerminalEngine::nextPendingCheck() {
     while (const auto stored = syncs_.oldestPendingCheck()) {
         try {
             auto request = SyncRequest::fromBody(stored->request);
-            auto snapshot = snapshotResourceCheck(account_, request.share_id, request.names, shares_);
-            return PendingCheck{stored->seq, std::move(request), std::move(snapshot)};
+            auto checked = snapshot(request.share_id, request.names);
+            return PendingCheck{stored->seq, std::move(request), std::move(checked)};
         } catch (const std::exception& e) {
             // It was decoded once already; a stored copy that no longer reads is dropped.
             log().error("%s: dropped a pending check that cannot be read: %s", account_, std::string(e.what()));

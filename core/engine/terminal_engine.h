@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine_base.h"
@@ -86,6 +87,8 @@ public:
     CheckSnapshot prepareCheck(const std::string& command, const std::string& share_id,
                                const std::vector<std::string>& names);
     CheckInspection inspect(const CheckSnapshot& snapshot) const;  // reads the stores only
+    // A finished snapshot's buffers, for the next one.
+    void recycle(CheckSnapshot&& snapshot) { spare_records_ = std::move(snapshot.records); }
     SyncReport finishCheck(const CheckSnapshot& snapshot, const CheckInspection& inspection);
     std::string finishSynchronize(const CheckSnapshot& snapshot, const CheckInspection& inspection);
 
@@ -108,6 +111,9 @@ protected:
                                  const std::optional<OwnerDigests>& digests) override;
 
 private:
+    CheckSnapshot snapshot(const std::string& share_id, const std::vector<std::string>& names) {
+        return snapshotResourceCheck(account_, share_id, names, shares_, std::exchange(spare_records_, {}));
+    }
     HandleResult onGroupInfo(const Message& message);
     HandleResult onTerminalGroupInfo(const Message& message, bool removed);
     HandleResult onPolicyData(const Message& message);
@@ -138,6 +144,7 @@ private:
     const CheckPolicy policy_;
     std::function<std::string()> timestamp_;
     bool checks_outside_lock_ = false;
+    CheckRecords spare_records_;  // the last finished check's buffers (recycle)
 };
 
 }  // namespace relaysync::core

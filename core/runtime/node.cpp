@@ -246,18 +246,25 @@ sdk::Status Node::onMessage(const sdk::PeerIdentity& from, const std::string& pa
 
 SyncReport Node::checkResources(const std::string& share_id, const std::vector<std::string>& names) {
     std::lock_guard checking(check_mutex_);
-    const auto snapshot = withTerminal([&](TerminalEngine& t) { return t.prepareCheck("check", share_id, names); });
+    auto snapshot = withTerminal([&](TerminalEngine& t) { return t.prepareCheck("check", share_id, names); });
     const auto inspection = inspectCounted(*terminal_, snapshot);
-    return locked([&] { return terminal_->finishCheck(snapshot, inspection); });
+    return locked([&] {
+        auto report = terminal_->finishCheck(snapshot, inspection);
+        terminal_->recycle(std::move(snapshot));
+        return report;
+    });
 }
 
 std::string Node::synchronize(const std::string& share_id, const std::vector<std::string>& names) {
     if (relay_) return withRelay([&](RelayEngine& r) { return r.synchronize(share_id, names); });
     std::lock_guard checking(check_mutex_);
-    const auto snapshot =
-        withTerminal([&](TerminalEngine& t) { return t.prepareCheck("synchronize", share_id, names); });
+    auto snapshot = withTerminal([&](TerminalEngine& t) { return t.prepareCheck("synchronize", share_id, names); });
     const auto inspection = inspectCounted(*terminal_, snapshot);
-    return locked([&] { return terminal_->finishSynchronize(snapshot, inspection); });
+    return locked([&] {
+        auto sync_id = terminal_->finishSynchronize(snapshot, inspection);
+        terminal_->recycle(std::move(snapshot));
+        return sync_id;
+    });
 }
 
 void Node::addResources(const std::string& share_id,
@@ -302,13 +309,16 @@ void Node::requestChecks() {
 void Node::runPendingChecks() {
     std::lock_guard checking(check_mutex_);
     for (;;) {
-        const auto pending = locked([&] { return terminal_->nextPendingCheck(); });
+        auto pending = locked([&] { return terminal_->nextPendingCheck(); });
         if (!pending) {
             checks_failed_ = false;
             return;
         }
         const auto inspection = inspectCounted(*terminal_, pending->snapshot);
-        locked([&] { terminal_->finishPendingCheck(*pending, inspection); });
+        locked([&] {
+            terminal_->finishPendingCheck(*pending, inspection);
+            terminal_->recycle(std::move(pending->snapshot));
+        });
     }
 }
 
