@@ -24,6 +24,7 @@ void MessageStore::enqueue(const std::string& destination, const std::string& pa
     Query insert(database_, "INSERT INTO outbox (seq, destination, payload) VALUES (?, ?, ?)");
     insert.bind(database_.nextCounter("outbox")).bind(destination).bind(payload).run();
     enqueued_to_.insert(destination);
+    ++enqueued_count_[destination];
 }
 
 std::set<std::string> MessageStore::takeEnqueuedDestinations() {
@@ -260,9 +261,19 @@ std::size_t MessageStore::purgeDeadLetters() {
 }
 
 std::optional<OutboxItem> MessageStore::oldestFor(const std::string& destination) {
-    Query oldest(database_, "SELECT seq, payload FROM outbox WHERE destination = ? AND seq > ? ORDER BY seq LIMIT 1");
+    Query oldest(database_, "SELECT seq, payload FROM outbox WHERE destination = ? AND seq > ? ORDER BY seq LIMIT 2");
     if (!oldest.bind(destination).bind(deliveredThrough(destination)).next()) return std::nullopt;
-    return OutboxItem{oldest.integer(0), destination, oldest.text(1)};
+    OutboxItem item{oldest.integer(0), destination, oldest.text(1)};
+    if (oldest.next()) last_of_.erase(destination);
+    else last_of_[destination] = enqueued_count_[destination];
+    return item;
+}
+
+bool MessageStore::mayHaveMore(const std::string& destination) const {
+    const auto seen = last_of_.find(destination);
+    if (seen == last_of_.end()) return true;
+    const auto queued = enqueued_count_.find(destination);
+    return queued != enqueued_count_.end() && queued->second != seen->second;
 }
 
 std::size_t MessageStore::pruneDeadLetters(std::size_t keep) { return database_.keepNewest("dead_letters", keep); }

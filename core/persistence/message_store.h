@@ -133,6 +133,10 @@ public:
     // The oldest message waiting for `destination`: a sender takes them one at a time, so that
     // what an operator drops meanwhile is not sent from a list read earlier.
     std::optional<OutboxItem> oldestFor(const std::string& destination);
+    // False when the last oldestFor(destination) saw no message behind the one it returned and
+    // nothing was queued for it since: the sender need not ask the database again (a read
+    // transaction per hop).
+    bool mayHaveMore(const std::string& destination) const;
 
 private:
     // Rows of `destination` at or below this seq were delivered (0: none known).
@@ -143,6 +147,8 @@ private:
     std::set<std::string> enqueued_to_;
     std::map<std::string, std::int64_t> delivered_through_;  // per destination, since this process started
     std::map<std::string, std::int64_t> undeleted_;          // the part of it still in the table
+    std::map<std::string, std::uint64_t> enqueued_count_;    // per destination, since this process started
+    std::map<std::string, std::uint64_t> last_of_;           // enqueued_count_ when oldestFor saw the last row
 };
 
 }  // namespace relaysync::core

@@ -33,8 +33,10 @@ std::size_t OutboxDispatcher::flush(std::mutex* database_lock) {
 bool OutboxDispatcher::flushDestination(const std::string& destination, std::mutex* database_lock) {
     // One at a time, each read afresh: while the transport waits for the peer, an operator may
     // drop this peer's messages (purge-outbox) or put one back (resend-dead-letter).
-    while (const auto item = withLock(database_lock, [&] { return messages_.oldestFor(destination); }))
+    while (const auto item = withLock(database_lock, [&] { return messages_.oldestFor(destination); })) {
         if (!deliver(*item, database_lock)) return false;
+        if (!withLock(database_lock, [&] { return messages_.mayHaveMore(destination); })) break;
+    }
     return true;
 }
 

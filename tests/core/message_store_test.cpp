@@ -14,6 +14,7 @@ class MessageStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(removeFromOutboxRemovesOnlyThatMessage);
     CPPUNIT_TEST(deliveredMessagesAreSkippedAndLeaveWithTheNextTransaction);
     CPPUNIT_TEST(deliveredRowsStayDueWhenTheTransactionRollsBack);
+    CPPUNIT_TEST(senderKnowsWhenNothingIsBehindTheMessageItGot);
     CPPUNIT_TEST(outboxPayloadIsKeptByteForByte);
     CPPUNIT_TEST(outboxSurvivesReopenAndKeepsNumberingUp);
     CPPUNIT_TEST(seenIsAHighWaterMarkPerSenderAndEpoch);
@@ -106,6 +107,23 @@ public:
         CPPUNIT_ASSERT(!messages.oldestFor(kRelay2));
         messages.settleDelivered();
         CPPUNIT_ASSERT_EQUAL(std::size_t{0}, rowsInOutbox(database));
+    }
+
+    void senderKnowsWhenNothingIsBehindTheMessageItGot() {
+        Database database(dir_->url());
+        MessageStore messages(database);
+        CPPUNIT_ASSERT(messages.mayHaveMore(kRelay2));  // never asked: the database knows
+        messages.enqueue(kRelay2, "one");
+        messages.enqueue(kRelay2, "two");
+        messages.markDelivered(*messages.oldestFor(kRelay2));
+        CPPUNIT_ASSERT(messages.mayHaveMore(kRelay2));  // "two" is behind it
+        messages.markDelivered(*messages.oldestFor(kRelay2));
+        CPPUNIT_ASSERT(!messages.mayHaveMore(kRelay2));
+        messages.enqueue(kClient11, "elsewhere");
+        CPPUNIT_ASSERT(!messages.mayHaveMore(kRelay2));
+        messages.enqueue(kRelay2, "three");
+        CPPUNIT_ASSERT(messages.mayHaveMore(kRelay2));
+        CPPUNIT_ASSERT_EQUAL(std::string("three"), messages.oldestFor(kRelay2)->payload);
     }
 
     void outboxPayloadIsKeptByteForByte() {
