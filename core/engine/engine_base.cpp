@@ -132,7 +132,7 @@ EngineBase::Outcome EngineBase::process(const sdk::PeerIdentity& peer, const std
     const std::string& sender = peer.account;
     Message message;
     try {
-        message = decode(payload);
+        message = decode(payload, EntriesIn::apart);
     } catch (const ProtocolError& e) {
         metrics_.refused(metrics::NodeMetrics::Refusal::malformed);
         warnAbout(sender, "dropped a message from " + logValue(sender) + ": " + logValue(e.what()));

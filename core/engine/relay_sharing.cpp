@@ -96,7 +96,7 @@ HandleResult RelayEngine::onCreateSharedResource(const Message& message) {
 }
 
 HandleResult RelayEngine::onPolicyData(const Message& message) {
-    const auto [share, entries] = PolicyData::fromBody(message.body);
+    const auto [share, entries] = PolicyData::of(message);
     HandleResult outcome;
     const auto group = groupWithRelay(share.group_id, message.from, outcome);
     if (!group) return outcome;
@@ -145,7 +145,8 @@ HandleResult RelayEngine::onPolicyData(const Message& message) {
 
 HandleResult RelayEngine::onResourceInfo(const Message& message, sdk::PeerRole role, bool deletion) {
     const auto share_id = json::requireString(message.body, "share_id", "body");
-    const auto entries = entriesFromJson(message.body, "entries", "body");
+    std::vector<ResourceEntry> storage;
+    const auto& entries = entriesOf(message, storage);
     const auto share = shares_.find(share_id);
     if (!share) {
         // Late records of a deleted share are dropped; of an unknown one, kept until it comes.

@@ -22,6 +22,11 @@ Poco::JSON::Object::Ptr PolicyData::toBody() const {
     return body;
 }
 
+PolicyData PolicyData::of(const Message& message) {
+    if (!message.entries) return fromBody(message.body);
+    return {shareFromJson(json::requireObject(message.body, "share", "body"), "body.share"), *message.entries};
+}
+
 PolicyData PolicyData::fromBody(const Poco::JSON::Object::Ptr& body) {
     return {shareFromJson(json::requireObject(body, "share", "body"), "body.share"),
             entriesFromJson(body, "entries", "body")};

@@ -7,6 +7,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "model/share.h"
+#include "protocol/message.h"
 
 namespace relaysync::core {
 
@@ -26,6 +27,8 @@ struct PolicyData {
 
     Poco::JSON::Object::Ptr toBody() const;
     static PolicyData fromBody(const Poco::JSON::Object::Ptr& body);
+    // The same of a received message, whose entries decode() may have taken apart.
+    static PolicyData of(const Message& message);
 };
 
 }  // namespace relaysync::core

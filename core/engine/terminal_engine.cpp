@@ -159,7 +159,7 @@ HandleResult TerminalEngine::onTerminalGroupInfo(const Message& message, bool re
 }
 
 HandleResult TerminalEngine::onPolicyData(const Message& message) {
-    const auto [share, entries] = PolicyData::fromBody(message.body);
+    const auto [share, entries] = PolicyData::of(message);
     for (const auto& entry : entries)
         if (entry.share_id != share.id) return HandleResult::refused("an entry of another share in policy-data");
     const auto previous = shares_.record(share.id);
@@ -183,7 +183,8 @@ HandleResult TerminalEngine::onPolicyData(const Message& message) {
 
 HandleResult TerminalEngine::onResourceInfo(const Message& message, bool deletion) {
     const auto share_id = json::requireString(message.body, "share_id", "body");
-    const auto entries = entriesFromJson(message.body, "entries", "body");
+    std::vector<ResourceEntry> storage;
+    const auto& entries = entriesOf(message, storage);
     if (!shares_.find(share_id)) {
         // Late records of a deleted share are dropped; of an unknown one, kept until it comes.
         if (const auto record = shares_.record(share_id); record && record->removed) return HandleResult::applied();

@@ -113,24 +113,43 @@ Poco::JSON::Object::Ptr toJson(const ResourceEntry& entry) {
     return object;
 }
 
+namespace {
+constexpr std::string_view kEntryKeys[] = {"share_id", "name", "owner",   "location", "status", "kind",
+                                           "modified_ms", "size", "hash", "version",  "removed"};
+}  // namespace
+
+json::Scalar* EntryFields::field(std::string_view key) {
+    json::Scalar* fields[] = {&share_id, &name, &owner, &location, &status, &kind,
+                              &modified_ms, &size, &hash, &version, &removed};
+    for (std::size_t i = 0; i < std::size(kEntryKeys); ++i)
+        if (kEntryKeys[i] == key) return fields[i];
+    return nullptr;
+}
+
 ResourceEntry entryFromJson(const Poco::JSON::Object::Ptr& object, const std::string& where) {
+    EntryFields fields;
+    for (const auto key : kEntryKeys) *fields.field(key) = json::scalarOf(object, std::string(key));
+    return entryFromFields(fields, where);
+}
+
+ResourceEntry entryFromFields(EntryFields& fields, const std::string& where) {
     ResourceEntry entry;
-    entry.share_id = requireString(object, "share_id", where);
-    entry.name = requireName(object, "name", where, kMaxResourceNameBytes);
-    entry.owner = requireAccount(object, "owner", where);
-    entry.location = requireName(object, "location", where, kMaxLocationBytes);
-    entry.status = requireString(object, "status", where);
-    const auto kind = requireString(object, "kind", where);
+    entry.share_id = requireString(fields.share_id, "share_id", where);
+    entry.name = requireName(fields.name, "name", where, kMaxResourceNameBytes);
+    entry.owner = requireAccount(fields.owner, "owner", where);
+    entry.location = requireName(fields.location, "location", where, kMaxLocationBytes);
+    entry.status = requireString(fields.status, "status", where);
+    const auto kind = requireString(fields.kind, "kind", where);
     if (kind != "file" && kind != "folder")
         throw ProtocolError("field '" + where + ".kind' must be \"file\" or \"folder\"");
     entry.details.kind = kind == "file" ? sdk::EntityKind::file : sdk::EntityKind::folder;
-    entry.details.modified_ms = requireInt(object, "modified_ms", where);
-    const auto size = requireInt(object, "size", where);
+    entry.details.modified_ms = requireInt(fields.modified_ms, "modified_ms", where);
+    const auto size = requireInt(fields.size, "size", where);
     if (size < 0) throw ProtocolError("field '" + where + ".size' must not be negative");
     entry.details.size = static_cast<std::uint64_t>(size);
-    entry.details.hash = requireString(object, "hash", where);
-    entry.version = requireInt(object, "version", where);
-    entry.removed = requireBool(object, "removed", where);
+    entry.details.hash = requireString(fields.hash, "hash", where);
+    entry.version = requireInt(fields.version, "version", where);
+    entry.removed = requireBool(fields.removed, "removed", where);
     if (entry.name.empty()) throw ProtocolError("field '" + where + ".name' is empty");
     return entry;
 }
@@ -148,6 +167,12 @@ std::vector<ResourceEntry> entriesFromJson(const Poco::JSON::Object::Ptr& body, 
     for (std::size_t i = 0; i < array->size(); ++i)
         entries.push_back(entryFromJson(objectAt(array, i, where + "." + key), where + "." + key));
     return entries;
+}
+
+const std::vector<ResourceEntry>& entriesOf(const Message& message, std::vector<ResourceEntry>& storage) {
+    if (message.entries) return *message.entries;
+    storage = entriesFromJson(message.body, "entries", "body");
+    return storage;
 }
 
 Poco::JSON::Object::Ptr toJson(const SyncReport& report) {

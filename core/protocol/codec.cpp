@@ -3,9 +3,11 @@
 #include <sstream>
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include "protocol/entries_handler.h"
 #include "protocol/json_fields.h"
 #include "protocol/protocol_error.h"
 
@@ -46,10 +48,11 @@ std::string encode(const Message& message, std::string_view body_json) {
     return bytes;
 }
 
-Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what) {
+Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what,
+                                        const Poco::JSON::Handler::Ptr& handler) {
     Poco::Dynamic::Var parsed;
     try {
-        Poco::JSON::Parser parser;
+        Poco::JSON::Parser parser(handler ? handler : Poco::JSON::Handler::Ptr(new Poco::JSON::ParseHandler));
         parsed = parser.parse(std::string(text));
     } catch (const Poco::Exception& e) {
         throw ProtocolError(what + " is not valid JSON: " + e.displayText());
@@ -69,11 +72,13 @@ void requireOwnProtocolVersion(const Poco::JSON::Object::Ptr& envelope) {
                             std::to_string(kProtocolVersion));
 }
 
-Message decode(const std::string& payload) {
+Message decode(const std::string& payload, EntriesIn entries) {
     if (payload.size() > kMaxMessageBytes)
         throw ProtocolError("message of " + std::to_string(payload.size()) + " bytes exceeds the limit of " +
                             std::to_string(kMaxMessageBytes));
-    const auto envelope = parseJsonObject(payload, "message");
+    Poco::SharedPtr<EntriesHandler> apart;
+    if (entries == EntriesIn::apart) apart = new EntriesHandler;
+    const auto envelope = parseJsonObject(payload, "message", apart);
     requireOwnProtocolVersion(envelope);
     Message message;
     const auto type = json::requireString(envelope, "type", "message");
@@ -85,6 +90,7 @@ Message decode(const std::string& payload) {
     message.to = json::requireString(envelope, "to", "message");
     message.body = json::requireObject(envelope, "body", "message");
     if (message.id.empty()) throw ProtocolError("field 'message.id' is empty");
+    if (apart) message.entries = apart->takeEntries();
     return message;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <Poco/JSON/Handler.h>
+
 #include "protocol/message.h"
 
 namespace relaysync::core {
@@ -23,12 +25,17 @@ std::string encode(const Message& message, std::string_view body_json);
 std::string stringifyBody(const Poco::JSON::Object& body);
 
 // Throws ProtocolError naming what is wrong (size, JSON syntax, version, type, a field).
-Message decode(const std::string& payload);
+// EntriesIn::apart: body.entries becomes message.entries, checked already
+// (protocol/entries_handler.h); what the engine receives is decoded so.
+enum class EntriesIn { body, apart };
+Message decode(const std::string& payload, EntriesIn entries = EntriesIn::body);
 
 // What both lanes' decoders do first (this one and protocol/remote_message.h): `text` parsed as
 // one JSON object, else ProtocolError "<what> is not valid JSON: ..." or "... is not a JSON
 // object"; then its "relaysync" field must be this node's kProtocolVersion.
-Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what);
+// `handler` builds the result (Poco's ParseHandler when null).
+Poco::JSON::Object::Ptr parseJsonObject(std::string_view text, const std::string& what,
+                                        const Poco::JSON::Handler::Ptr& handler = nullptr);
 void requireOwnProtocolVersion(const Poco::JSON::Object::Ptr& envelope);
 
 }  // namespace relaysync::core

@@ -111,6 +111,73 @@ std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::str
     return value.isString() ? value.extract<std::string>() : std::string{};
 }
 
+Scalar scalarOf(const Poco::JSON::Object::Ptr& object, const std::string& key) {
+    Scalar scalar;
+    if (!object || !object->has(key)) return scalar;
+    const auto value = object->get(key);
+    if (value.isEmpty()) {
+        scalar.kind = Scalar::Kind::null;
+    } else if (value.isString()) {
+        scalar.kind = Scalar::Kind::string;
+        scalar.text = value.extract<std::string>();
+    } else if (value.isBoolean()) {
+        scalar.kind = Scalar::Kind::boolean;
+        scalar.boolean = value.extract<bool>();
+    } else if (value.isInteger()) {
+        try {
+            scalar.integer = value.convert<std::int64_t>();
+            scalar.kind = Scalar::Kind::integer;
+        } catch (const Poco::Exception&) {
+            scalar.kind = Scalar::Kind::too_big;
+        }
+    } else if (value.isNumeric()) {
+        scalar.kind = Scalar::Kind::other_number;
+    } else {
+        scalar.kind = Scalar::Kind::container;
+    }
+    return scalar;
+}
+
+namespace {
+void requirePresent(const Scalar& value, const std::string& key, const std::string& where) {
+    if (value.kind == Scalar::Kind::missing) throw ProtocolError("missing field '" + where + "." + key + "'");
+    if (value.kind == Scalar::Kind::null) throw ProtocolError("field '" + where + "." + key + "' is null");
+}
+}  // namespace
+
+std::string requireString(Scalar& value, const std::string& key, const std::string& where) {
+    requirePresent(value, key, where);
+    if (value.kind != Scalar::Kind::string) wrongType(where, key, "a string");
+    return std::move(value.text);
+}
+
+std::int64_t requireInt(const Scalar& value, const std::string& key, const std::string& where) {
+    requirePresent(value, key, where);
+    if (value.kind == Scalar::Kind::too_big) wrongType(where, key, "an integer that fits in 64 bits");
+    if (value.kind != Scalar::Kind::integer) wrongType(where, key, "an integer");
+    return value.integer;
+}
+
+bool requireBool(const Scalar& value, const std::string& key, const std::string& where) {
+    requirePresent(value, key, where);
+    if (value.kind != Scalar::Kind::boolean) wrongType(where, key, "true or false");
+    return value.boolean;
+}
+
+std::string requireName(Scalar& value, const std::string& key, const std::string& where, std::size_t max_bytes) {
+    auto text = requireString(value, key, where);
+    if (const auto problem = nameProblem(text, max_bytes, false); !problem.empty())
+        throw ProtocolError("field '" + where + "." + key + "' " + problem);
+    return text;
+}
+
+std::string requireAccount(Scalar& value, const std::string& key, const std::string& where) {
+    auto account = requireString(value, key, where);
+    if (const auto problem = accountProblem(account); !problem.empty())
+        throw ProtocolError("field '" + where + "." + key + "': " + problem);
+    return account;
+}
+
 Poco::JSON::Array::Ptr toArray(const std::vector<std::string>& values) {
     Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
     for (const auto& value : values) array->add(value);

@@ -30,6 +30,23 @@ std::vector<std::string> requireAccounts(const Poco::JSON::Object::Ptr& object, 
 
 std::string optionalString(const Poco::JSON::Object::Ptr& object, const std::string& key);
 
+// One field's value as a parser met it, for readers that do not build Poco objects
+// (protocol/entries_handler.h); the functions below check it as their Poco forms above do,
+// with the same errors.
+struct Scalar {
+    enum class Kind { missing, null, string, integer, too_big, other_number, boolean, container };
+    Kind kind = Kind::missing;
+    std::string text;
+    std::int64_t integer = 0;
+    bool boolean = false;
+};
+Scalar scalarOf(const Poco::JSON::Object::Ptr& object, const std::string& key);
+std::string requireString(Scalar& value, const std::string& key, const std::string& where);
+std::int64_t requireInt(const Scalar& value, const std::string& key, const std::string& where);
+bool requireBool(const Scalar& value, const std::string& key, const std::string& where);
+std::string requireName(Scalar& value, const std::string& key, const std::string& where, std::size_t max_bytes);
+std::string requireAccount(Scalar& value, const std::string& key, const std::string& where);
+
 Poco::JSON::Array::Ptr toArray(const std::vector<std::string>& values);
 
 }  // namespace relaysync::core::json

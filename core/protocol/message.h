@@ -4,9 +4,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <Poco/JSON/Object.h>
 
+#include "model/share.h"
 #include "relaysync/sdk/transport.h"
 
 namespace relaysync::core {
@@ -53,6 +55,9 @@ struct Message {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
     // Not on the wire: the role the transport proved for `from` (receive path only).
     sdk::PeerRole from_role = sdk::PeerRole::unknown;
+    // body.entries, when decode() was asked to take them apart (EntriesIn::apart): then the
+    // body holds no "entries". Read them with entriesOf (protocol/bodies.h), which takes either.
+    std::optional<std::vector<ResourceEntry>> entries;
 };
 
 }  // namespace relaysync::core

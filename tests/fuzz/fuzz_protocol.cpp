@@ -63,6 +63,33 @@ void decodeBody(const Message& message) {
     std::abort();
 }
 
+// What the engine decodes with its entries taken apart (EntriesIn::apart) must be what the
+// body's own reading gives: the same entries, or a ProtocolError for the same bad entry.
+void entriesTakenApartAgree(const std::string& payload, const Message& whole) {
+    std::string whole_error, apart_error;
+    std::vector<ResourceEntry> whole_entries, apart_entries;
+    const bool has_entries = whole.body->has("entries");
+    try {
+        if (has_entries) whole_entries = entriesFromJson(whole.body, "entries", "body");
+    } catch (const ProtocolError& e) {
+        whole_error = e.what();
+    }
+    Message apart;
+    try {
+        apart = decode(payload, EntriesIn::apart);
+        std::vector<ResourceEntry> storage;
+        if (has_entries) apart_entries = entriesOf(apart, storage);
+    } catch (const ProtocolError& e) {
+        apart_error = e.what();
+    }
+    if (whole_error != apart_error) {
+        std::fprintf(stderr, "fuzz_protocol: whole '%s', apart '%s'\n", whole_error.c_str(), apart_error.c_str());
+        fail("entries taken apart by the parser are refused otherwise than from the body");
+    }
+    if (whole_entries != apart_entries) fail("entries taken apart by the parser differ from the body's");
+    if (apart.entries && apart.body->has("entries")) fail("entries taken apart are still in the body");
+}
+
 }  // namespace
 
 // The remote-access lane (docs/protocol.md §4.7), which Node::onMessage decodes instead: only
@@ -113,5 +140,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         decodeBody(message);
     } catch (const ProtocolError&) {
     }
+    entriesTakenApartAgree(payload, message);
     return 0;
 }
