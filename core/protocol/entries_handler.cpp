@@ -26,6 +26,22 @@ void EntriesHandler::reset() {
     problem_.clear();
 }
 
+void EntriesHandler::elementNotAnObject() {
+    fail("field '" + std::string(kWhere) + "[" + std::to_string(index_++) + "]' must be an object");
+}
+
+void EntriesHandler::skipFrom(Mode back) {
+    skip_back_ = back;
+    skip_depth_ = depth_;
+    mode_ = Mode::skip;
+}
+
+void EntriesHandler::containerInEntry() {
+    // An object or array as a field's value: what the field's check says of it, nothing inside.
+    if (auto* field = fields_.field(entry_key_)) *field = ofKind(json::Scalar::Kind::container);
+    skipFrom(Mode::entry);
+}
+
 void EntriesHandler::treeValueStarts() {
     // body.entries given again, as something else: the last one counts, as in Poco's objects.
     if (in_body_ && depth_ == 2 && pending_key_ == "entries") {
@@ -54,13 +70,7 @@ void EntriesHandler::startObject() {
         fields_ = {};
         entry_key_.clear();
         break;
-    case Mode::entry:
-        // An object as a field's value: what the field's check says of it, and nothing inside.
-        if (auto* field = fields_.field(entry_key_)) *field = ofKind(json::Scalar::Kind::container);
-        skip_back_ = Mode::entry;
-        skip_depth_ = depth_;
-        mode_ = Mode::skip;
-        break;
+    case Mode::entry: containerInEntry(); break;
     case Mode::skip: break;
     }
     ++depth_;
@@ -102,17 +112,10 @@ void EntriesHandler::startArray() {
         }
         break;
     case Mode::entries:
-        fail("field '" + std::string(kWhere) + "[" + std::to_string(index_++) + "]' must be an object");
-        skip_back_ = Mode::entries;
-        skip_depth_ = depth_;
-        mode_ = Mode::skip;
+        elementNotAnObject();
+        skipFrom(Mode::entries);
         break;
-    case Mode::entry:
-        if (auto* field = fields_.field(entry_key_)) *field = ofKind(json::Scalar::Kind::container);
-        skip_back_ = Mode::entry;
-        skip_depth_ = depth_;
-        mode_ = Mode::skip;
-        break;
+    case Mode::entry: containerInEntry(); break;
     case Mode::skip: break;
     }
     ++depth_;
@@ -141,7 +144,7 @@ void EntriesHandler::key(const std::string& k) {
 
 void EntriesHandler::scalar(json::Scalar&& value) {
     if (mode_ == Mode::entries) {
-        fail("field '" + std::string(kWhere) + "[" + std::to_string(index_++) + "]' must be an object");
+        elementNotAnObject();
     } else if (mode_ == Mode::entry) {
         if (auto* field = fields_.field(entry_key_)) *field = std::move(value);  // the last of a repeated key
     }

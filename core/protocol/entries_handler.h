@@ -48,6 +48,9 @@ private:
     void scalar(json::Scalar&& value);  // a value inside the entries array
     void fail(const std::string& problem);
     void treeValueStarts();
+    void elementNotAnObject();     // a scalar or array in the entries array
+    void containerInEntry();       // an object or array as an entry's field
+    void skipFrom(Mode back);      // ignores the container that opens now
 
     Mode mode_ = Mode::tree;
     int depth_ = 0;            // objects and arrays open
