@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "ports/loopback_ports.h"
 #include "cluster/cluster.h"
 #include "cluster/four_site.h"
 #include "cluster/profile_writer.h"
@@ -99,7 +100,7 @@ int waitFor(pid_t pid) {
 
 // One plain TLS copy of `file` from R3's certificate to client21's, over loopback: seconds.
 double opensslCopy(const fs::path& file, const fs::path& certs, const fs::path& work) {
-    const auto port = std::to_string(freePorts(1).front());
+    const auto port = std::to_string(relaysync::ports::reserveLoopbackPort());
     const auto cert = [&](const std::string& account, const char* ext) { return (certs / (account + ext)).string(); };
     const pid_t server = spawn({"openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert",
                                 cert(four_site::R3, ".pem"), "-key", cert(four_site::R3, ".key"), "-CAfile",
@@ -142,8 +143,8 @@ int main(int argc, char** argv) try {
         else throw std::invalid_argument("unknown option " + option);
     }
     fs::remove_all(data);
-    const auto ports = freePorts(4);
-    for (const auto& spec : fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]})) writeProfile(data / "profiles", spec);
+    const auto relay_ports = relaysync::ports::reserveLoopbackPorts(4);
+    for (const auto& spec : fourSiteProfiles({relay_ports[0], relay_ports[1], relay_ports[2], relay_ports[3]})) writeProfile(data / "profiles", spec);
     Cluster::Bounds bounds;
     bounds.admin_cli = std::chrono::hours(1);
     Cluster cluster(ClusterTools::fromBuildTree(), data / "data", data / "data" / "certs", bounds);

@@ -25,12 +25,12 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
-#include <Poco/Net/ServerSocket.h>
 
 #include "assembly/status_page.h"
 #include "cluster/child_process.h"
 #include "cluster/cluster.h"
 #include "persistence/database.h"
+#include "ports/loopback_ports.h"
 
 namespace fs = std::filesystem;
 using namespace relaysync;
@@ -141,12 +141,6 @@ std::string peerQuery(const std::string& after, int limit) {
            " ORDER BY e.name LIMIT " + std::to_string(limit);
 }
 
-// A port nothing listens on now (the relay's transport wants one; nothing connects to it).
-int freePort() {
-    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return probe.address().port();
-}
-
 std::string machine() {
     utsname name{};
     uname(&name);
@@ -178,7 +172,7 @@ int run(const Options& options) {
     const auto profile = options.data / "relay1.yaml";
     std::ofstream(profile) << "relaysync: 1\nnode:\n  role: relay\n  account: " << kRelay
                            << "\n  display_name: \"Bench\"\ndatabase: sqlite:" << database.string()
-                           << "\ntransport:\n  plugin: direct\n  config:\n    listen: 127.0.0.1:" << freePort()
+                           << "\ntransport:\n  plugin: direct\n  config:\n    listen: 127.0.0.1:" << relaysync::ports::reserveLoopbackPort()
                            << "\n    certificate: ${RELAYSYNC_CERTS}/" << kRelay << ".pem\n    private_key: ${RELAYSYNC_CERTS}/"
                            << kRelay << ".key\n    ca: ${RELAYSYNC_CERTS}/ca.pem\n"
                               "log:\n  level: warning\n  file: " << (options.data / "relay1.log").string() << "\n";

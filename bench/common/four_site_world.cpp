@@ -1,4 +1,5 @@
 #include "common/four_site_world.h"
+#include "ports/loopback_ports.h"
 
 namespace relaysync::bench {
 
@@ -6,8 +7,8 @@ using namespace cluster;
 
 FourSiteWorld::FourSiteWorld(const std::filesystem::path& dir, const ClusterTools& tools,
                              const FourSiteOptions& options) {
-    const auto ports = freePorts(4);
-    auto specs = fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]});
+    const auto relay_ports = ports::reserveLoopbackPorts(4);
+    auto specs = fourSiteProfiles({relay_ports[0], relay_ports[1], relay_ports[2], relay_ports[3]});
     if (options.adjust_profiles) options.adjust_profiles(specs);
     for (const auto& spec : specs) writeProfile(dir / "profiles", spec);
     cluster_ = std::make_unique<Cluster>(tools, dir / "data", dir / "data" / "certs");

@@ -1,11 +1,8 @@
 #include "child_process.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +10,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -184,28 +180,6 @@ pid_t kamailioGroup(unsigned port) {
         if (group > 0) return group;
     }
     return -1;
-}
-
-unsigned freeTcpPort() {
-    // Below the kernel's range for outgoing connections (as cluster::freePorts picks): a port the
-    // kernel chose (bind to 0) could be taken by some outgoing connection before sipp binds it.
-    unsigned end = 32768;
-    if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); !(range >> end) || end <= 11000 || end > 65535)
-        end = 32768;
-    std::mt19937 random(std::random_device{}());
-    for (int tries = 0; tries < 1000; ++tries) {
-        const auto port = std::uniform_int_distribution<unsigned>(10000, end - 1)(random);
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        if (fd < 0) break;
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<std::uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-        ::close(fd);
-        if (free) return port;
-    }
-    throw std::runtime_error("cannot find a free port on 127.0.0.1 below " + std::to_string(end));
 }
 
 }  // namespace relaysync::bench

@@ -52,7 +52,5 @@ pid_t kamailioGroup(unsigned port);
 void installSignalCleanup();
 void endOnSignal(pid_t group);
 void forgetOnSignal(pid_t group);
-// A TCP port on 127.0.0.1 that is free now, below the kernel's range for outgoing connections.
-unsigned freeTcpPort();
 
 }  // namespace relaysync::bench

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "ports/loopback_ports.h"
 
 namespace relaysync::bench {
 
@@ -128,7 +129,7 @@ SippResult runSipp(const std::string& dir_name, unsigned server_port, const Sipp
     // sipp binds its outgoing TCP socket to -p: the registration's source is its listening port.
     ChildProcess receiver({"sipp", "-sf", (dir / "receiver.xml").string(), "-oocsf", (dir / "answer.xml").string(),
                            "-au", accounts.receiver_user, "-ap", accounts.receiver_password, "-t", "t1", "-m", "1",
-                           "-i", "127.0.0.1", "-p", std::to_string(freeTcpPort()), server, "-nostdin",
+                           "-i", "127.0.0.1", "-p", std::to_string(ports::reserveLoopbackPort()), server, "-nostdin",
                            // forget a finished Call-ID at once: the next MESSAGE of a sender's call
                            // has the same one and must start the out-of-call scenario again
                            "-deadcall_wait", "0"},
@@ -151,7 +152,7 @@ SippResult runSipp(const std::string& dir_name, unsigned server_port, const Sipp
     ChildProcess sender({"sipp", "-sf", (dir / "sender.xml").string(), "-au", accounts.sender_user, "-ap",
                          accounts.sender_password, "-t", "t1", "-m", std::to_string(concurrency), "-l",
                          std::to_string(concurrency), "-r", "10000", "-i", "127.0.0.1", "-p",
-                         std::to_string(freeTcpPort()), server, "-nostdin", "-timeout",
+                         std::to_string(ports::reserveLoopbackPort()), server, "-nostdin", "-timeout",
                          std::to_string(timeout.count()) + "s", "-timeout_error", "-trace_err", "-error_file",
                          errors.string()},
                         (dir / "sender.log").string());

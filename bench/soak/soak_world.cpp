@@ -6,6 +6,7 @@
 #include "cluster/data_folder.h"
 #include "cluster/profile_writer.h"
 #include "cluster/wait.h"
+#include "ports/loopback_ports.h"
 
 namespace fs = std::filesystem;
 
@@ -23,9 +24,9 @@ void addFourSites(cluster::Cluster& cluster, const Options& options) {
         cluster.addNodes(options.config_dir);
         return;
     }
-    const auto ports = cluster::freePorts(4);
+    const auto relay_ports = ports::reserveLoopbackPorts(4);
     const auto profiles = cluster.dataDir() / "profiles";
-    for (auto spec : cluster::fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]}, options.gone_entity)) {
+    for (auto spec : cluster::fourSiteProfiles({relay_ports[0], relay_ports[1], relay_ports[2], relay_ports[3]}, options.gone_entity)) {
         spec.log_level = options.log_level;
         cluster::writeProfile(profiles, spec);
     }

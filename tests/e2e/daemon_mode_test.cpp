@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "ports/loopback_ports.h"
 #include "admin/admin_client.h"
 #include "cluster/child_process.h"
 #include "cluster/cluster.h"
@@ -47,7 +48,7 @@ public:
 
     // `log_extra` and `admin_extra` go into the log: and admin: mappings ("rotation: external").
     void writeProfile(const std::string& log_extra, const std::string& admin_extra) {
-        const auto port = cluster::freePorts(1).front();
+        const auto port = ports::reserveLoopbackPort();
         std::ofstream(profile_) << "relaysync: 1\n"
                                    "node: {role: relay, account: relay-server1@net, display_name: Tokyo}\n"
                                    "database: sqlite:" << (dir_ / "relay.db").string() << "\n"

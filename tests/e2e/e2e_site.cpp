@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "cluster/wait.h"
+#include "ports/loopback_ports.h"
 
 namespace relaysync::e2e {
 
@@ -28,8 +29,8 @@ fs::path makeTemporaryFolder() {
 E2eSite::E2eSite(Options options) : dir_(makeTemporaryFolder()), transport_(options.transport) {
     try {
         const auto tools = cluster::ClusterTools::fromBuildTree();
-        const auto ports = cluster::freePorts(4);
-        auto specs = cluster::fourSiteProfiles({ports[0], ports[1], ports[2], ports[3]}, options.gone_entity);
+        const auto relay_ports = ports::reserveLoopbackPorts(4);
+        auto specs = cluster::fourSiteProfiles({relay_ports[0], relay_ports[1], relay_ports[2], relay_ports[3]}, options.gone_entity);
         if (transport_ == cluster::TransportChoice::sip) {
             sip_ = std::make_unique<cluster::SipSite>(tools, dir_ / "sip");
             sip_->apply(specs);

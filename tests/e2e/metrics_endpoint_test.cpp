@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include "ports/loopback_ports.h"
 #include "cluster/wait.h"
 #include "e2e_site.h"
 
@@ -24,7 +25,7 @@ class MetricsEndpointTest : public CppUnit::TestFixture {
 
 public:
     void messageCounterGrowsAfterACommand() {
-        const auto port = cluster::freePorts(1).front();
+        const auto port = ports::reserveLoopbackPort();
         E2eSite::Options options;
         // Written after the site's profiles, before any node starts: relay1 serves its metrics.
         options.before_start = [port](cluster::Cluster& cluster) {

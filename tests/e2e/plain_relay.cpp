@@ -4,13 +4,14 @@
 
 #include "cluster/cluster_error.h"
 #include "cluster/profile_writer.h"
+#include "ports/loopback_ports.h"
 
 namespace relaysync::e2e {
 
 std::filesystem::path writePlainRelayProfile(const std::filesystem::path& dir, const std::string& name,
                                              const std::filesystem::path& plugin_dir,
                                              const std::filesystem::path& database, const std::string& admin_socket) {
-    const auto port = cluster::freePorts(1).front();
+    const auto port = ports::reserveLoopbackPort();
     const auto path = dir / (name + ".yaml");
     std::ofstream out(path);
     out << "relaysync: 1\n"

@@ -1,6 +1,6 @@
 #include "samba_server.h"
 
-#include "free_port.h"
+#include "ports/loopback_ports.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,7 +33,7 @@ std::string sambaScript() { return RELAYSYNC_SAMBA_SCRIPT; }
 
 SambaServer::SambaServer(const std::filesystem::path& run_dir, const std::string& user, const std::string& password,
                          const std::map<std::string, std::filesystem::path>& shares)
-    : run_dir_(run_dir), port_(freeLoopbackPort()) {
+    : run_dir_(run_dir), port_(ports::reserveLoopbackPort()) {
     std::string command = quote(sambaScript()) + " prepare " + quote(run_dir_.string()) + " 127.0.0.1:" +
                           std::to_string(port_) + " " + quote(user) + " " + quote(password);
     // Appended piece by piece: GCC 12 at -O2 warns (-Wrestrict, falsely) on "literal" + string&&.

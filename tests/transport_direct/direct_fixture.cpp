@@ -1,17 +1,9 @@
 #include "direct_fixture.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-
-#include <ctime>
 #include <filesystem>
-#include <mutex>
-#include <random>
-#include <set>
-#include <stdexcept>
 #include <thread>
-#include <unistd.h>
+
+#include "ports/loopback_ports.h"
 
 namespace relaysync::tests {
 
@@ -47,29 +39,7 @@ void DirectFixture::tearDown() {
                            all_ended);
 }
 
-std::uint16_t DirectFixture::freePort() {
-    // Below the kernel's ephemeral range (32768 and up on Linux), so that no outgoing connection
-    // of this or another process takes the port between this probe and the node's bind; random,
-    // so that test processes running side by side rarely pick the same one; never the same one
-    // twice in this process.
-    static std::mutex mutex;
-    static std::set<std::uint16_t> handed_out;
-    static std::mt19937 random(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::time(nullptr)));
-    std::lock_guard lock(mutex);
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        const auto port = static_cast<std::uint16_t>(std::uniform_int_distribution<int>(15000, 32000)(random));
-        if (handed_out.count(port)) continue;
-        try {
-            Poco::Net::ServerSocket probe;
-            probe.bind(Poco::Net::SocketAddress("127.0.0.1", port), false, false);
-        } catch (const Poco::Exception&) {
-            continue;
-        }
-        handed_out.insert(port);
-        return port;
-    }
-    throw std::runtime_error("no free port between 15000 and 32000 on 127.0.0.1");
-}
+std::uint16_t DirectFixture::freePort() { return ports::reserveLoopbackPort(); }
 
 sdk::PluginConfig DirectFixture::tlsConfig(const std::string& account) {
     return {

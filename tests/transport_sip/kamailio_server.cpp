@@ -1,6 +1,6 @@
 #include "kamailio_server.h"
 
-#include "free_port.h"
+#include "ports/loopback_ports.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -26,8 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::uint16_t freePort() { return freeLoopbackPort(); }
-
 bool accepts(std::uint16_t port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -47,7 +45,7 @@ KamailioServer::KamailioServer(const std::map<std::string, std::string>& account
     char dir[] = "/tmp/relaysync-kamailio-XXXXXX";
     if (!::mkdtemp(dir)) throw std::runtime_error("cannot make a run folder for kamailio");
     run_dir_ = dir;
-    port_ = freePort();
+    port_ = ports::reserveLoopbackPort();
     std::string command = std::string(RELAYSYNC_KAMAILIO_SCRIPT) + " prepare " + run_dir_;
     for (const auto& [account, password] : accounts) command += " '" + account + "=" + password + "'";
     if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
@@ -63,10 +61,7 @@ void KamailioServer::enableTls(const std::string& certificate, const std::string
     const std::string command = std::string(RELAYSYNC_KAMAILIO_SCRIPT) + " tls " + run_dir_ + " '" + certificate + "' '" + key +
                                 "'" + (client_ca.empty() ? std::string() : " '" + client_ca + "'");
     if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-    if (tls_port_ == 0) {
-        do tls_port_ = freePort();
-        while (tls_port_ == port_);
-    }
+    if (tls_port_ == 0) tls_port_ = ports::reserveLoopbackPort();
 }
 
 void KamailioServer::start() {

@@ -3,7 +3,7 @@
 // accounts, the "sip" plugin loaded as a host loads it, a capture of its log, and nodes (a
 // transport with a recording listener) registered at that Kamailio.
 
-#include "free_port.h"
+#include "ports/loopback_ports.h"
 #include "status_traits.h"
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -44,7 +44,7 @@ public:
         accounts_file_ = (dir_ / "terminals").string();
         std::ofstream(accounts_file_) << "# the terminals of R1\n" << kClient11 << " pw11\n" << kClient12 << " pw12\n";
         ::chmod(accounts_file_.c_str(), 0600);
-        lan_port_ = freeLoopbackPort();
+        lan_port_ = ports::reserveLoopbackPort();
     }
     void tearDown() override {
         SipFixture::tearDown();

@@ -338,7 +338,7 @@ private:
 
     // 127.0.0.1 and a port that was free, the same for the whole test.
     const std::string& lanAddress() {
-        if (lan_address_.empty()) lan_address_ = "127.0.0.1:" + std::to_string(freeLoopbackPort());
+        if (lan_address_.empty()) lan_address_ = "127.0.0.1:" + std::to_string(ports::reserveLoopbackPort());
         return lan_address_;
     }
     std::string lan_address_;

@@ -2,11 +2,8 @@
 
 #include <cctype>
 #include <fstream>
-#include <random>
 #include <sstream>
 
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
 
 #include "cluster/cluster_error.h"
 
@@ -182,44 +179,6 @@ std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& re
             specs.push_back(terminal);
         }
     return specs;
-}
-
-namespace {
-
-// The first port the kernel hands out for outbound connections (ip_local_port_range). A port
-// picked below it cannot be taken by some process's outgoing connection between the moment it
-// is picked and the moment a daemon binds it, as a port the kernel chose (bind to 0) can.
-std::uint16_t firstEphemeralPort() {
-    std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
-    unsigned low = 0;
-    if (range >> low && low > 11000 && low <= 65535) return static_cast<std::uint16_t>(low);
-    return 32768;  // Linux's default
-}
-
-}  // namespace
-
-std::vector<std::uint16_t> freePorts(std::size_t count) {
-    constexpr std::uint16_t kFirst = 10000;
-    const std::uint16_t end = firstEphemeralPort();
-    std::mt19937 random(std::random_device{}());
-    std::vector<Poco::Net::ServerSocket> sockets;
-    std::vector<std::uint16_t> ports;
-    // Random tries, so that tests running side by side rarely try the same ports.
-    for (int tries = 0; ports.size() < count && tries < 1000; ++tries) {
-        const auto port = static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(kFirst, end - 1u)(random));
-        try {
-            Poco::Net::ServerSocket socket;
-            socket.bind(Poco::Net::SocketAddress("127.0.0.1", port), false);
-            socket.listen(1);
-            ports.push_back(port);
-            sockets.push_back(socket);
-        } catch (const Poco::Exception&) {
-            // taken: try another
-        }
-    }
-    if (ports.size() < count) throw ClusterError("cannot find a free port on 127.0.0.1 below " + std::to_string(end));
-    for (auto& socket : sockets) socket.close();
-    return ports;
 }
 
 }  // namespace relaysync::cluster

@@ -67,9 +67,4 @@ std::filesystem::path writeProfile(const std::filesystem::path& dir, const Profi
 std::vector<ProfileSpec> fourSiteProfiles(const std::array<std::uint16_t, 4>& relay_ports,
                                           const std::string& gone_entity = "mark");
 
-// `count` TCP ports on 127.0.0.1 that were free a moment ago (bound all at once so they differ,
-// then released), picked at random below the kernel's range for outbound connections, so that
-// no outgoing connection can take one before the daemon that is given it binds it.
-std::vector<std::uint16_t> freePorts(std::size_t count);
-
 }  // namespace relaysync::cluster

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cluster/sip_site.h"
+#include "ports/loopback_ports.h"
 
 namespace fs = std::filesystem;
 
@@ -53,10 +54,10 @@ void SambaSite::apply(std::vector<ProfileSpec>& specs, int timeout_ms) {
             accounts_.emplace_back(spec.account, spec.name);
             mounts.emplace_back(&store, static_cast<std::size_t>(server - servers_.begin()));
         }
-    const auto ports = freePorts(servers_.size());
+    const auto server_ports = ports::reserveLoopbackPorts(servers_.size());
     for (const auto& [store, index] : mounts) {
         store->plugin = "smb";
-        store->config = {{"server", "127.0.0.1"}, {"port", std::to_string(ports[index])}, {"share", kShare},
+        store->config = {{"server", "127.0.0.1"}, {"port", std::to_string(server_ports[index])}, {"share", kShare},
                          {"credentials_file", servers_[index].credentials_file.string()},
                          {"timeout_ms", std::to_string(timeout_ms)}};
     }
@@ -64,7 +65,7 @@ void SambaSite::apply(std::vector<ProfileSpec>& specs, int timeout_ms) {
         auto& server = servers_[i];
         writeCredentials(server, password_);
         server.server = std::make_unique<SambaServer>(tools_, dir_ / server.name);
-        server.server->prepare("127.0.0.1:" + std::to_string(ports[i]), kUser, password_, {{kShare, server.folder}});
+        server.server->prepare("127.0.0.1:" + std::to_string(server_ports[i]), kUser, password_, {{kShare, server.folder}});
     }
 }
 

@@ -1,4 +1,5 @@
 #include "cluster/sip_site.h"
+#include "ports/loopback_ports.h"
 
 #include <fstream>
 #include <random>
@@ -34,9 +35,9 @@ std::string randomPassword() {
 
 SipSite::SipSite(ClusterTools tools, fs::path dir) : dir_(fs::absolute(dir)) {
     fs::create_directories(dir_);
-    const auto ports = freePorts(2);
-    tcp_address_ = address(ports[0]);
-    tls_address_ = address(ports[1]);
+    const auto sip_ports = ports::reserveLoopbackPorts(2);
+    tcp_address_ = address(sip_ports[0]);
+    tls_address_ = address(sip_ports[1]);
     server_ = std::make_unique<SipServer>(std::move(tools), dir_ / "kamailio");
 }
 
