@@ -69,7 +69,7 @@ void Node::start(Dispatch dispatch) {
         dispatcher_thread_ = std::thread([this] { dispatchLoop(); });
         if (terminal_) checker_thread_ = std::thread([this] { checkLoop(); });
     }
-    flushLocked();
+    flushLocked(true);  // what waits in the outbox from before a restart goes now
     lock.unlock();
     // Instructions taken before a restart and not yet checked.
     if (terminal_ && dispatch_ == Dispatch::inline_flush) requestChecks();
@@ -353,10 +353,11 @@ void Node::onReachabilityChanged(const std::string& account, bool reachable) {
         std::lock_guard lock(wake_mutex_);
         back_.insert(account);
     }
-    locked([] {});
+    std::lock_guard lock(mutex_);
+    flushLocked(true);
 }
 
-void Node::flushLocked() {
+void Node::flushLocked(bool look_anyway) {
     if (!started_) return;
     if (dispatch_ == Dispatch::inline_flush) {
         dispatcher_->flush();
@@ -370,22 +371,27 @@ void Node::flushLocked() {
         wake_checker = added != checks_seen_;
         checks_seen_ = added;
     }
+    // Only what queued a message gives the senders or the dispatcher work: a message that ends
+    // here (at a terminal, most) and a command that queued nothing wake neither. The dispatcher
+    // still looks at the whole outbox every kRetryInterval.
+    const bool queued = !engine_->messages().enqueuedDestinations().empty();
     bool handed = false;
+    bool wake_dispatcher = false;
     {
         std::lock_guard lock(wake_mutex_);
-        handed = handToLiveSenders();
-        if (!handed) wake_requested_ = true;
+        if (queued) handed = handToLiveSenders();
+        wake_dispatcher = look_anyway || (queued && !handed);
+        if (wake_dispatcher) wake_requested_ = true;
         if (wake_checker) checks_requested_ = true;
     }
     if (handed) senders_wake_.notify_all();
-    else wake_.notify_one();
+    if (wake_dispatcher) wake_.notify_one();
     if (wake_checker) check_wake_.notify_one();
 }
 
 bool Node::handToLiveSenders() {
     auto& messages = engine_->messages();
     const auto& enqueued = messages.enqueuedDestinations();
-    if (enqueued.empty()) return false;
     for (const auto& destination : enqueued)
         if (!live_senders_.count(destination)) return false;
     more_.insert(enqueued.begin(), enqueued.end());

@@ -107,7 +107,10 @@ private:
     explicit Node(Parts parts);
     RelayEngine& requireRelay();
     TerminalEngine& requireTerminal();
-    void flushLocked();
+    // After a change under mutex_: hands what it queued to the senders (or the dispatcher), and
+    // a new pending check to the checker; `look_anyway` wakes the dispatcher even when nothing was
+    // queued (start, a peer back).
+    void flushLocked(bool look_anyway = false);
 
     template <class Action>
     auto locked(Action&& action) {
