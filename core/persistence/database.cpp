@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include <sqlite3.h>
@@ -153,19 +154,42 @@ std::size_t Database::keepNewest(const std::string& table, std::size_t keep) {
 bool Database::inTransaction() { return sqlite3_get_autocommit(Poco::Data::SQLite::Utility::dbHandle(session_)) == 0; }
 
 std::int64_t Database::nextCounter(const std::string& name) {
-    // One statement per number (every message takes one): counted and read in one step. Only
-    // a counter's first use makes its row.
+    // Every message takes a number or two, so this is one plain UPDATE from the value known here.
+    // (UPDATE ... RETURNING builds a temporary table each time, which cost more than the rest of
+    // the statement.) The value known is checked by the UPDATE itself: if anything else moved the
+    // counter, it is read again. A rollback forgets the values known (forgetCounters).
     std::string key = "counter:";
     key += name;
-    {
-        Query raise(*this, "UPDATE meta SET value = value + 1 WHERE name = ? RETURNING value");
-        if (raise.bind(key).next()) return raise.integer(0);
+    for (;;) {
+        auto known = counters_.find(name);
+        if (known == counters_.end()) {
+            std::optional<std::int64_t> stored;
+            {
+                Query read(*this, "SELECT value FROM meta WHERE name = ?");
+                if (read.bind(key).next()) stored = read.integer(0);
+            }
+            if (!stored) {
+                // A counter's first use makes its row.
+                Query make(*this, "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO NOTHING");
+                if (make.bind(key).run() == 1) {
+                    counters_[name] = 1;
+                    return 1;
+                }
+                continue;  // made meanwhile: read it
+            }
+            known = counters_.emplace(name, *stored).first;
+        }
+        const std::int64_t value = known->second + 1;
+        Query raise(*this, "UPDATE meta SET value = ? WHERE name = ? AND value = ?");
+        if (raise.bind(value).bind(key).bind(known->second).run() == 1) {
+            known->second = value;
+            return value;
+        }
+        counters_.erase(known);  // moved meanwhile: read it again
     }
-    Query first(*this, "INSERT INTO meta (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"
-                       " RETURNING value");
-    if (!first.bind(key).next()) throw DatabaseError("database '" + url_ + "': counter " + name + " gave no value");
-    return first.integer(0);
 }
+
+void Database::forgetCounters() { counters_.clear(); }
 
 // BEGIN, COMMIT and ROLLBACK as kept statements (Query): every message runs one transaction, and
 // Poco's session would compile each of them afresh every time.
@@ -173,6 +197,7 @@ Transaction::Transaction(Database& database) : database_(database) { Query(datab
 
 Transaction::~Transaction() {
     if (done_) return;
+    database_.forgetCounters();  // what they counted is undone
     try {
         Query(database_, "ROLLBACK").run();
     } catch (...) {

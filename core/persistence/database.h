@@ -3,6 +3,7 @@
 // "postgresql:<connection string>" can replace it without touching the engine.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,8 @@ public:
 
     // Next value of a named counter, stored in the database (message ids, versions, group ids).
     std::int64_t nextCounter(const std::string& name);
+    // After a rollback: the counters' values are read from the database again.
+    void forgetCounters();
 
     int schemaVersion();
     // Whether a transaction is open on the connection.
@@ -57,6 +60,7 @@ private:
     Poco::Data::Session session_;
     std::unique_ptr<StatementCache> statements_;  // after session_: finalized before it closes
     std::string epoch_;
+    std::map<std::string, std::int64_t> counters_;  // nextCounter's last values, by name
 };
 
 // Commits on commit(), rolls back if destroyed before it.

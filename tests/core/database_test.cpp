@@ -56,6 +56,8 @@ class DatabaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reopeningKeepsData);
     CPPUNIT_TEST(countersStartAtOneAndAreIndependent);
     CPPUNIT_TEST(countersStayMonotonicAcrossReopen);
+    CPPUNIT_TEST(aRolledBackCountIsTakenAgain);
+    CPPUNIT_TEST(aCounterMovedByAnotherConnectionIsReadAgain);
     CPPUNIT_TEST(newerSchemaVersionIsRefused);
     CPPUNIT_TEST(version1DatabaseIsMigrated);
     CPPUNIT_TEST(badUrlsAreRefusedNamingTheUrl);
@@ -112,6 +114,36 @@ public:
         Database database(dir_->url());
         const auto next = database.nextCounter("outbox");
         CPPUNIT_ASSERT_EQUAL(last + 1, next);
+    }
+
+    // The database keeps the value a counter last gave, whatever this connection remembers.
+    void aRolledBackCountIsTakenAgain() {
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("message"));
+        {
+            Transaction undone(database);
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, database.nextCounter("message"));
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("fresh"));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, database.nextCounter("message"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, database.nextCounter("fresh"));
+        {
+            Transaction kept(database);
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, database.nextCounter("message"));
+            kept.commit();
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, database.nextCounter("message"));
+    }
+
+    void aCounterMovedByAnotherConnectionIsReadAgain() {
+        Database first(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{1}, first.nextCounter("outbox"));
+        {
+            Database second(dir_->url());
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{2}, second.nextCounter("outbox"));
+            CPPUNIT_ASSERT_EQUAL(std::int64_t{3}, second.nextCounter("outbox"));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{4}, first.nextCounter("outbox"));
     }
 
     void newerSchemaVersionIsRefused() {
