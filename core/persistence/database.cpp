@@ -121,6 +121,8 @@ void Database::migrate() {
         for (const char* statement : schema::kVersion3) session_ << statement, now;
     if (found < 4)
         for (const char* statement : schema::kVersion4) session_ << statement, now;
+    if (found < 5 && url_.rfind("sqlite:", 0) == 0)
+        for (const char* statement : schema::kVersion5Sqlite) session_ << statement, now;
     Poco::Int64 version = kSchemaVersion;
     session_ << "INSERT INTO meta (name, value) VALUES ('schema_version', ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",

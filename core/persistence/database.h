@@ -14,7 +14,7 @@ namespace relaysync::core {
 class StatementCache;
 
 // Schema version this build writes; opening a newer database is refused.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 class DatabaseError : public std::runtime_error {
 public:

@@ -60,6 +60,7 @@ class DatabaseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(aCounterMovedByAnotherConnectionIsReadAgain);
     CPPUNIT_TEST(newerSchemaVersionIsRefused);
     CPPUNIT_TEST(version1DatabaseIsMigrated);
+    CPPUNIT_TEST(version4OutboxAndPeerSequencesKeepTheirRows);
     CPPUNIT_TEST(badUrlsAreRefusedNamingTheUrl);
     CPPUNIT_TEST(missingFolderIsRefusedPromptlyNamingTheUrl);
     CPPUNIT_TEST(fileThatIsNotADatabaseIsRefusedNamingTheUrl);
@@ -77,7 +78,7 @@ public:
     void newDatabaseHasTheCurrentSchemaVersion() {
         Database database(dir_->url());
         CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
-        CPPUNIT_ASSERT_EQUAL(4, database.schemaVersion());
+        CPPUNIT_ASSERT_EQUAL(5, database.schemaVersion());
         CPPUNIT_ASSERT_EQUAL(dir_->url(), database.url());
         CPPUNIT_ASSERT(std::filesystem::exists(dir_->path() / "node.db"));
     }
@@ -149,11 +150,11 @@ public:
     void newerSchemaVersionIsRefused() {
         {
             Database database(dir_->url());
-            database.session() << "UPDATE meta SET value = 5 WHERE name = 'schema_version'", now;
+            database.session() << "UPDATE meta SET value = 99 WHERE name = 'schema_version'", now;
         }
         const auto error = thrownMessage<DatabaseError>([&] { Database again(dir_->url()); });
         RS_ASSERT_CONTAINS(error, dir_->url());
-        RS_ASSERT_CONTAINS(error, "schema version 5");
+        RS_ASSERT_CONTAINS(error, "schema version 99");
         RS_ASSERT_CONTAINS(error, "newer");
     }
 
@@ -185,6 +186,44 @@ public:
         // Deferred before dependencies were recorded: waits for nothing, so it is retried once.
         CPPUNIT_ASSERT_EQUAL(std::string(), deferred[0].waits_for);
         CPPUNIT_ASSERT_EQUAL(std::size_t{7}, messages.deferredLoad().bytes);
+    }
+
+    // Version 5 rebuilds the two tables every hop writes, keyed by their own key: nothing waiting
+    // to be sent, and no sender's high-water mark, may be lost on the way.
+    void version4OutboxAndPeerSequencesKeepTheirRows() {
+        {
+            Poco::Data::Session session("SQLite", (dir_->path() / "node.db").string());
+            session << "CREATE TABLE meta (name VARCHAR(64) PRIMARY KEY, value BIGINT NOT NULL)", now;
+            for (const char* statement : schema::kVersion1) session << statement, now;
+            for (const char* statement : schema::kVersion2) session << statement, now;
+            for (const char* statement : schema::kVersion3) session << statement, now;
+            for (const char* statement : schema::kVersion4) session << statement, now;
+            session << "INSERT INTO meta (name, value) VALUES ('schema_version', 4), ('counter:outbox', 12)", now;
+            session << "INSERT INTO outbox VALUES (11, 'relay-server2@net', 'first'), (12, 'client12@relay-server1', 'second')",
+                now;
+            session << "INSERT INTO peer_sequences VALUES ('relay-server2@net', 'e1', 40, 7)", now;
+        }
+        Database database(dir_->url());
+        CPPUNIT_ASSERT_EQUAL(kSchemaVersion, database.schemaVersion());
+        MessageStore messages(database);
+        const auto outbox = messages.outbox();
+        CPPUNIT_ASSERT_EQUAL(std::size_t{2}, outbox.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{11}, outbox[0].seq);
+        CPPUNIT_ASSERT_EQUAL(std::string("first"), outbox[0].payload);
+        CPPUNIT_ASSERT_EQUAL(std::string("client12@relay-server1"), outbox[1].destination);
+        messages.enqueue("relay-server2@net", "third");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t{13}, messages.outbox().back().seq);
+        Poco::Int64 high_water = 0;
+        database.session() << "SELECT high_water FROM peer_sequences WHERE sender = 'relay-server2@net'",
+            into(high_water), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64{40}, high_water);
+        // Each is one B-tree now: no separate index of the key.
+        std::vector<std::string> indexes;
+        database.session() << "SELECT name FROM sqlite_master WHERE type = 'index'"
+                              " AND tbl_name IN ('outbox', 'peer_sequences') ORDER BY name",
+            into(indexes), now;
+        CPPUNIT_ASSERT_EQUAL(std::size_t{1}, indexes.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("outbox_by_destination"), indexes[0]);
     }
 
     void badUrlsAreRefusedNamingTheUrl() {
