@@ -6,10 +6,12 @@
 // (ip_local_port_range), so no outgoing connection can take it before its server binds it. A
 // probe bind alone was not enough: two test processes running side by side could both find the
 // same port free and both hand it to a daemon, and one daemon then failed with "Address already
-// in use" (seen under the sanitizers, where a daemon takes seconds to start). So each port also
-// takes an flock on /tmp/relaysync-ports/<port>, held until this process exits: the kernel
-// releases it even after a crash, and no other caller here hands that port out meanwhile. The
-// empty lock files stay behind: deleting one could let two processes lock two different files.
+// in use" (seen under the sanitizers, where a daemon takes seconds to start). So each port is
+// also locked: byte <port> of /tmp/relaysync-ports.lock, with an open-file-description lock
+// (fcntl F_OFD_SETLK) held until this process exits. The kernel drops it even after a crash;
+// one descriptor holds all of a process's locks, whatever the count; the file is opened without
+// following links, and when another user's file is in its place that will not let this user
+// write, this user's own /tmp/relaysync-ports-<uid>.lock is used instead.
 
 #include <cstddef>
 #include <cstdint>
