@@ -1,8 +1,9 @@
 #include "cluster/sip_site.h"
-#include "ports/loopback_ports.h"
 
 #include <fstream>
 #include <random>
+
+#include "ports/loopback_ports.h"
 
 namespace fs = std::filesystem;
 
